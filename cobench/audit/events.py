@@ -1,0 +1,18 @@
+"""Every audit event type cobench writes. docs/audit-events.md lists each one (a test checks)."""
+
+from django.db import models
+
+
+class Event(models.TextChoices):
+    PROJECT_CREATED = "project.created", "A project was created"
+    PROJECT_UPDATED = "project.updated", "A project's name, description, phase or status changed"
+    PARTNER_ADDED = "partner.added", "A partner organization joined a project"
+    PARTNER_UPDATED = "partner.updated", "A partner's dates or scope of work changed"
+    PARTNER_REMOVED = "partner.removed", "A partner organization was removed from a project"
+    MEMBER_ADDED = "member.added", "A person was added to a project"
+    MEMBER_UPDATED = "member.updated", "A member's role or key-member flag changed"
+    MEMBER_REMOVED = "member.removed", "A person was removed from a project"
+    CHARTER_VERSION_CREATED = "charter.version_created", "A new charter version was written"
+    CHARTER_SIGNED = "charter.signed", "A lead signed a charter version for their organization"
+    TOKEN_CREATED = "token.created", "A personal API token was created"
+    TOKEN_REVOKED = "token.revoked", "A personal API token was revoked"

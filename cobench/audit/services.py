@@ -1,0 +1,160 @@
+"""Writing, reading and verifying the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from cobench.core.context import current_request_id
+
+from .events import Event
+from .models import AuditEvent
+
+GENESIS = "0" * 64
+_HASHED_FIELDS = (
+    "id", "created_at", "actor_id", "actor_label", "organization_id", "organization_label",
+    "project_id", "event", "target_type", "target_id", "target_label", "changes", "reason",
+    "request_id", "prev_hash",
+)  # fmt: skip
+_CHAIN_LOCK = 7_240_001  # PostgreSQL advisory lock key serializing appends to the chain
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def target_type(obj: models.Model) -> str:
+    """How the audit trail names a model: `app_label.model`."""
+    return obj._meta.label_lower
+
+
+def event_hash(event: AuditEvent) -> str:
+    """SHA-256 over the event's content and the previous event's hash."""
+    payload = {name: getattr(event, name) for name in _HASHED_FIELDS}
+    payload["created_at"] = event.created_at.isoformat()
+    text = json.dumps(_jsonable(payload), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record(
+    *,
+    actor: Any,
+    event: Event,
+    target: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+    project: Any = None,
+    organization: Any = None,
+) -> AuditEvent:
+    """Append one event for a change made by `actor` to `target` in the current transaction.
+
+    `changes` maps each field to `[before, after]`. `project` defaults to the
+    target's project; `organization` to the organization the actor acts for there.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change")
+    if project is None:
+        project_id = getattr(target, "project_id", None)
+    else:
+        project_id = project.pk
+    if organization is None and actor is not None:
+        organization = _acting_organization(actor, project_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+    last = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first()
+    entry = AuditEvent(
+        created_at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_label=_label(actor) if actor is not None else "system",
+        organization_id=getattr(organization, "pk", None),
+        organization_label=str(organization or ""),
+        project_id=project_id,
+        event=str(event),
+        target_type=target_type(target),
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        changes=_jsonable(dict(changes or {})),
+        reason=reason,
+        request_id=current_request_id(),
+        prev_hash=last or GENESIS,
+    )
+    entry.hash = event_hash(entry)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _label(actor: Any) -> str:
+    name = getattr(actor, "display_name", "") or str(actor)
+    return f"{name} <{actor.username}>" if getattr(actor, "username", "") else name
+
+
+def _acting_organization(actor: Any, project_id: Any) -> Any:
+    from cobench.tenancy.models import ProjectMember  # the audit app is below tenancy
+
+    if project_id is not None:
+        member = ProjectMember.objects.filter(project_id=project_id, user=actor).first()
+        if member:
+            return member.organization
+    membership = actor.organization_memberships.select_related("organization").first()
+    return membership.organization if membership else None
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` for the fields whose values differ."""
+    before, after = _jsonable(dict(before)), _jsonable(dict(after))
+    return {k: [before.get(k), after.get(k)] for k in sorted(before.keys() | after.keys())
+            if before.get(k) != after.get(k)}  # fmt: skip
+
+
+def history(*, user: Any, target: models.Model) -> models.QuerySet[AuditEvent]:
+    """The events about `target` that `user` may read, oldest first."""
+    return AuditEvent.objects.visible_to(user).for_object(target_type(target), target.pk)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Where the chain stops being trustworthy."""
+
+    seq: int
+    event_id: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"audit event #{self.seq} ({self.event_id}): {self.problem}"
+
+
+def verify(*, batch: int = 2000) -> Iterator[int | Breach]:
+    """Walk the chain; yields the count checked so far and stops at the first Breach."""
+    expected_prev = GENESIS
+    count = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch):
+        if event.prev_hash != expected_prev:
+            yield Breach(event.seq, str(event.id), "does not follow the event before it: an event "
+                         "was inserted, deleted or re-linked just before this one")  # fmt: skip
+            return
+        if event_hash(event) != event.hash:
+            yield Breach(event.seq, str(event.id), "its content was altered after it was written")
+            return
+        expected_prev = event.hash
+        count += 1
+        if count % batch == 0:
+            yield count
+    yield count
+
+
+@transaction.atomic
+def purge_all() -> None:
+    """Delete the whole trail: only for resetting a demo database, never for real data."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {AuditEvent._meta.db_table}")
+    else:
+        AuditEvent.objects.all().delete()

@@ -1,0 +1,183 @@
+"""Writing, comparing and signing charter versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from pydantic import ValidationError
+
+from cobench.audit import services as audit
+from cobench.audit.events import Event
+from cobench.core.errors import Conflict, InvalidInput, ReauthenticationFailed, StaleVersion
+from cobench.core.permissions import Action
+from cobench.tenancy.access import ensure_can
+from cobench.tenancy.models import Organization, Project, User
+
+from .content import CharterContent, compare, gaps
+from .models import CharterVersion, Signature
+
+MAX_REASON = 2000
+
+
+def parse_content(data: Any) -> CharterContent:
+    """Validate raw charter content; InvalidInput names each bad field."""
+    if isinstance(data, CharterContent):
+        return data
+    try:
+        return CharterContent.model_validate(data)
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for err in exc.errors():
+            path = ".".join(str(p) for p in err["loc"]) or _field_from_message(err["msg"])
+            errors.setdefault(path or "content", []).append(_clean(err["msg"]))
+        raise InvalidInput("The charter has invalid fields.", errors=errors) from exc
+
+
+def _field_from_message(msg: str) -> str:
+    text = msg.removeprefix("Value error, ")
+    return text.split(":", 1)[0] if ":" in text else ""
+
+
+def _clean(msg: str) -> str:
+    text = msg.removeprefix("Value error, ")
+    return text.split(": ", 1)[1] if ": " in text and text.split(":")[0].isidentifier() else text
+
+
+def latest_version(project: Project) -> CharterVersion | None:
+    return project.charter_versions.order_by("-number").first()
+
+
+def required_signers(project: Project) -> list[Organization]:
+    """The organizations whose lead must sign: the sponsor and every current partner."""
+    today = timezone.localdate()
+    partners = Organization.objects.filter(
+        Q(partnerships__end_date__isnull=True) | Q(partnerships__end_date__gte=today),
+        partnerships__project=project,
+    )
+    return [project.sponsor, *partners.order_by("name")]
+
+
+@dataclass
+class CharterState:
+    """Where a version stands: its gaps, who signed, who still must, whether it is current."""
+
+    version: CharterVersion
+    is_latest: bool
+    gaps: list[str]
+    signatures: list[Signature]
+    awaiting: list[Organization] = field(default_factory=list)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.version.signed_at is not None
+
+    @property
+    def label(self) -> str:
+        if self.is_signed:
+            return "signed"
+        if not self.is_latest:
+            return "superseded"
+        return "partly signed" if self.signatures else "draft"
+
+
+def charter_state(version: CharterVersion) -> CharterState:
+    signatures = list(version.signatures.select_related("organization"))
+    signed_orgs = {s.organization_id for s in signatures}
+    latest = latest_version(version.project)
+    return CharterState(
+        version=version,
+        is_latest=latest is not None and latest.pk == version.pk,
+        gaps=gaps(version.parsed),
+        signatures=signatures,
+        awaiting=[] if version.signed_at else
+        [o for o in required_signers(version.project) if o.pk not in signed_orgs],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def revise_charter(
+    *, actor: User, project: Project, content: Any, reason: str, base_number: int
+) -> CharterVersion:
+    """Write the next charter version from `base_number` (0 for the first one).
+
+    Refuses with StaleVersion when someone wrote a newer version meanwhile.
+    """
+    ensure_can(actor, project, Action.EDIT_CHARTER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the charter changes.", errors={"reason": ["A reason is required."]})
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("The reason is too long.",
+                           errors={"reason": [f"At most {MAX_REASON} characters."]})  # fmt: skip
+    parsed = parse_content(content)
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time
+    latest = latest_version(project)
+    current = latest.number if latest else 0
+    if base_number != current:
+        raise StaleVersion(expected=base_number, current=current)
+    data = parsed.as_data()
+    if latest is not None and latest.content == data:
+        raise InvalidInput("Nothing changed: this is the same as version "
+                           f"{latest.number}.", errors={"content": ["No change."]})  # fmt: skip
+    version = CharterVersion.objects.create(
+        project=project, number=current + 1, content=data, reason=reason, created_by=actor,
+        created_by_label=actor.display_name,
+    )  # fmt: skip
+    changes = {row["field"]: [row["old"], row["new"]]
+               for row in compare(latest.content if latest else {}, data)}  # fmt: skip
+    audit.record(actor=actor, event=Event.CHARTER_VERSION_CREATED, target=version,
+                 changes=changes, reason=reason)  # fmt: skip
+    return version
+
+
+def compare_versions(old: CharterVersion, new: CharterVersion) -> list[dict[str, Any]]:
+    """Field-by-field differences from `old` to `new`."""
+    return compare(old.content, new.content)
+
+
+@transaction.atomic
+def sign_charter(*, actor: User, version: CharterVersion, password: str, meaning: str) -> Signature:
+    """Sign `version` for the actor's organization after re-entering their password.
+
+    The version is signed once the sponsor and every current partner have signed;
+    only the latest version can be signed, and each organization signs once.
+    """
+    member = ensure_can(actor, version.project, Action.SIGN_CHARTER)
+    meaning = (meaning or "").strip()
+    if not meaning or len(meaning) > 500:
+        raise InvalidInput("State what your signature means.",
+                           errors={"meaning": ["1 to 500 characters."]})  # fmt: skip
+    if not password or not actor.check_password(password):
+        raise ReauthenticationFailed()
+    version = CharterVersion.objects.select_for_update().get(pk=version.pk)
+    if version.signed_at is not None:
+        raise Conflict(f"Version {version.number} is already signed; it cannot change. "
+                       "Write a new version to amend it.")  # fmt: skip
+    latest = latest_version(version.project)
+    if latest is not None and latest.pk != version.pk:
+        raise Conflict(f"Version {version.number} is superseded by version {latest.number}; "
+                       "only the latest version can be signed.")  # fmt: skip
+    if version.signatures.filter(organization=member.organization).exists():
+        raise Conflict(f"{member.organization} has already signed version {version.number}.")
+    side = (Signature.Side.SPONSOR if member.organization_id == version.project.sponsor_id
+            else Signature.Side.PARTNER)  # fmt: skip
+    signature = Signature.objects.create(
+        version=version, signer=actor, signer_name=actor.display_name,
+        organization=member.organization, side=side, role=member.role, meaning=meaning,
+    )  # fmt: skip
+    changes: dict[str, list[Any]] = {
+        "signature": [None, f"{actor.display_name} for {member.organization}: {meaning}"]
+    }
+    signed = {s.organization_id for s in version.signatures.all()}
+    if all(org.pk in signed for org in required_signers(version.project)):
+        version.signed_at = signature.signed_at
+        version.save(update_fields=["signed_at"])
+        changes["signed_at"] = [None, version.signed_at]
+    audit.record(actor=actor, event=Event.CHARTER_SIGNED, target=version, changes=changes,
+                 reason=meaning, organization=member.organization)  # fmt: skip
+    return signature
+

@@ -1,0 +1,52 @@
+"""Who may do what on a project: the one role table every service asks.
+
+A user's power on a project comes from their membership's role. Not being a
+member at all means the project does not exist for them (404, never 403).
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SPONSOR_LEAD = "sponsor_lead", "Sponsor lead"
+    SPONSOR_SCIENTIST = "sponsor_scientist", "Sponsor scientist"
+    PARTNER_LEAD = "partner_lead", "Partner lead"
+    PARTNER_SCIENTIST = "partner_scientist", "Partner scientist"
+    EXECUTIVE = "executive", "Executive"
+    QA_AUDITOR = "qa_auditor", "QA auditor"
+
+
+SPONSOR_ROLES = frozenset({Role.SPONSOR_LEAD, Role.SPONSOR_SCIENTIST})
+PARTNER_ROLES = frozenset({Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST})
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "See the project and its records"
+    EDIT_PROJECT = "edit_project", "Change the project's name, phase and status"
+    MANAGE_PARTNERS = "manage_partners", "Add, change and end partner organizations"
+    MANAGE_MEMBERS = "manage_members", "Add, change and remove members"
+    EDIT_CHARTER = "edit_charter", "Write a new charter version"
+    SIGN_CHARTER = "sign_charter", "Sign a charter version for their organization"
+
+
+_EVERYONE = frozenset(Role)
+
+ROLE_TABLE: dict[Action, frozenset[Role]] = {
+    Action.VIEW: _EVERYONE,
+    Action.EDIT_PROJECT: frozenset({Role.SPONSOR_LEAD}),
+    Action.MANAGE_PARTNERS: frozenset({Role.SPONSOR_LEAD}),
+    # a partner lead manages the members of their own organization only
+    Action.MANAGE_MEMBERS: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
+    Action.EDIT_CHARTER: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
+    Action.SIGN_CHARTER: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
+}
+
+
+def roles_for(action: Action) -> frozenset[Role]:
+    """The roles that may do `action`."""
+    return ROLE_TABLE[action]
+
+
+def role_may(role: str, action: Action) -> bool:
+    """Whether a member with `role` may do `action`."""
+    return role in ROLE_TABLE[action]

@@ -1,0 +1,162 @@
+"""Organizations, people and the projects they share."""
+
+import uuid
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from cobench.core.permissions import Role
+
+from .querysets import ProjectMemberQuerySet, ProjectPartnerQuerySet, ProjectQuerySet
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"'{value}' is not a known time zone (e.g. Europe/Berlin).") from exc
+
+
+class User(AbstractUser):
+    """A person who signs in; their times are shown in their own time zone."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Organization(models.Model):
+    """A company: sponsor on one project, partner on another."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationMembership(models.Model):
+    """A person works for an organization."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organization_memberships")
+    title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="uniq_org_user")]
+
+
+class Project(models.Model):
+    """A drug-discovery project a sponsor runs with one or more partners."""
+
+    class Phase(models.TextChoices):
+        HIT_TO_LEAD = "hit_to_lead", "Hit-to-lead"
+        LEAD_OPTIMIZATION = "lead_optimization", "Lead optimization"
+        CANDIDATE = "candidate", "Candidate"
+        SCALE_UP = "scale_up", "Scale-up"
+        GMP = "gmp", "GMP"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ON_HOLD = "on_hold", "On hold"
+        CLOSED = "closed", "Closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    sponsor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sponsored_projects")
+    phase = models.CharField(max_length=32, choices=Phase.choices, default=Phase.HIT_TO_LEAD)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def project_id(self):
+        return self.id
+
+
+class ProjectPartner(models.Model):
+    """A partner organization working on a project for a period and a scope."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="partnerships")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    scope_of_work = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProjectPartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organization"], name="uniq_project_partner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} on {self.project.code}"
+
+
+class ProjectMember(models.Model):
+    """A person on a project, for one organization, in one role."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="project_memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    is_key = models.BooleanField(default=False, help_text="Attendance counts for engagement")
+    joined_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProjectMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "user__last_name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="uniq_project_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.get_role_display()}, {self.project.code})"
+
+
+class ApiToken(models.Model):
+    """A personal API token: only its hash is kept; the token is shown once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,313 @@
+"""Projects, partners, members and API tokens: every change checked, saved and audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cobench.audit import services as audit
+from cobench.audit.events import Event
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from cobench.core.permissions import PARTNER_ROLES, SPONSOR_ROLES, Action, Role
+
+from .access import ensure_can
+from .models import (
+    ApiToken,
+    Organization,
+    OrganizationMembership,
+    Project,
+    ProjectMember,
+    ProjectPartner,
+    User,
+)
+
+
+def _check_version(obj: Any, expected: int | None) -> None:
+    if expected is not None and obj.version != expected:
+        raise StaleVersion(expected=expected, current=obj.version)
+
+
+def _apply(obj: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `fields` on `obj`; returns the audit changes and bumps its version if any."""
+    before = {name: getattr(obj, name) for name in fields}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    changes = audit.diff(before, fields)
+    if changes:
+        obj.version += 1
+        obj.full_clean()
+        obj.save()
+    return changes
+
+
+def organizations_visible_to(user: Any):
+    """Organizations `user` works for, and those they meet on their projects."""
+    projects = Project.objects.visible_to(user)
+    return Organization.objects.filter(
+        Q(people__user=user) | Q(sponsored_projects__in=projects)
+        | Q(partnerships__project__in=projects)
+    ).distinct()  # fmt: skip
+
+
+@transaction.atomic
+def create_project(
+    *, actor: User, code: str, name: str, sponsor: Organization, description: str = "",
+    phase: str = Project.Phase.HIT_TO_LEAD,
+) -> Project:  # fmt: skip
+    """Start a project for `sponsor`; its creator becomes the sponsor lead."""
+    if not OrganizationMembership.objects.filter(organization=sponsor, user=actor).exists():
+        raise NotFound("No such organization, or you do not work for it.")
+    code = code.strip().upper()
+    if Project.objects.filter(code=code).exists():
+        raise InvalidInput("That project code is taken.", errors={"code": ["Already in use."]})
+    project = Project(code=code, name=name, sponsor=sponsor, description=description, phase=phase)
+    project.full_clean()
+    project.save()
+    audit.record(actor=actor, event=Event.PROJECT_CREATED, target=project, changes={
+        "code": [None, project.code], "name": [None, name], "sponsor": [None, sponsor.name],
+        "phase": [None, phase]})  # fmt: skip
+    _add_member(actor=actor, project=project, user=actor, organization=sponsor,
+                role=Role.SPONSOR_LEAD, is_key=True)  # fmt: skip
+    return project
+
+
+@transaction.atomic
+def update_project(
+    *, actor: User, project: Project, expected_version: int | None, reason: str = "",
+    **fields: Any,
+) -> Project:  # fmt: skip
+    """Change a project's name, description, phase or status."""
+    ensure_can(actor, project, Action.EDIT_PROJECT)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_version(project, expected_version)
+    allowed = {"name", "description", "phase", "status"}
+    if unknown := set(fields) - allowed:
+        raise InvalidInput("Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown})
+    if changes := _apply(project, fields):
+        audit.record(actor=actor, event=Event.PROJECT_UPDATED, target=project, changes=changes,
+                     reason=reason)  # fmt: skip
+    return project
+
+
+@transaction.atomic
+def add_partner(
+    *, actor: User, project: Project, organization: Organization, start_date: date,
+    end_date: date | None = None, scope_of_work: str = "",
+) -> ProjectPartner:  # fmt: skip
+    """Bring a partner organization onto the project."""
+    ensure_can(actor, project, Action.MANAGE_PARTNERS)
+    if organization.pk == project.sponsor_id:
+        raise InvalidInput("The sponsor cannot be its own partner.",
+                           errors={"organization": ["This is the project's sponsor."]})  # fmt: skip
+    if project.partners.filter(organization=organization).exists():
+        raise Conflict(f"{organization} is already a partner on {project.code}.")
+    _check_dates(start_date, end_date)
+    partner = ProjectPartner.objects.create(project=project, organization=organization,
+                                            start_date=start_date, end_date=end_date,
+                                            scope_of_work=scope_of_work)  # fmt: skip
+    audit.record(actor=actor, event=Event.PARTNER_ADDED, target=partner, changes={
+        "organization": [None, organization.name], "start_date": [None, start_date],
+        "end_date": [None, end_date], "scope_of_work": [None, scope_of_work]})  # fmt: skip
+    return partner
+
+
+def _check_dates(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise InvalidInput("The end date is before the start date.",
+                           errors={"end_date": ["Must be on or after the start date."]})  # fmt: skip
+
+
+@transaction.atomic
+def update_partner(
+    *, actor: User, partner: ProjectPartner, expected_version: int | None, **fields: Any
+) -> ProjectPartner:
+    """Change a partner's dates or scope of work."""
+    ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
+    partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
+    _check_version(partner, expected_version)
+    if unknown := set(fields) - {"start_date", "end_date", "scope_of_work"}:
+        raise InvalidInput("Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown})
+    _check_dates(fields.get("start_date", partner.start_date),
+                 fields.get("end_date", partner.end_date))  # fmt: skip
+    if changes := _apply(partner, fields):
+        audit.record(actor=actor, event=Event.PARTNER_UPDATED, target=partner, changes=changes)
+    return partner
+
+
+@transaction.atomic
+def remove_partner(*, actor: User, partner: ProjectPartner, reason: str) -> None:
+    """Take a partner off the project; its people must be removed first."""
+    ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
+    _require_reason(reason)
+    if partner.project.members.filter(organization=partner.organization).exists():
+        raise Conflict(f"{partner.organization} still has members on {partner.project.code}; "
+                       "remove them first.")  # fmt: skip
+    audit.record(actor=actor, event=Event.PARTNER_REMOVED, target=partner, reason=reason,
+                 changes={"organization": [partner.organization.name, None]})  # fmt: skip
+    partner.delete()
+
+
+def _require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise InvalidInput("Say why.", errors={"reason": ["A reason is required."]})
+
+
+def _project_organizations(project: Project) -> set[Any]:
+    return {project.sponsor_id, *project.partners.values_list("organization_id", flat=True)}
+
+
+def _check_member_rules(
+    *, actor_member: ProjectMember, project: Project, organization: Organization, role: str
+) -> None:
+    """The side of a role must match the member's organization; partner leads keep to their own."""
+    if role not in Role.values:
+        raise InvalidInput("Unknown role.", errors={"role": [f"One of: {', '.join(Role.values)}."]})
+    is_sponsor = organization.pk == project.sponsor_id
+    if role in SPONSOR_ROLES and not is_sponsor:
+        raise InvalidInput("Sponsor roles are for people of the sponsor organization.",
+                           errors={"role": ["Not a sponsor-side role for this person."]})  # fmt: skip
+    if role in PARTNER_ROLES and is_sponsor:
+        raise InvalidInput("Partner roles are for people of a partner organization.",
+                           errors={"role": ["Not a partner-side role for this person."]})  # fmt: skip
+    if actor_member.role != Role.SPONSOR_LEAD and (
+        organization.pk != actor_member.organization_id or role in SPONSOR_ROLES
+    ):
+        raise Forbidden("A partner lead manages the members of their own organization only.")
+
+
+def _add_member(
+    *, actor: User, project: Project, user: User, organization: Organization, role: str,
+    is_key: bool,
+) -> ProjectMember:  # fmt: skip
+    member = ProjectMember.objects.create(project=project, user=user, organization=organization,
+                                          role=role, is_key=is_key)  # fmt: skip
+    audit.record(actor=actor, event=Event.MEMBER_ADDED, target=member, changes={
+        "user": [None, user.username], "organization": [None, organization.name],
+        "role": [None, role], "is_key": [None, is_key]})  # fmt: skip
+    return member
+
+
+@transaction.atomic
+def add_member(
+    *, actor: User, project: Project, user: User, role: str, is_key: bool = False,
+    organization: Organization | None = None,
+) -> ProjectMember:  # fmt: skip
+    """Put a person on the project for one of their organizations that takes part in it."""
+    actor_member = ensure_can(actor, project, Action.MANAGE_MEMBERS)
+    candidates = Organization.objects.filter(
+        people__user=user, pk__in=_project_organizations(project)
+    )
+    if organization is not None:
+        candidates = candidates.filter(pk=organization.pk)
+    if not candidates.exists():
+        raise InvalidInput("This person works for no organization taking part in the project.",
+                           errors={"user": ["Not from the sponsor or a partner of this project."]})  # fmt: skip
+    if project.members.filter(user=user).exists():
+        raise Conflict(f"{user.display_name} is already on {project.code}.")
+    org = candidates.first()
+    _check_member_rules(actor_member=actor_member, project=project, organization=org, role=role)
+    return _add_member(actor=actor, project=project, user=user, organization=org, role=role,
+                       is_key=is_key)  # fmt: skip
+
+
+def _ensure_not_last_sponsor_lead(member: ProjectMember, new_role: str | None) -> None:
+    if member.role == Role.SPONSOR_LEAD and new_role != Role.SPONSOR_LEAD:
+        others = member.project.members.filter(role=Role.SPONSOR_LEAD).exclude(pk=member.pk)
+        if not others.exists():
+            raise Conflict("A project keeps at least one sponsor lead; name another one first.")
+
+
+@transaction.atomic
+def update_member(
+    *, actor: User, member: ProjectMember, expected_version: int | None, **fields: Any
+) -> ProjectMember:
+    """Change a member's role or key-member flag."""
+    actor_member = ensure_can(actor, member.project, Action.MANAGE_MEMBERS)
+    member = ProjectMember.objects.select_for_update().select_related("project", "organization").get(pk=member.pk)
+    _check_version(member, expected_version)
+    if unknown := set(fields) - {"role", "is_key"}:
+        raise InvalidInput("Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown})
+    role = fields.get("role", member.role)
+    _check_member_rules(actor_member=actor_member, project=member.project,
+                        organization=member.organization, role=role)  # fmt: skip
+    _ensure_not_last_sponsor_lead(member, role)
+    if changes := _apply(member, fields):
+        audit.record(actor=actor, event=Event.MEMBER_UPDATED, target=member, changes=changes)
+    return member
+
+
+@transaction.atomic
+def remove_member(*, actor: User, member: ProjectMember, reason: str) -> None:
+    """Take a person off the project (their past records stay theirs)."""
+    actor_member = ensure_can(actor, member.project, Action.MANAGE_MEMBERS)
+    _require_reason(reason)
+    _check_member_rules(actor_member=actor_member, project=member.project,
+                        organization=member.organization, role=member.role)  # fmt: skip
+    _ensure_not_last_sponsor_lead(member, None)
+    audit.record(actor=actor, event=Event.MEMBER_REMOVED, target=member, reason=reason,
+                 changes={"user": [member.user.username, None], "role": [member.role, None]})  # fmt: skip
+    member.delete()
+
+
+# Personal API tokens ---------------------------------------------------------------
+
+TOKEN_PREFIX = "cb_"
+
+
+def _digest(secret: str) -> str:
+    # tokens carry 256 bits of randomness: a plain SHA-256 is enough to keep them unusable at rest
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for `actor`; the secret is returned once and only its hash is kept."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("Name the token.", errors={"name": ["1 to 100 characters."]})
+    days = settings.COBENCH_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 366:
+        raise InvalidInput("Tokens live 1 to 366 days.", errors={"days": ["1 to 366."]})
+    prefix = secrets.token_hex(6)
+    raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=actor, name=name, prefix=prefix, digest=_digest(raw),
+                                    expires_at=timezone.now() + timedelta(days=days))  # fmt: skip
+    audit.record(actor=actor, event=Event.TOKEN_CREATED, target=token,
+                 changes={"name": [None, name], "expires_at": [None, token.expires_at]})  # fmt: skip
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Stop a token from working, at once."""
+    if token.user_id != actor.pk:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, event=Event.TOKEN_REVOKED, target=token,
+                     changes={"revoked_at": [None, token.revoked_at]})  # fmt: skip
+    return token
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user a live token belongs to, else None."""
+    if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
+        return None
+    prefix = raw[len(TOKEN_PREFIX):].split("_", 1)[0]
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    now = timezone.now()
+    if (token is None or not secrets.compare_digest(token.digest, _digest(raw))
+            or token.revoked_at is not None or token.expires_at <= now
+            or not token.user.is_active):  # fmt: skip
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
