@@ -15,7 +15,12 @@ VAR_DIR = Path(os.environ.get("COBENCH_VAR_DIR", BASE_DIR.parent / "var")).resol
 
 
 def _flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
 
 
 def _list(name: str, default: str) -> list[str]:
@@ -49,11 +54,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "cobench.core",
     "cobench.tenancy",
     "cobench.audit",
     "cobench.charters",
     "cobench.web",
+    "cobench.demo",
 ]
 
 MIDDLEWARE = [
@@ -161,3 +168,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+NINJA_PAGINATION_PER_PAGE = COBENCH_PAGE_SIZE
+NINJA_PAGINATION_MAX_LIMIT = 500

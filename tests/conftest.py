@@ -36,6 +36,7 @@ class World:
     executive: User
     auditor: User
     other_member: User
+    other_lead: User
     outsider: User
     password: str = PASSWORD
 
@@ -43,14 +44,27 @@ class World:
         """A complete charter content for the CDK2 project."""
         content: dict[str, Any] = {
             "team": [
-                {"name": "Alice Sponsor", "organization": self.sponsor.name, "role": "sponsor_lead"},
-                {"name": "Paula Partner", "organization": self.partner.name, "role": "partner_lead"},
+                {
+                    "name": "Alice Sponsor",
+                    "organization": self.sponsor.name,
+                    "role": "sponsor_lead",
+                },
+                {
+                    "name": "Paula Partner",
+                    "organization": self.partner.name,
+                    "role": "partner_lead",
+                },
             ],
             "start_date": "2026-01-05",
             "end_date": "2027-06-30",
             "milestones": [{"name": "First 20 analogues", "due": "2026-04-01"}],
-            "sites": [{"name": "Northbridge R&D", "organization": self.partner.name,
-                       "facility_type": "rd_lab"}],
+            "sites": [
+                {
+                    "name": "Northbridge R&D",
+                    "organization": self.partner.name,
+                    "facility_type": "rd_lab",
+                }
+            ],
             "methods": "Parallel medicinal chemistry, 50 mg scale.",
             "work_packages": [{"name": "WP1 Hinge binders"}],
             "client_responsibilities": "Assays within 10 working days.",
@@ -58,15 +72,18 @@ class World:
             "meeting_cadence": "weekly",
             "status_update_cadence_days": 14,
             "escalation_ladder": [
-                {"level": 1, "who": "Project leads",
-                 "response_hours": {"low": 72, "medium": 48, "high": 24, "critical": 4}},
+                {
+                    "level": 1,
+                    "who": "Project leads",
+                    "response_hours": {"low": 72, "medium": 48, "high": 24, "critical": 4},
+                },
             ],
             "fte_budget": "6.0",
             "effort_cap_hours_per_compound": "80",
             "attempt_cap_per_compound": 5,
             "success_metrics": ["IC50 < 100 nM"],
             "decision_points": [{"name": "Lead series chosen", "due": "2026-09-30"}],
-        }  # fmt: skip
+        }
         content.update(overrides)
         return content
 
@@ -77,34 +94,77 @@ def _build_world() -> World:
     other_partner = OrganizationFactory(name="Kestrel Labs", time_zone="Asia/Kolkata")
     outsider_org = OrganizationFactory(name="Elsewhere Pharma")
     people = {
-        "alice": sponsor, "sam": sponsor, "erin": sponsor, "quinn": sponsor,
-        "paula": partner, "pete": partner, "olga": other_partner, "oscar": outsider_org,
+        "alice": sponsor,
+        "sam": sponsor,
+        "erin": sponsor,
+        "quinn": sponsor,
+        "paula": partner,
+        "pete": partner,
+        "olga": other_partner,
+        "oscar": outsider_org,
         "kim": sponsor,
-    }  # fmt: skip
+    }
     users = {name: UserFactory(username=name, organization=org) for name, org in people.items()}
     with request_id():
-        project = tenancy.create_project(actor=users["alice"], code="PRJ-CDK2", name="CDK2 inhibitors",
-                                         sponsor=sponsor)  # fmt: skip
-        tenancy.add_partner(actor=users["alice"], project=project, organization=partner,
-                            start_date=date(2026, 1, 5), scope_of_work="Medicinal chemistry")  # fmt: skip
-        for name, role in [("sam", Role.SPONSOR_SCIENTIST), ("paula", Role.PARTNER_LEAD),
-                           ("pete", Role.PARTNER_SCIENTIST), ("erin", Role.EXECUTIVE),
-                           ("quinn", Role.QA_AUDITOR)]:  # fmt: skip
-            tenancy.add_member(actor=users["alice"], project=project, user=users[name], role=role,
-                               is_key=role != Role.QA_AUDITOR)  # fmt: skip
-        other = tenancy.create_project(actor=users["kim"], code="PRJ-KRAS", name="KRAS degraders",
-                                       sponsor=sponsor)  # fmt: skip
-        tenancy.add_partner(actor=users["kim"], project=other, organization=other_partner,
-                            start_date=date(2026, 2, 1))  # fmt: skip
-        tenancy.add_member(actor=users["kim"], project=other, user=users["olga"],
-                           role=Role.PARTNER_SCIENTIST)  # fmt: skip
+        project = tenancy.create_project(
+            actor=users["alice"], code="PRJ-CDK2", name="CDK2 inhibitors", sponsor=sponsor
+        )
+        tenancy.add_partner(
+            actor=users["alice"],
+            project=project,
+            organization=partner,
+            start_date=date(2026, 1, 5),
+            scope_of_work="Medicinal chemistry",
+        )
+        for name, role in [
+            ("sam", Role.SPONSOR_SCIENTIST),
+            ("paula", Role.PARTNER_LEAD),
+            ("pete", Role.PARTNER_SCIENTIST),
+            ("erin", Role.EXECUTIVE),
+            ("quinn", Role.QA_AUDITOR),
+        ]:
+            tenancy.add_member(
+                actor=users["alice"],
+                project=project,
+                username=name,
+                role=role,
+                is_key=role != Role.QA_AUDITOR,
+            )
+        other = tenancy.create_project(
+            actor=users["kim"], code="PRJ-KRAS", name="KRAS degraders", sponsor=sponsor
+        )
+        tenancy.add_partner(
+            actor=users["kim"],
+            project=other,
+            organization=other_partner,
+            start_date=date(2026, 2, 1),
+        )
+        tenancy.add_member(
+            actor=users["kim"], project=other, username="olga", role=Role.PARTNER_SCIENTIST
+        )
     return World(
-        sponsor=sponsor, partner=partner, other_partner=other_partner, outsider_org=outsider_org,
-        project=project, other_project=other, sponsor_lead=users["alice"],
-        sponsor_scientist=users["sam"], partner_lead=users["paula"],
-        partner_scientist=users["pete"], executive=users["erin"], auditor=users["quinn"],
-        other_member=users["olga"], outsider=users["oscar"],
-    )  # fmt: skip
+        sponsor=sponsor,
+        partner=partner,
+        other_partner=other_partner,
+        outsider_org=outsider_org,
+        project=project,
+        other_project=other,
+        sponsor_lead=users["alice"],
+        sponsor_scientist=users["sam"],
+        partner_lead=users["paula"],
+        partner_scientist=users["pete"],
+        executive=users["erin"],
+        auditor=users["quinn"],
+        other_member=users["olga"],
+        other_lead=users["kim"],
+        outsider=users["oscar"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tests/test_auth.py checks it); tests need no slow hashes
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

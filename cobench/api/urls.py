@@ -1,3 +1,22 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one router per domain app."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="cobench", version="1")
+from cobench.audit.api import router as audit_router
+from cobench.charters.api import router as charters_router
+from cobench.tenancy.api import router as tenancy_router
+
+from . import problems
+from .auth import AUTH
+
+api = NinjaAPI(
+    title="cobench",
+    version="1",
+    description="The shared bench of a drug-discovery partnership. Authenticate with a "
+    "personal API token (`Authorization: Bearer <token>`) or the web session.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+problems.install(api)
+for router in (tenancy_router, charters_router, audit_router):
+    api.add_router("", router)

@@ -19,10 +19,22 @@ from .models import AuditEvent
 
 GENESIS = "0" * 64
 _HASHED_FIELDS = (
-    "id", "created_at", "actor_id", "actor_label", "organization_id", "organization_label",
-    "project_id", "event", "target_type", "target_id", "target_label", "changes", "reason",
-    "request_id", "prev_hash",
-)  # fmt: skip
+    "id",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "organization_id",
+    "organization_label",
+    "project_id",
+    "event",
+    "target_type",
+    "target_id",
+    "target_label",
+    "changes",
+    "reason",
+    "request_id",
+    "prev_hash",
+)
 _CHAIN_LOCK = 7_240_001  # PostgreSQL advisory lock key serializing appends to the chain
 
 
@@ -60,10 +72,7 @@ def record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change")
-    if project is None:
-        project_id = getattr(target, "project_id", None)
-    else:
-        project_id = project.pk
+    project_id = getattr(target, "project_id", None) if project is None else project.pk
     if organization is None and actor is not None:
         organization = _acting_organization(actor, project_id)
     if connection.vendor == "postgresql":
@@ -110,8 +119,11 @@ def _acting_organization(actor: Any, project_id: Any) -> Any:
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """`{field: [old, new]}` for the fields whose values differ."""
     before, after = _jsonable(dict(before)), _jsonable(dict(after))
-    return {k: [before.get(k), after.get(k)] for k in sorted(before.keys() | after.keys())
-            if before.get(k) != after.get(k)}  # fmt: skip
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in sorted(before.keys() | after.keys())
+        if before.get(k) != after.get(k)
+    }
 
 
 def history(*, user: Any, target: models.Model) -> models.QuerySet[AuditEvent]:
@@ -137,8 +149,12 @@ def verify(*, batch: int = 2000) -> Iterator[int | Breach]:
     count = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch):
         if event.prev_hash != expected_prev:
-            yield Breach(event.seq, str(event.id), "does not follow the event before it: an event "
-                         "was inserted, deleted or re-linked just before this one")  # fmt: skip
+            yield Breach(
+                event.seq,
+                str(event.id),
+                "does not follow the event before it: an event "
+                "was inserted, deleted or re-linked just before this one",
+            )
             return
         if event_hash(event) != event.hash:
             yield Breach(event.seq, str(event.id), "its content was altered after it was written")

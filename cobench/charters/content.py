@@ -116,10 +116,13 @@ SECTIONS: dict[str, list[str]] = {
     "The client": ["client_responsibilities", "decision_rights"],
     "Communication": ["meeting_cadence", "status_update_cadence_days", "escalation_ladder"],
     "Boundaries": [
-        "fte_budget", "effort_cap_hours_per_compound", "attempt_cap_per_compound",
-        "success_metrics", "decision_points",
+        "fte_budget",
+        "effort_cap_hours_per_compound",
+        "attempt_cap_per_compound",
+        "success_metrics",
+        "decision_points",
     ],
-}  # fmt: skip
+}
 
 
 def gaps(content: CharterContent) -> list[str]:
@@ -151,8 +154,10 @@ def gaps(content: CharterContent) -> list[str]:
     for step in content.escalation_ladder:
         absent = [s for s in SEVERITIES if s not in step.response_hours]
         if absent:
-            missing.append(f"Escalation level {step.level} has no response time for "
-                           f"{', '.join(absent)} concerns.")  # fmt: skip
+            missing.append(
+                f"Escalation level {step.level} has no response time for "
+                f"{', '.join(absent)} concerns."
+            )
     if content.fte_budget is None:
         missing.append("No total FTE budget.")
     if content.effort_cap_hours_per_compound is None:

@@ -93,9 +93,10 @@ def charter_state(version: CharterVersion) -> CharterState:
         is_latest=latest is not None and latest.pk == version.pk,
         gaps=gaps(version.parsed),
         signatures=signatures,
-        awaiting=[] if version.signed_at else
-        [o for o in required_signers(version.project) if o.pk not in signed_orgs],
-    )  # fmt: skip
+        awaiting=[]
+        if version.signed_at
+        else [o for o in required_signers(version.project) if o.pk not in signed_orgs],
+    )
 
 
 @transaction.atomic
@@ -109,10 +110,13 @@ def revise_charter(
     ensure_can(actor, project, Action.EDIT_CHARTER)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Say why the charter changes.", errors={"reason": ["A reason is required."]})
+        raise InvalidInput(
+            "Say why the charter changes.", errors={"reason": ["A reason is required."]}
+        )
     if len(reason) > MAX_REASON:
-        raise InvalidInput("The reason is too long.",
-                           errors={"reason": [f"At most {MAX_REASON} characters."]})  # fmt: skip
+        raise InvalidInput(
+            "The reason is too long.", errors={"reason": [f"At most {MAX_REASON} characters."]}
+        )
     parsed = parse_content(content)
     Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time
     latest = latest_version(project)
@@ -121,16 +125,29 @@ def revise_charter(
         raise StaleVersion(expected=base_number, current=current)
     data = parsed.as_data()
     if latest is not None and latest.content == data:
-        raise InvalidInput("Nothing changed: this is the same as version "
-                           f"{latest.number}.", errors={"content": ["No change."]})  # fmt: skip
+        raise InvalidInput(
+            f"Nothing changed: this is the same as version {latest.number}.",
+            errors={"content": ["No change."]},
+        )
     version = CharterVersion.objects.create(
-        project=project, number=current + 1, content=data, reason=reason, created_by=actor,
+        project=project,
+        number=current + 1,
+        content=data,
+        reason=reason,
+        created_by=actor,
         created_by_label=actor.display_name,
-    )  # fmt: skip
-    changes = {row["field"]: [row["old"], row["new"]]
-               for row in compare(latest.content if latest else {}, data)}  # fmt: skip
-    audit.record(actor=actor, event=Event.CHARTER_VERSION_CREATED, target=version,
-                 changes=changes, reason=reason)  # fmt: skip
+    )
+    changes = {
+        row["field"]: [row["old"], row["new"]]
+        for row in compare(latest.content if latest else {}, data)
+    }
+    audit.record(
+        actor=actor,
+        event=Event.CHARTER_VERSION_CREATED,
+        target=version,
+        changes=changes,
+        reason=reason,
+    )
     return version
 
 
@@ -149,26 +166,39 @@ def sign_charter(*, actor: User, version: CharterVersion, password: str, meaning
     member = ensure_can(actor, version.project, Action.SIGN_CHARTER)
     meaning = (meaning or "").strip()
     if not meaning or len(meaning) > 500:
-        raise InvalidInput("State what your signature means.",
-                           errors={"meaning": ["1 to 500 characters."]})  # fmt: skip
+        raise InvalidInput(
+            "State what your signature means.", errors={"meaning": ["1 to 500 characters."]}
+        )
     if not password or not actor.check_password(password):
         raise ReauthenticationFailed()
     version = CharterVersion.objects.select_for_update().get(pk=version.pk)
     if version.signed_at is not None:
-        raise Conflict(f"Version {version.number} is already signed; it cannot change. "
-                       "Write a new version to amend it.")  # fmt: skip
+        raise Conflict(
+            f"Version {version.number} is already signed; it cannot change. "
+            "Write a new version to amend it."
+        )
     latest = latest_version(version.project)
     if latest is not None and latest.pk != version.pk:
-        raise Conflict(f"Version {version.number} is superseded by version {latest.number}; "
-                       "only the latest version can be signed.")  # fmt: skip
+        raise Conflict(
+            f"Version {version.number} is superseded by version {latest.number}; "
+            "only the latest version can be signed."
+        )
     if version.signatures.filter(organization=member.organization).exists():
         raise Conflict(f"{member.organization} has already signed version {version.number}.")
-    side = (Signature.Side.SPONSOR if member.organization_id == version.project.sponsor_id
-            else Signature.Side.PARTNER)  # fmt: skip
+    side = (
+        Signature.Side.SPONSOR
+        if member.organization_id == version.project.sponsor_id
+        else Signature.Side.PARTNER
+    )
     signature = Signature.objects.create(
-        version=version, signer=actor, signer_name=actor.display_name,
-        organization=member.organization, side=side, role=member.role, meaning=meaning,
-    )  # fmt: skip
+        version=version,
+        signer=actor,
+        signer_name=actor.display_name,
+        organization=member.organization,
+        side=side,
+        role=member.role,
+        meaning=meaning,
+    )
     changes: dict[str, list[Any]] = {
         "signature": [None, f"{actor.display_name} for {member.organization}: {meaning}"]
     }
@@ -177,7 +207,12 @@ def sign_charter(*, actor: User, version: CharterVersion, password: str, meaning
         version.signed_at = signature.signed_at
         version.save(update_fields=["signed_at"])
         changes["signed_at"] = [None, version.signed_at]
-    audit.record(actor=actor, event=Event.CHARTER_SIGNED, target=version, changes=changes,
-                 reason=meaning, organization=member.organization)  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.CHARTER_SIGNED,
+        target=version,
+        changes=changes,
+        reason=meaning,
+        organization=member.organization,
+    )
     return signature
-

@@ -67,5 +67,21 @@ class ReauthenticationFailed(CobenchError):
     title = "Re-authentication failed"
 
     def __init__(self):
-        super().__init__("The password is not correct; nothing was signed.",
-                         errors={"password": ["The password is not correct."]})
+        super().__init__(
+            "The password is not correct; nothing was signed.",
+            errors={"password": ["The password is not correct."]},
+        )
+
+
+class VersionRequired(CobenchError):
+    """An update must say which version it was based on."""
+
+    status = 428
+    title = "Precondition required"
+
+    def __init__(self):
+        super().__init__(
+            "Say which version you changed: send the ETag you read as If-Match, "
+            "or the object's 'version' in the body.",
+            errors={"version": ["Required (or an If-Match header)."]},
+        )

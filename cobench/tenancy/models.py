@@ -52,11 +52,18 @@ class OrganizationMembership(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organization_memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="organization_memberships"
+    )
     title = models.CharField(max_length=120, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="uniq_org_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="uniq_org_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organization}"
 
 
 class Project(models.Model):
@@ -78,7 +85,9 @@ class Project(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    sponsor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sponsored_projects")
+    sponsor = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="sponsored_projects"
+    )
     phase = models.CharField(max_length=32, choices=Phase.choices, default=Phase.HIT_TO_LEAD)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,7 +111,9 @@ class ProjectPartner(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="partnerships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="partnerships"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     scope_of_work = models.TextField(blank=True)
@@ -136,7 +147,9 @@ class ProjectMember(models.Model):
 
     class Meta:
         ordering = ["role", "user__last_name", "user__username"]
-        constraints = [models.UniqueConstraint(fields=["project", "user"], name="uniq_project_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="uniq_project_user")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.display_name} ({self.get_role_display()}, {self.project.code})"

@@ -51,16 +51,22 @@ def organizations_visible_to(user: Any):
     """Organizations `user` works for, and those they meet on their projects."""
     projects = Project.objects.visible_to(user)
     return Organization.objects.filter(
-        Q(people__user=user) | Q(sponsored_projects__in=projects)
+        Q(people__user=user)
+        | Q(sponsored_projects__in=projects)
         | Q(partnerships__project__in=projects)
-    ).distinct()  # fmt: skip
+    ).distinct()
 
 
 @transaction.atomic
 def create_project(
-    *, actor: User, code: str, name: str, sponsor: Organization, description: str = "",
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    sponsor: Organization,
+    description: str = "",
     phase: str = Project.Phase.HIT_TO_LEAD,
-) -> Project:  # fmt: skip
+) -> Project:
     """Start a project for `sponsor`; its creator becomes the sponsor lead."""
     if not OrganizationMembership.objects.filter(organization=sponsor, user=actor).exists():
         raise NotFound("No such organization, or you do not work for it.")
@@ -70,58 +76,100 @@ def create_project(
     project = Project(code=code, name=name, sponsor=sponsor, description=description, phase=phase)
     project.full_clean()
     project.save()
-    audit.record(actor=actor, event=Event.PROJECT_CREATED, target=project, changes={
-        "code": [None, project.code], "name": [None, name], "sponsor": [None, sponsor.name],
-        "phase": [None, phase]})  # fmt: skip
-    _add_member(actor=actor, project=project, user=actor, organization=sponsor,
-                role=Role.SPONSOR_LEAD, is_key=True)  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.PROJECT_CREATED,
+        target=project,
+        changes={
+            "code": [None, project.code],
+            "name": [None, name],
+            "sponsor": [None, sponsor.name],
+            "phase": [None, phase],
+        },
+    )
+    _add_member(
+        actor=actor,
+        project=project,
+        user=actor,
+        organization=sponsor,
+        role=Role.SPONSOR_LEAD,
+        is_key=True,
+    )
     return project
 
 
 @transaction.atomic
 def update_project(
-    *, actor: User, project: Project, expected_version: int | None, reason: str = "",
+    *,
+    actor: User,
+    project: Project,
+    expected_version: int | None,
+    reason: str = "",
     **fields: Any,
-) -> Project:  # fmt: skip
+) -> Project:
     """Change a project's name, description, phase or status."""
     ensure_can(actor, project, Action.EDIT_PROJECT)
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_version(project, expected_version)
     allowed = {"name", "description", "phase", "status"}
     if unknown := set(fields) - allowed:
-        raise InvalidInput("Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown})
+        raise InvalidInput(
+            "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
+        )
     if changes := _apply(project, fields):
-        audit.record(actor=actor, event=Event.PROJECT_UPDATED, target=project, changes=changes,
-                     reason=reason)  # fmt: skip
+        audit.record(
+            actor=actor, event=Event.PROJECT_UPDATED, target=project, changes=changes, reason=reason
+        )
     return project
 
 
 @transaction.atomic
 def add_partner(
-    *, actor: User, project: Project, organization: Organization, start_date: date,
-    end_date: date | None = None, scope_of_work: str = "",
-) -> ProjectPartner:  # fmt: skip
+    *,
+    actor: User,
+    project: Project,
+    organization: Organization,
+    start_date: date,
+    end_date: date | None = None,
+    scope_of_work: str = "",
+) -> ProjectPartner:
     """Bring a partner organization onto the project."""
     ensure_can(actor, project, Action.MANAGE_PARTNERS)
     if organization.pk == project.sponsor_id:
-        raise InvalidInput("The sponsor cannot be its own partner.",
-                           errors={"organization": ["This is the project's sponsor."]})  # fmt: skip
+        raise InvalidInput(
+            "The sponsor cannot be its own partner.",
+            errors={"organization": ["This is the project's sponsor."]},
+        )
     if project.partners.filter(organization=organization).exists():
         raise Conflict(f"{organization} is already a partner on {project.code}.")
     _check_dates(start_date, end_date)
-    partner = ProjectPartner.objects.create(project=project, organization=organization,
-                                            start_date=start_date, end_date=end_date,
-                                            scope_of_work=scope_of_work)  # fmt: skip
-    audit.record(actor=actor, event=Event.PARTNER_ADDED, target=partner, changes={
-        "organization": [None, organization.name], "start_date": [None, start_date],
-        "end_date": [None, end_date], "scope_of_work": [None, scope_of_work]})  # fmt: skip
+    partner = ProjectPartner.objects.create(
+        project=project,
+        organization=organization,
+        start_date=start_date,
+        end_date=end_date,
+        scope_of_work=scope_of_work,
+    )
+    audit.record(
+        actor=actor,
+        event=Event.PARTNER_ADDED,
+        target=partner,
+        changes={
+            "organization": [None, organization.name],
+            "start_date": [None, start_date],
+            "end_date": [None, end_date],
+            "scope_of_work": [None, scope_of_work],
+        },
+    )
     return partner
 
 
 def _check_dates(start: date, end: date | None) -> None:
     if end is not None and end < start:
-        raise InvalidInput("The end date is before the start date.",
-                           errors={"end_date": ["Must be on or after the start date."]})  # fmt: skip
+        raise InvalidInput(
+            "The end date is before the start date.",
+            errors={"end_date": ["Must be on or after the start date."]},
+        )
 
 
 @transaction.atomic
@@ -133,9 +181,12 @@ def update_partner(
     partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
     _check_version(partner, expected_version)
     if unknown := set(fields) - {"start_date", "end_date", "scope_of_work"}:
-        raise InvalidInput("Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown})
-    _check_dates(fields.get("start_date", partner.start_date),
-                 fields.get("end_date", partner.end_date))  # fmt: skip
+        raise InvalidInput(
+            "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
+        )
+    _check_dates(
+        fields.get("start_date", partner.start_date), fields.get("end_date", partner.end_date)
+    )
     if changes := _apply(partner, fields):
         audit.record(actor=actor, event=Event.PARTNER_UPDATED, target=partner, changes=changes)
     return partner
@@ -147,10 +198,17 @@ def remove_partner(*, actor: User, partner: ProjectPartner, reason: str) -> None
     ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
     _require_reason(reason)
     if partner.project.members.filter(organization=partner.organization).exists():
-        raise Conflict(f"{partner.organization} still has members on {partner.project.code}; "
-                       "remove them first.")  # fmt: skip
-    audit.record(actor=actor, event=Event.PARTNER_REMOVED, target=partner, reason=reason,
-                 changes={"organization": [partner.organization.name, None]})  # fmt: skip
+        raise Conflict(
+            f"{partner.organization} still has members on {partner.project.code}; "
+            "remove them first."
+        )
+    audit.record(
+        actor=actor,
+        event=Event.PARTNER_REMOVED,
+        target=partner,
+        reason=reason,
+        changes={"organization": [partner.organization.name, None]},
+    )
     partner.delete()
 
 
@@ -171,11 +229,15 @@ def _check_member_rules(
         raise InvalidInput("Unknown role.", errors={"role": [f"One of: {', '.join(Role.values)}."]})
     is_sponsor = organization.pk == project.sponsor_id
     if role in SPONSOR_ROLES and not is_sponsor:
-        raise InvalidInput("Sponsor roles are for people of the sponsor organization.",
-                           errors={"role": ["Not a sponsor-side role for this person."]})  # fmt: skip
+        raise InvalidInput(
+            "Sponsor roles are for people of the sponsor organization.",
+            errors={"role": ["Not a sponsor-side role for this person."]},
+        )
     if role in PARTNER_ROLES and is_sponsor:
-        raise InvalidInput("Partner roles are for people of a partner organization.",
-                           errors={"role": ["Not a partner-side role for this person."]})  # fmt: skip
+        raise InvalidInput(
+            "Partner roles are for people of a partner organization.",
+            errors={"role": ["Not a partner-side role for this person."]},
+        )
     if actor_member.role != Role.SPONSOR_LEAD and (
         organization.pk != actor_member.organization_id or role in SPONSOR_ROLES
     ):
@@ -183,38 +245,65 @@ def _check_member_rules(
 
 
 def _add_member(
-    *, actor: User, project: Project, user: User, organization: Organization, role: str,
+    *,
+    actor: User,
+    project: Project,
+    user: User,
+    organization: Organization,
+    role: str,
     is_key: bool,
-) -> ProjectMember:  # fmt: skip
-    member = ProjectMember.objects.create(project=project, user=user, organization=organization,
-                                          role=role, is_key=is_key)  # fmt: skip
-    audit.record(actor=actor, event=Event.MEMBER_ADDED, target=member, changes={
-        "user": [None, user.username], "organization": [None, organization.name],
-        "role": [None, role], "is_key": [None, is_key]})  # fmt: skip
+) -> ProjectMember:
+    member = ProjectMember.objects.create(
+        project=project, user=user, organization=organization, role=role, is_key=is_key
+    )
+    audit.record(
+        actor=actor,
+        event=Event.MEMBER_ADDED,
+        target=member,
+        changes={
+            "user": [None, user.username],
+            "organization": [None, organization.name],
+            "role": [None, role],
+            "is_key": [None, is_key],
+        },
+    )
     return member
 
 
 @transaction.atomic
 def add_member(
-    *, actor: User, project: Project, user: User, role: str, is_key: bool = False,
-    organization: Organization | None = None,
-) -> ProjectMember:  # fmt: skip
-    """Put a person on the project for one of their organizations that takes part in it."""
+    *,
+    actor: User,
+    project: Project,
+    username: str,
+    role: str,
+    is_key: bool = False,
+) -> ProjectMember:
+    """Put a person on the project, for their organization that takes part in it.
+
+    People outside the sponsor and partner organizations are not found: the
+    answer does not tell whether such a username exists.
+    """
     actor_member = ensure_can(actor, project, Action.MANAGE_MEMBERS)
-    candidates = Organization.objects.filter(
-        people__user=user, pk__in=_project_organizations(project)
+    user = User.objects.filter(username=username, is_active=True).first()
+    org = (
+        Organization.objects.filter(
+            people__user=user, pk__in=_project_organizations(project)
+        ).first()
+        if user
+        else None
     )
-    if organization is not None:
-        candidates = candidates.filter(pk=organization.pk)
-    if not candidates.exists():
-        raise InvalidInput("This person works for no organization taking part in the project.",
-                           errors={"user": ["Not from the sponsor or a partner of this project."]})  # fmt: skip
+    if user is None or org is None:
+        raise InvalidInput(
+            "This person works for no organization taking part in the project.",
+            errors={"username": ["No such person on the sponsor or partner side."]},
+        )
     if project.members.filter(user=user).exists():
         raise Conflict(f"{user.display_name} is already on {project.code}.")
-    org = candidates.first()
     _check_member_rules(actor_member=actor_member, project=project, organization=org, role=role)
-    return _add_member(actor=actor, project=project, user=user, organization=org, role=role,
-                       is_key=is_key)  # fmt: skip
+    return _add_member(
+        actor=actor, project=project, user=user, organization=org, role=role, is_key=is_key
+    )
 
 
 def _ensure_not_last_sponsor_lead(member: ProjectMember, new_role: str | None) -> None:
@@ -230,13 +319,23 @@ def update_member(
 ) -> ProjectMember:
     """Change a member's role or key-member flag."""
     actor_member = ensure_can(actor, member.project, Action.MANAGE_MEMBERS)
-    member = ProjectMember.objects.select_for_update().select_related("project", "organization").get(pk=member.pk)
+    member = (
+        ProjectMember.objects.select_for_update()
+        .select_related("project", "organization")
+        .get(pk=member.pk)
+    )
     _check_version(member, expected_version)
     if unknown := set(fields) - {"role", "is_key"}:
-        raise InvalidInput("Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown})
+        raise InvalidInput(
+            "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
+        )
     role = fields.get("role", member.role)
-    _check_member_rules(actor_member=actor_member, project=member.project,
-                        organization=member.organization, role=role)  # fmt: skip
+    _check_member_rules(
+        actor_member=actor_member,
+        project=member.project,
+        organization=member.organization,
+        role=role,
+    )
     _ensure_not_last_sponsor_lead(member, role)
     if changes := _apply(member, fields):
         audit.record(actor=actor, event=Event.MEMBER_UPDATED, target=member, changes=changes)
@@ -248,11 +347,20 @@ def remove_member(*, actor: User, member: ProjectMember, reason: str) -> None:
     """Take a person off the project (their past records stay theirs)."""
     actor_member = ensure_can(actor, member.project, Action.MANAGE_MEMBERS)
     _require_reason(reason)
-    _check_member_rules(actor_member=actor_member, project=member.project,
-                        organization=member.organization, role=member.role)  # fmt: skip
+    _check_member_rules(
+        actor_member=actor_member,
+        project=member.project,
+        organization=member.organization,
+        role=member.role,
+    )
     _ensure_not_last_sponsor_lead(member, None)
-    audit.record(actor=actor, event=Event.MEMBER_REMOVED, target=member, reason=reason,
-                 changes={"user": [member.user.username, None], "role": [member.role, None]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.MEMBER_REMOVED,
+        target=member,
+        reason=reason,
+        changes={"user": [member.user.username, None], "role": [member.role, None]},
+    )
     member.delete()
 
 
@@ -277,10 +385,19 @@ def create_api_token(*, actor: User, name: str, days: int | None = None) -> tupl
         raise InvalidInput("Tokens live 1 to 366 days.", errors={"days": ["1 to 366."]})
     prefix = secrets.token_hex(6)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=actor, name=name, prefix=prefix, digest=_digest(raw),
-                                    expires_at=timezone.now() + timedelta(days=days))  # fmt: skip
-    audit.record(actor=actor, event=Event.TOKEN_CREATED, target=token,
-                 changes={"name": [None, name], "expires_at": [None, token.expires_at]})  # fmt: skip
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        prefix=prefix,
+        digest=_digest(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit.record(
+        actor=actor,
+        event=Event.TOKEN_CREATED,
+        target=token,
+        changes={"name": [None, name], "expires_at": [None, token.expires_at]},
+    )
     return token, raw
 
 
@@ -292,8 +409,12 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, event=Event.TOKEN_REVOKED, target=token,
-                     changes={"revoked_at": [None, token.revoked_at]})  # fmt: skip
+        audit.record(
+            actor=actor,
+            event=Event.TOKEN_REVOKED,
+            target=token,
+            changes={"revoked_at": [None, token.revoked_at]},
+        )
     return token
 
 
@@ -301,12 +422,16 @@ def authenticate_token(raw: str) -> User | None:
     """The active user a live token belongs to, else None."""
     if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
         return None
-    prefix = raw[len(TOKEN_PREFIX):].split("_", 1)[0]
+    prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     now = timezone.now()
-    if (token is None or not secrets.compare_digest(token.digest, _digest(raw))
-            or token.revoked_at is not None or token.expires_at <= now
-            or not token.user.is_active):  # fmt: skip
+    if (
+        token is None
+        or not secrets.compare_digest(token.digest, _digest(raw))
+        or token.revoked_at is not None
+        or token.expires_at <= now
+        or not token.user.is_active
+    ):
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

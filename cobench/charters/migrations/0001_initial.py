@@ -5,40 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CharterVersion',
+            name="CharterVersion",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('number', models.PositiveIntegerField()),
-                ('content', models.JSONField(default=dict)),
-                ('reason', models.TextField()),
-                ('created_by_label', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('signed_at', models.DateTimeField(blank=True, help_text='When the last required signature landed', null=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("content", models.JSONField(default=dict)),
+                ("reason", models.TextField()),
+                ("created_by_label", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "signed_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When the last required signature landed", null=True
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', '-number'],
+                "ordering": ["project", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('signer_name', models.CharField(max_length=200)),
-                ('side', models.CharField(choices=[('sponsor', 'Sponsor'), ('partner', 'Partner')], max_length=16)),
-                ('role', models.CharField(max_length=32)),
-                ('meaning', models.CharField(max_length=500)),
-                ('signed_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("signer_name", models.CharField(max_length=200)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("sponsor", "Sponsor"), ("partner", "Partner")], max_length=16
+                    ),
+                ),
+                ("role", models.CharField(max_length=32)),
+                ("meaning", models.CharField(max_length=500)),
+                ("signed_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['signed_at'],
+                "ordering": ["signed_at"],
             },
         ),
     ]

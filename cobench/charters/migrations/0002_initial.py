@@ -6,47 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('charters', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("charters", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='charterversion',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="charterversion",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='charterversion',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='charter_versions', to='tenancy.project'),
+            model_name="charterversion",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="charter_versions",
+                to="tenancy.project",
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.organization'),
+            model_name="signature",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='signer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="signature",
+            name="signer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='charters.charterversion'),
+            model_name="signature",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="signatures",
+                to="charters.charterversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='charterversion',
-            constraint=models.UniqueConstraint(fields=('project', 'number'), name='uniq_charter_version'),
+            model_name="charterversion",
+            constraint=models.UniqueConstraint(
+                fields=("project", "number"), name="uniq_charter_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('version', 'organization'), name='uniq_signature_org'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("version", "organization"), name="uniq_signature_org"
+            ),
         ),
     ]

@@ -1,0 +1,29 @@
+"""API authentication: personal tokens (`Authorization: Bearer …`) or the web session."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from cobench.tenancy.services import authenticate_token
+
+
+class TokenAuth(HttpBearer):
+    """A personal API token; expired, revoked and unknown tokens are refused alike."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser's session (with its CSRF check on writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+AUTH = [TokenAuth(), ActiveSessionAuth()]

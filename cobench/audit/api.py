@@ -1,0 +1,53 @@
+"""JSON API for the audit trail: the history of any object, and of a whole project."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from cobench.core.access import get_visible
+from cobench.core.errors import NotFound
+from cobench.tenancy.models import Project
+
+from .models import AuditEvent
+
+router = Router(tags=["audit"])
+
+
+class EventOut(Schema):
+    id: UUID
+    seq: int
+    created_at: datetime
+    actor: str = Field(alias="actor_label")
+    organization: str = Field(alias="organization_label")
+    event: str
+    target_type: str
+    target_id: str
+    target: str = Field(alias="target_label")
+    changes: dict[str, Any]
+    reason: str
+    request_id: str
+    hash: str
+
+
+@router.get("/audit/{target_type}/{target_id}", response=list[EventOut])
+@paginate
+def object_history(request: HttpRequest, target_type: str, target_id: UUID):
+    """Every change to one object, oldest first (e.g. `charters.charterversion`)."""
+    events = AuditEvent.objects.visible_to(request.user).for_object(target_type, str(target_id))
+    if not events.exists():
+        raise NotFound()
+    return events.order_by("seq")
+
+
+@router.get("/projects/{project_id}/audit", response=list[EventOut])
+@paginate
+def project_history(request: HttpRequest, project_id: UUID):
+    """Every change in the project, newest first."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    return (
+        AuditEvent.objects.visible_to(request.user).filter(project_id=project.pk).order_by("-seq")
+    )

@@ -1,0 +1,388 @@
+"""JSON API for the caller, organizations, projects, partners, members and API tokens."""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from cobench.api.concurrency import expected_version, set_etag
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput, NotFound
+from cobench.core.permissions import Role
+
+from . import services
+from .models import ApiToken, Organization, Project, ProjectMember, ProjectPartner, User
+
+router = Router(tags=["projects"])
+
+Phase = Literal["hit_to_lead", "lead_optimization", "candidate", "scale_up", "gmp"]
+ProjectStatus = Literal["active", "on_hold", "closed"]
+RoleName = Literal[
+    "sponsor_lead",
+    "sponsor_scientist",
+    "partner_lead",
+    "partner_scientist",
+    "executive",
+    "qa_auditor",
+]
+Reason = Field("", max_length=2000)
+
+
+class OrganizationOut(Schema):
+    id: UUID
+    name: str
+    short_name: str
+    country: str
+    time_zone: str
+
+
+class OrgRef(Schema):
+    id: UUID
+    name: str
+
+
+class MeOut(Schema):
+    id: UUID
+    username: str
+    name: str
+    email: str
+    time_zone: str
+    organizations: list[OrgRef]
+
+
+class ProjectOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    description: str
+    sponsor: OrgRef
+    phase: Phase
+    status: ProjectStatus
+    created_at: datetime
+    version: int
+
+
+class ProjectIn(Schema):
+    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
+    name: str = Field(min_length=1, max_length=200)
+    sponsor_id: UUID
+    description: str = Field("", max_length=20_000)
+    phase: Phase = "hit_to_lead"
+
+
+class ProjectPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20_000)
+    phase: Phase | None = None
+    status: ProjectStatus | None = None
+    version: int | None = Field(None, ge=1)
+    reason: str = Reason
+
+
+class PartnerOut(Schema):
+    id: UUID
+    organization: OrgRef
+    start_date: date
+    end_date: date | None
+    scope_of_work: str
+    version: int
+
+
+class PartnerIn(Schema):
+    organization_id: UUID
+    start_date: date
+    end_date: date | None = None
+    scope_of_work: str = Field("", max_length=20_000)
+
+
+class PartnerPatch(Schema):
+    start_date: date | None = None
+    end_date: date | None = None
+    scope_of_work: str | None = Field(None, max_length=20_000)
+    version: int | None = Field(None, ge=1)
+
+
+class UserRef(Schema):
+    id: UUID
+    username: str
+    name: str = Field(alias="display_name")
+
+
+class MemberOut(Schema):
+    id: UUID
+    user: UserRef
+    organization: OrgRef
+    role: RoleName
+    is_key: bool
+    joined_at: datetime
+    version: int
+
+
+class MemberIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    role: RoleName
+    is_key: bool = False
+
+
+class MemberPatch(Schema):
+    role: RoleName | None = None
+    is_key: bool | None = None
+    version: int | None = Field(None, ge=1)
+
+
+class TokenOut(Schema):
+    id: UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The secret: shown this once, keep it safe")
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    days: int | None = Field(None, ge=1, le=366)
+
+
+def _changes(payload: Schema) -> dict:
+    return payload.dict(exclude_unset=True, exclude={"version", "reason"})
+
+
+# The caller and organizations -----------------------------------------------------
+
+
+@router.get("/me", response=MeOut, tags=["me"])
+def me(request: HttpRequest):
+    """Who the caller is, and the organizations they work for."""
+    user: User = request.user
+    return {
+        "id": user.id,
+        "username": user.username,
+        "name": user.display_name,
+        "email": user.email,
+        "time_zone": user.time_zone,
+        "organizations": Organization.objects.filter(people__user=user),
+    }
+
+
+@router.get("/organizations", response=list[OrganizationOut], tags=["me"])
+@paginate
+def list_organizations(request: HttpRequest):
+    """Organizations the caller works for or meets on their projects."""
+    return services.organizations_visible_to(request.user).order_by("name")
+
+
+# Projects -------------------------------------------------------------------------
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate
+def list_projects(request: HttpRequest):
+    """Projects the caller is a member of."""
+    return Project.objects.visible_to(request.user).select_related("sponsor").order_by("code")
+
+
+@router.post("/projects", response={201: ProjectOut})
+def create_project(request: HttpRequest, payload: ProjectIn):
+    """Start a project for an organization the caller works for; they become its sponsor lead."""
+    sponsor = Organization.objects.filter(pk=payload.sponsor_id, people__user=request.user).first()
+    if sponsor is None:
+        raise InvalidInput(
+            "You can start projects only for an organization you work for.",
+            errors={"sponsor_id": ["Not one of your organizations."]},
+        )
+    project = services.create_project(
+        actor=request.user,
+        code=payload.code,
+        name=payload.name,
+        sponsor=sponsor,
+        description=payload.description,
+        phase=payload.phase,
+    )
+    return Status(201, project)
+
+
+@router.get("/projects/{project_id}", response=ProjectOut)
+def get_project(request: HttpRequest, project_id: UUID, response: HttpResponse):
+    project = get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+    set_etag(response, project.version)
+    return project
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut)
+def update_project(
+    request: HttpRequest, project_id: UUID, payload: ProjectPatch, response: HttpResponse
+):
+    """Change name, description, phase or status; send If-Match (or `version`)."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = services.update_project(
+        actor=request.user,
+        project=project,
+        reason=payload.reason,
+        expected_version=expected_version(request, payload.version),
+        **_changes(payload),
+    )
+    set_etag(response, project.version)
+    return project
+
+
+# Partners -------------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/partners", response=list[PartnerOut])
+@paginate
+def list_partners(request: HttpRequest, project_id: UUID):
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    return (
+        ProjectPartner.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("organization")
+    )
+
+
+@router.post("/projects/{project_id}/partners", response={201: PartnerOut})
+def add_partner(request: HttpRequest, project_id: UUID, payload: PartnerIn):
+    """Bring a partner organization onto the project (sponsor lead)."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    organization = Organization.objects.filter(pk=payload.organization_id).first()
+    if organization is None:
+        raise InvalidInput(
+            "No such organization.", errors={"organization_id": ["No such organization."]}
+        )
+    partner = services.add_partner(
+        actor=request.user,
+        project=project,
+        organization=organization,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        scope_of_work=payload.scope_of_work,
+    )
+    return Status(201, partner)
+
+
+@router.get("/partners/{partner_id}", response=PartnerOut)
+def get_partner(request: HttpRequest, partner_id: UUID, response: HttpResponse):
+    partner = get_visible(
+        ProjectPartner.objects.select_related("organization"), request.user, pk=partner_id
+    )
+    set_etag(response, partner.version)
+    return partner
+
+
+@router.patch("/partners/{partner_id}", response=PartnerOut)
+def update_partner(
+    request: HttpRequest, partner_id: UUID, payload: PartnerPatch, response: HttpResponse
+):
+    partner = get_visible(ProjectPartner.objects, request.user, pk=partner_id)
+    partner = services.update_partner(
+        actor=request.user,
+        partner=partner,
+        expected_version=expected_version(request, payload.version),
+        **_changes(payload),
+    )
+    set_etag(response, partner.version)
+    return partner
+
+
+@router.delete("/partners/{partner_id}", response={204: None})
+def remove_partner(
+    request: HttpRequest, partner_id: UUID, reason: str = Query(..., max_length=2000)
+):
+    """Take a partner off the project; `reason` is required."""
+    partner = get_visible(ProjectPartner.objects, request.user, pk=partner_id)
+    services.remove_partner(actor=request.user, partner=partner, reason=reason)
+    return Status(204, None)
+
+
+# Members --------------------------------------------------------------------------
+
+
+@router.get("/projects/{project_id}/members", response=list[MemberOut])
+@paginate
+def list_members(request: HttpRequest, project_id: UUID):
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    return (
+        ProjectMember.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("user", "organization")
+    )
+
+
+@router.post("/projects/{project_id}/members", response={201: MemberOut})
+def add_member(request: HttpRequest, project_id: UUID, payload: MemberIn):
+    """Put a person of the sponsor or a partner on the project."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    member = services.add_member(
+        actor=request.user,
+        project=project,
+        username=payload.username,
+        role=Role(payload.role),
+        is_key=payload.is_key,
+    )
+    return Status(201, member)
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request: HttpRequest, member_id: UUID, response: HttpResponse):
+    member = get_visible(
+        ProjectMember.objects.select_related("user", "organization"), request.user, pk=member_id
+    )
+    set_etag(response, member.version)
+    return member
+
+
+@router.patch("/members/{member_id}", response=MemberOut)
+def update_member(
+    request: HttpRequest, member_id: UUID, payload: MemberPatch, response: HttpResponse
+):
+    member = get_visible(ProjectMember.objects, request.user, pk=member_id)
+    member = services.update_member(
+        actor=request.user,
+        member=member,
+        expected_version=expected_version(request, payload.version),
+        **_changes(payload),
+    )
+    set_etag(response, member.version)
+    return member
+
+
+@router.delete("/members/{member_id}", response={204: None})
+def remove_member(request: HttpRequest, member_id: UUID, reason: str = Query(..., max_length=2000)):
+    """Take a person off the project; `reason` is required."""
+    member = get_visible(ProjectMember.objects, request.user, pk=member_id)
+    services.remove_member(actor=request.user, member=member, reason=reason)
+    return Status(204, None)
+
+
+# Personal API tokens --------------------------------------------------------------
+
+
+@router.get("/tokens", response=list[TokenOut], tags=["me"])
+@paginate
+def list_tokens(request: HttpRequest):
+    """The caller's own tokens, with their last use."""
+    return ApiToken.objects.filter(user=request.user)
+
+
+@router.post("/tokens", response={201: TokenCreated}, tags=["me"])
+def create_token(request: HttpRequest, payload: TokenIn):
+    """A new personal token; the secret in `token` is shown only in this response."""
+    token, raw = services.create_api_token(actor=request.user, name=payload.name, days=payload.days)
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, tags=["me"])
+def revoke_token(request: HttpRequest, token_id: UUID):
+    """Revoke one of the caller's tokens, at once."""
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise NotFound()
+    return services.revoke_api_token(actor=request.user, token=token)
