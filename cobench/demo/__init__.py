@@ -1,0 +1,1 @@
+"""The demo partnership that `cobench demo` loads."""
