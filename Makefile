@@ -1,0 +1,54 @@
+# cobench: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the suite.
+# Needs only python3; everything else is installed into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench install clean-db chromium
+
+run: $(STAMP)
+	$(BIN)/cobench migrate --verbosity 0
+	$(BIN)/cobench demo
+	$(BIN)/cobench serve
+
+test: $(STAMP) chromium
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix
+	$(BIN)/ruff format
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+install: $(STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# reinstall only when the dependencies change
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# the browser tests drive Debian's chromium; install it when we may
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "No /usr/bin/chromium (sudo apt-get install chromium): browser tests will skip"; \
+		fi; \
+	fi
+
+# delete the local SQLite database (the demo is loaded again by `make run`)
+clean-db:
+	rm -f var/cobench.sqlite3 var/cobench.sqlite3-wal var/cobench.sqlite3-shm
