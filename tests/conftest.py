@@ -162,9 +162,14 @@ def _build_world() -> World:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_settings(settings):
     # Argon2 is the production hasher (tests/test_auth.py checks it); tests need no slow hashes
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # pages render without a collectstatic run; production keeps the hashed manifest
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -184,26 +189,26 @@ class ApiClient:
             _, raw = create_api_token(actor=user, name="tests")
             self.headers["Authorization"] = f"Bearer {raw}"
 
-    def _call(self, method: str, path: str, json: Any = None, headers: dict | None = None):
+    def request(self, method: str, path: str, json: Any = None, headers: dict | None = None):
         kwargs: dict[str, Any] = {"headers": {**self.headers, **(headers or {})}}
         if json is not None:
             kwargs |= {"data": json, "content_type": "application/json"}
         return getattr(self.client, method)(path, **kwargs)
 
     def get(self, path: str, **kw: Any):
-        return self._call("get", path, **kw)
+        return self.request("get", path, **kw)
 
     def post(self, path: str, json: Any = None, **kw: Any):
-        return self._call("post", path, json, **kw)
+        return self.request("post", path, json, **kw)
 
     def patch(self, path: str, json: Any = None, **kw: Any):
-        return self._call("patch", path, json, **kw)
+        return self.request("patch", path, json, **kw)
 
     def put(self, path: str, json: Any = None, **kw: Any):
-        return self._call("put", path, json, **kw)
+        return self.request("put", path, json, **kw)
 
     def delete(self, path: str, **kw: Any):
-        return self._call("delete", path, **kw)
+        return self.request("delete", path, **kw)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
 from cobench.core.access import get_visible
@@ -35,7 +35,11 @@ class EventOut(Schema):
 
 @router.get("/audit/{target_type}/{target_id}", response=list[EventOut])
 @paginate
-def object_history(request: HttpRequest, target_type: str, target_id: UUID):
+def object_history(
+    request: HttpRequest,
+    target_id: UUID,
+    target_type: str = Path(..., pattern=r"^[a-z_]{1,40}\.[a-z_]{1,40}$"),
+):
     """Every change to one object, oldest first (e.g. `charters.charterversion`)."""
     events = AuditEvent.objects.visible_to(request.user).for_object(target_type, str(target_id))
     if not events.exists():

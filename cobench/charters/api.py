@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
+from cobench.api.schemas import Input
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.tenancy.models import Project
@@ -47,7 +48,7 @@ class VersionOut(VersionSummary):
     awaiting_signature_from: list[str]
 
 
-class VersionIn(Schema):
+class VersionIn(Input):
     content: CharterContent
     reason: str = Field(min_length=1, max_length=2000)
     base_version: int | None = Field(
@@ -55,7 +56,7 @@ class VersionIn(Schema):
     )
 
 
-class SignIn(Schema):
+class SignIn(Input):
     password: str = Field(min_length=1, max_length=4096)
     meaning: str = Field(min_length=1, max_length=500, examples=["Approved as sponsor lead"])
 

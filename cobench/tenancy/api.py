@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
+from cobench.api.schemas import Input
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Role
@@ -65,7 +66,7 @@ class ProjectOut(Schema):
     version: int
 
 
-class ProjectIn(Schema):
+class ProjectIn(Input):
     code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
     name: str = Field(min_length=1, max_length=200)
     sponsor_id: UUID
@@ -73,7 +74,7 @@ class ProjectIn(Schema):
     phase: Phase = "hit_to_lead"
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
     phase: Phase | None = None
@@ -91,14 +92,14 @@ class PartnerOut(Schema):
     version: int
 
 
-class PartnerIn(Schema):
+class PartnerIn(Input):
     organization_id: UUID
     start_date: date
     end_date: date | None = None
     scope_of_work: str = Field("", max_length=20_000)
 
 
-class PartnerPatch(Schema):
+class PartnerPatch(Input):
     start_date: date | None = None
     end_date: date | None = None
     scope_of_work: str | None = Field(None, max_length=20_000)
@@ -121,13 +122,13 @@ class MemberOut(Schema):
     version: int
 
 
-class MemberIn(Schema):
+class MemberIn(Input):
     username: str = Field(min_length=1, max_length=150)
     role: RoleName
     is_key: bool = False
 
 
-class MemberPatch(Schema):
+class MemberPatch(Input):
     role: RoleName | None = None
     is_key: bool | None = None
     version: int | None = Field(None, ge=1)
@@ -147,7 +148,7 @@ class TokenCreated(TokenOut):
     token: str = Field(description="The secret: shown this once, keep it safe")
 
 
-class TokenIn(Schema):
+class TokenIn(Input):
     name: str = Field(min_length=1, max_length=100)
     days: int | None = Field(None, ge=1, le=366)
 
@@ -294,7 +295,9 @@ def update_partner(
 
 @router.delete("/partners/{partner_id}", response={204: None})
 def remove_partner(
-    request: HttpRequest, partner_id: UUID, reason: str = Query(..., max_length=2000)
+    request: HttpRequest,
+    partner_id: UUID,
+    reason: str = Query(..., max_length=2000, pattern=r"^[^\x00]*$"),
 ):
     """Take a partner off the project; `reason` is required."""
     partner = get_visible(ProjectPartner.objects, request.user, pk=partner_id)
@@ -355,7 +358,11 @@ def update_member(
 
 
 @router.delete("/members/{member_id}", response={204: None})
-def remove_member(request: HttpRequest, member_id: UUID, reason: str = Query(..., max_length=2000)):
+def remove_member(
+    request: HttpRequest,
+    member_id: UUID,
+    reason: str = Query(..., max_length=2000, pattern=r"^[^\x00]*$"),
+):
     """Take a person off the project; `reason` is required."""
     member = get_visible(ProjectMember.objects, request.user, pk=member_id)
     services.remove_member(actor=request.user, member=member, reason=reason)

@@ -194,3 +194,15 @@ def test_auditor_reads_but_never_writes(world, api):
         ).status_code
         == 403
     )
+
+
+def test_nul_characters_are_refused_per_field(world, api):
+    r = api(world.sponsor_lead).post(
+        "/api/v1/projects", {"code": "PRJ-N", "name": "a\x00b", "sponsor_id": str(world.sponsor.id)}
+    )
+    assert r.status_code == 422 and "name" in r.json()["errors"]
+    r = api(world.sponsor_lead).post(
+        f"/api/v1/projects/{world.project.id}/charter/versions",
+        {"content": {"methods": "x\x00"}, "reason": "r", "base_version": 0},
+    )
+    assert r.status_code == 422 and "content.methods" in r.json()["errors"]

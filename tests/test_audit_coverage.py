@@ -1,0 +1,131 @@
+"""Every model holding project data writes an audit event on create, update and delete.
+
+The models are found automatically (those whose manager restricts by project);
+each must say here how its services create, change and delete it — or why a
+step never happens. A new project-data model fails this test until declared.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from cobench.audit.models import AuditEvent
+from cobench.charters import services as charters
+from cobench.charters.models import CharterVersion
+from cobench.core.querysets import ProjectScopedQuerySet
+from cobench.tenancy import services as tenancy
+from cobench.tenancy.models import ProjectMember
+
+from .conftest import World
+from .factories import UserFactory
+
+Step = Callable[[World, Any], Any] | str  # a service call, or why it never happens
+
+
+@dataclass
+class Coverage:
+    create: Callable[[World], Any]
+    update: Step
+    delete: Step
+    audited_as: Callable[[Any], Any] = lambda obj: obj  # the object its events name
+
+
+def _version(w: World) -> CharterVersion:
+    return charters.revise_charter(
+        actor=w.sponsor_lead, project=w.project, content=w.charter(), reason="r", base_number=0
+    )
+
+
+def _signature(w: World):
+    return charters.sign_charter(
+        actor=w.sponsor_lead, version=_version(w), password=w.password, meaning="Approved"
+    )
+
+
+def _new_member(w: World) -> ProjectMember:
+    UserFactory(username="nina", organization=w.partner)
+    return tenancy.add_member(
+        actor=w.sponsor_lead, project=w.project, username="nina", role="partner_scientist"
+    )
+
+
+COVERAGE: dict[str, Coverage] = {
+    "tenancy.project": Coverage(
+        create=lambda w: tenancy.create_project(
+            actor=w.sponsor_lead, code="PRJ-NEW", name="New", sponsor=w.sponsor
+        ),
+        update=lambda w, p: tenancy.update_project(
+            actor=w.sponsor_lead, project=p, expected_version=p.version, status="on_hold"
+        ),
+        delete="projects are closed (status), never deleted: their record must stay",
+    ),
+    "tenancy.projectpartner": Coverage(
+        create=lambda w: tenancy.add_partner(
+            actor=w.sponsor_lead,
+            project=w.project,
+            organization=w.other_partner,
+            start_date=date(2026, 5, 1),
+        ),
+        update=lambda w, p: tenancy.update_partner(
+            actor=w.sponsor_lead, partner=p, expected_version=p.version, scope_of_work="Kilo lab"
+        ),
+        delete=lambda w, p: tenancy.remove_partner(actor=w.sponsor_lead, partner=p, reason="Done"),
+    ),
+    "tenancy.projectmember": Coverage(
+        create=_new_member,
+        update=lambda w, m: tenancy.update_member(
+            actor=w.sponsor_lead, member=m, expected_version=m.version, is_key=True
+        ),
+        delete=lambda w, m: tenancy.remove_member(actor=w.sponsor_lead, member=m, reason="Left"),
+    ),
+    "charters.charterversion": Coverage(
+        create=_version,
+        update=lambda w, v: charters.sign_charter(
+            actor=w.sponsor_lead, version=v, password=w.password, meaning="Approved"
+        ),
+        delete="charter versions are never deleted: a change is a new version",
+    ),
+    "charters.signature": Coverage(
+        create=_signature,
+        update="signatures are never changed",
+        delete="signatures are never removed",
+        audited_as=lambda s: s.version,
+    ),
+}
+
+
+def project_data_models() -> list[str]:
+    return sorted(
+        m._meta.label_lower
+        for m in apps.get_models()
+        if isinstance(m._default_manager.all(), ProjectScopedQuerySet)
+        and m._meta.label_lower != "audit.auditevent"
+    )
+
+
+def test_every_project_data_model_is_declared():
+    assert project_data_models() == sorted(COVERAGE)
+
+
+def _events(label: str, pk: Any) -> list[str]:
+    events = AuditEvent.objects.filter(target_type=label, target_id=str(pk))
+    return list(events.values_list("event", flat=True))
+
+
+@pytest.mark.parametrize("label", sorted(COVERAGE))
+def test_services_audit_every_change(world, label):
+    spec = COVERAGE[label]
+    obj = spec.create(world)
+    target = spec.audited_as(obj)
+    key = (target._meta.label_lower, target.pk)  # kept: a deleted object loses its pk
+    assert len(_events(*key)) >= 1, f"{label}: creating it wrote no audit event"
+    for step in (spec.update, spec.delete):
+        if isinstance(step, str):
+            continue
+        before = len(_events(*key))
+        step(world, obj)
+        assert len(_events(*key)) == before + 1, f"{label}: a change wrote no audit event"

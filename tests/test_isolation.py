@@ -1,0 +1,216 @@
+"""Nobody sees what is not theirs, through any door.
+
+Every API operation (from the OpenAPI schema) and every web URL (from the URL
+resolver) is enumerated; each object parameter is filled with an object of the
+CDK2 project, and an outsider and a member of another project must get the same
+404 they get for an id that does not exist, with nothing of CDK2 in the answer.
+A new route is covered without a new test; a route with a parameter this file
+does not know fails until the parameter is declared in OBJECTS.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cobench.api.urls import api as ninja_api
+from cobench.charters.services import revise_charter
+from cobench.tenancy.models import ProjectMember
+from cobench.tenancy.services import create_api_token
+
+from .conftest import ApiClient, World
+
+# How to find, in the world, the CDK2 object each URL parameter names.
+OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
+    "project_id": lambda w, o: w.project.id,
+    "version_id": lambda w, o: o["version"].id,
+    "other_id": lambda w, o: o["version"].id,
+    "member_id": lambda w, o: o["member"].id,
+    "partner_id": lambda w, o: o["partner"].id,
+    "token_id": lambda w, o: o["token"].id,
+    "target_type": lambda w, o: "tenancy.project",
+    "target_id": lambda w, o: w.project.id,
+}
+# URL prefixes that are not project data: Django's admin (staff only) and the API (below).
+NOT_WEB = ("admin/", "api/", "static/")
+
+
+@pytest.fixture
+def cdk2(world: World) -> dict[str, Any]:
+    """The CDK2 objects an intruder will try to reach, and what would betray them."""
+    version = revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(),
+        reason="Kickoff",
+        base_number=0,
+    )
+    token, _ = create_api_token(actor=world.sponsor_lead, name="alice's laptop")
+    objects = {
+        "version": version,
+        "member": ProjectMember.objects.get(user=world.partner_scientist),
+        "partner": world.project.partners.get(),
+        "token": token,
+    }
+    objects["markers"] = [
+        "PRJ-CDK2",
+        "CDK2 inhibitors",
+        str(world.project.id),
+        str(version.id),
+        "alice's laptop",
+        "Hinge binders",
+    ]
+    return objects
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
+    """A minimal valid value for an OpenAPI schema (required fields only)."""
+    if "$ref" in schema:
+        return _example(components[schema["$ref"].rsplit("/", 1)[1]], components)
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return _example(options[0], components)
+    if "allOf" in schema:
+        return _example(schema["allOf"][0], components)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: _example(props[k], components) for k in schema.get("required", [])}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        return str(uuid.uuid4())
+    if fmt == "date":
+        return "2026-01-01"
+    if fmt == "date-time":
+        return "2026-01-01T00:00:00Z"
+    return "x" * max(1, schema.get("minLength", 1))
+
+
+def api_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    schema = ninja_api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def _fill(path: str, values: dict[str, Any]) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+def _params(template: str, names: list[str], world: World, objects: dict) -> dict[str, Any]:
+    unknown = [n for n in names if n not in OBJECTS]
+    assert not unknown, f"{template}: declare {unknown} in OBJECTS of tests/test_isolation.py"
+    return {n: OBJECTS[n](world, objects) for n in names}
+
+
+def _assert_hidden(response, markers: list[str], where: str) -> None:
+    # the caller's own URL may be echoed back (problem details' "instance"): that tells nothing
+    body = response.content.decode(errors="replace").replace(response.request["PATH_INFO"], "")
+    leaked = [m for m in markers if m in body]
+    assert not leaked, f"{where} shows {leaked} to an intruder"
+
+
+INTRUDERS = ["outsider", "other_member"]
+
+
+@pytest.mark.parametrize("intruder", INTRUDERS)
+def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intruder):
+    client = ApiClient(getattr(world, intruder))
+    owner = ApiClient(world.sponsor_lead)
+    components = ninja_api.get_openapi_schema()["components"]["schemas"]
+    checked = 0
+    for template, method, operation in api_operations():
+        params = operation.get("parameters", [])
+        path_names = [p["name"] for p in params if p["in"] == "path"]
+        query = {
+            p["name"]: _example(p["schema"], components)
+            for p in params
+            if p["in"] == "query" and p.get("required")
+        }
+        body = None
+        if "requestBody" in operation:
+            body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            body = _example(body_schema, components)
+        where = f"{method.upper()} {template}"
+        if not path_names:
+            if method == "get":
+                _assert_hidden(client.get(template), cdk2["markers"], where)
+            continue
+        values = _params(template, path_names, world, cdk2)
+        path = _fill(template, values)
+        if query:
+            path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+        response = client.request(method, path, body)
+        nowhere = _fill(template, {n: uuid.uuid4() for n in path_names})
+        missing = client.request(method, nowhere + path[len(_fill(template, values)) :], body)
+        assert response.status_code == 404, f"{where} gave {response.status_code} to {intruder}"
+        assert response.json()["detail"] == missing.json()["detail"], where
+        _assert_hidden(response, cdk2["markers"], where)
+        if method == "get":
+            assert owner.get(path).status_code == 200, f"{where}: the owner must see it"
+        checked += 1
+    assert checked >= 15
+
+
+def web_routes() -> Iterator[tuple[str, list[str], str]]:
+    """Every web URL as (route template, parameter names, name)."""
+
+    def walk(patterns, prefix: str) -> Iterator[tuple[str, list[str], str]]:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(NOT_WEB):
+                continue
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                yield route, list(p.pattern.converters), p.name or route
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def _web_path(route: str, values: dict[str, Any]) -> str:
+    import re
+
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+@pytest.mark.parametrize("intruder", INTRUDERS)
+def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder):
+    client, owner = Client(), Client()
+    client.force_login(getattr(world, intruder))
+    owner.force_login(world.sponsor_lead)
+    checked = 0
+    for route, names, name in web_routes():
+        if not names:
+            _assert_hidden(client.get(_web_path(route, {})), cdk2["markers"], name)
+            continue
+        values = _params(route, names, world, cdk2)
+        path = _web_path(route, values)
+        nowhere = _web_path(
+            route, {n: uuid.uuid4() for n in names} | {"target_type": values.get("target_type")}
+        )
+        for method in ("get", "post"):
+            response, missing = getattr(client, method)(path), getattr(client, method)(nowhere)
+            assert response.status_code == missing.status_code, f"{method} {name} tells it exists"
+            if method == "get":
+                assert response.status_code == 404, f"GET {name} gave {response.status_code}"
+                assert owner.get(path).status_code == 200, f"GET {name}: the owner must see it"
+            _assert_hidden(response, cdk2["markers"], name)
+        checked += 1
+    assert checked >= 1
