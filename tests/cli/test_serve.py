@@ -73,6 +73,8 @@ def test_serve_migrates_prints_the_url_and_answers(server):
     assert (var / "cobench.sqlite3").exists()
     status, body = _get(f"{base}/api/v1/openapi.json")
     assert status == 200 and b"openapi" in body
+    status, body = _get(f"{base}/api/v1/docs")  # the README promises interactive API docs
+    assert status == 200 and b"swagger" in body.lower()
     assert f"serving on {base}/" in _stop(proc)
 
 
