@@ -1,0 +1,563 @@
+"""The web pages: each parses the request, calls one service or restricted query, and renders.
+
+Every object comes through `get_visible`, so an object outside the user's
+projects is a 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from cobench.audit import services as audit
+from cobench.audit.events import Event
+from cobench.charters import services as charters
+from cobench.charters.content import compare
+from cobench.charters.models import CharterVersion
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput, StaleVersion
+from cobench.core.permissions import Action, Role, role_may
+from cobench.core.querysets import ProjectScopedQuerySet
+from cobench.tenancy import services as tenancy
+from cobench.tenancy.access import ensure_can, membership
+from cobench.tenancy.models import ApiToken, Project, ProjectMember
+
+from . import charter as charter_ui
+from .errors import FORM_ERRORS, attach, page
+from .forms import (
+    MEANINGS,
+    CharterMetaForm,
+    MemberAddForm,
+    MemberRemoveForm,
+    MemberUpdateForm,
+    SignForm,
+    TokenForm,
+)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _project(request: HttpRequest, project_id: UUID) -> Project:
+    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+
+
+def _project_context(request: HttpRequest, project: Project, tab: str) -> dict[str, Any]:
+    me = membership(request.user, project)
+    return {
+        "project": project,
+        "me": me,
+        "tab": tab,
+        "can": {str(action.value): bool(me and role_may(me.role, action)) for action in Action},
+    }
+
+
+# Projects -----------------------------------------------------------------------------
+
+
+@page
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = Project.objects.visible_to(request.user).select_related("sponsor")
+    roles = dict(ProjectMember.objects.filter(user=request.user).values_list("project_id", "role"))
+    rows = []
+    for project in projects:
+        latest = charters.latest_version(project)
+        rows.append(
+            {
+                "project": project,
+                "role": Role(roles[project.pk]).label if project.pk in roles else "",
+                "charter": charters.charter_state(latest) if latest else None,
+            }
+        )
+    return render(request, "web/project_list.html", {"rows": rows})
+
+
+@page
+def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    latest = charters.latest_version(project)
+    state = charters.charter_state(latest) if latest else None
+    content = latest.parsed if latest else None
+    upcoming = []
+    if content:
+        upcoming = sorted(
+            [("Milestone", m.name, m.due) for m in content.milestones]
+            + [("Decision point", d.name, d.due) for d in content.decision_points],
+            key=lambda item: item[2],
+        )[:5]
+    return render(
+        request,
+        "web/project_home.html",
+        {
+            **_project_context(request, project, "home"),
+            "partners": project.partners.select_related("organization"),
+            "leads": project.members.filter(
+                role__in=[Role.SPONSOR_LEAD, Role.PARTNER_LEAD]
+            ).select_related("user", "organization"),
+            "member_count": project.members.count(),
+            "state": state,
+            "content": content,
+            "upcoming": upcoming,
+        },
+    )
+
+
+# Members ------------------------------------------------------------------------------
+
+
+def _members_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    context = _project_context(request, project, "members")
+    me = context["me"]
+    manage = context["can"]["manage_members"]
+    rows = []
+    for member in project.members.select_related("user", "organization"):
+        # the service decides; this only hides controls a partner lead could not use anyway
+        editable = manage and (
+            me.role == Role.SPONSOR_LEAD or member.organization_id == me.organization_id
+        )
+        rows.append(
+            {
+                "member": member,
+                "form": MemberUpdateForm(
+                    initial={
+                        "role": member.role,
+                        "is_key": member.is_key,
+                        "version": member.version,
+                    },
+                    auto_id=f"id_{member.pk}_%s",
+                )
+                if editable
+                else None,
+            }
+        )
+    return {
+        **context,
+        "rows": rows,
+        "add_form": extra.pop("add_form", None)
+        or (MemberAddForm(project=project) if manage else None),
+        **extra,
+    }
+
+
+@page
+def members(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    if request.method == "POST":
+        ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+        form = MemberAddForm(request.POST, project=project)
+        if form.is_valid():
+            try:
+                member = tenancy.add_member(
+                    actor=request.user,
+                    project=project,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    is_key=form.cleaned_data["is_key"],
+                )
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{member.user.display_name} joined {project.code} "
+                    f"as {member.get_role_display()}.",
+                )
+                return redirect("members", project_id=project.pk)
+        return render(
+            request,
+            "web/members.html",
+            _members_context(request, project, add_form=form),
+            status=422,
+        )
+    return render(request, "web/members.html", _members_context(request, project))
+
+
+def _member(request: HttpRequest, project: Project, member_id: UUID) -> ProjectMember:
+    return get_visible(
+        ProjectMember.objects.select_related("user", "organization", "project"),
+        request.user,
+        pk=member_id,
+        project=project,
+    )
+
+
+@page
+def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    member = _member(request, project, member_id)
+    ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+    form = MemberUpdateForm(
+        request.POST or None,
+        auto_id=f"id_{member.pk}_%s",
+        initial={"role": member.role, "is_key": member.is_key, "version": member.version},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = tenancy.update_member(
+                actor=request.user,
+                member=member,
+                expected_version=form.cleaned_data["version"],
+                role=form.cleaned_data["role"],
+                is_key=form.cleaned_data["is_key"],
+            )
+        except FORM_ERRORS as exc:
+            attach(form, exc)
+            status = exc.status
+        else:
+            if not is_htmx(request):
+                messages.success(
+                    request,
+                    f"{member.user.display_name} is now "
+                    f"{member.get_role_display()}"
+                    f"{', a key member' if member.is_key else ''}.",
+                )
+                return redirect("members", project_id=project.pk)
+            form = MemberUpdateForm(
+                auto_id=f"id_{member.pk}_%s",
+                initial={"role": member.role, "is_key": member.is_key, "version": member.version},
+            )
+            return render(
+                request,
+                "web/_member_row.html",
+                {
+                    **_project_context(request, project, "members"),
+                    "row": {"member": member, "form": form},
+                    "saved": True,
+                },
+            )
+    elif request.method == "POST":
+        status = 422
+    context = {
+        **_project_context(request, project, "members"),
+        "row": {"member": member, "form": form},
+    }
+    template = "web/_member_row.html" if is_htmx(request) else "web/member_edit.html"
+    return render(request, template, context, status=status)
+
+
+@page
+def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    member = _member(request, project, member_id)
+    ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+    form = MemberRemoveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                tenancy.remove_member(
+                    actor=request.user, member=member, reason=form.cleaned_data["reason"]
+                )
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{member.user.display_name} left {project.code}.")
+                return redirect("members", project_id=project.pk)
+    return render(
+        request,
+        "web/member_remove.html",
+        {
+            **_project_context(request, project, "members"),
+            "member": member,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# Charter ------------------------------------------------------------------------------
+
+
+def _version(request: HttpRequest, project: Project, version_id: UUID) -> CharterVersion:
+    return get_visible(
+        CharterVersion.objects.select_related("project"),
+        request.user,
+        pk=version_id,
+        project=project,
+    )
+
+
+@page
+def charter(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    latest = charters.latest_version(project)
+    return _charter_page(request, project, latest)
+
+
+@page
+def charter_version(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    return _charter_page(request, project, _version(request, project, version_id))
+
+
+def _charter_page(
+    request: HttpRequest, project: Project, version: CharterVersion | None
+) -> HttpResponse:
+    context = _project_context(request, project, "charter")
+    versions = list(project.charter_versions.order_by("-number"))
+    if version is None:
+        return render(request, "web/charter.html", {**context, "versions": versions})
+    state = charters.charter_state(version)
+    me = context["me"]
+    return render(
+        request,
+        "web/charter.html",
+        {
+            **context,
+            "version": version,
+            "versions": versions,
+            "state": state,
+            "sections": charter_ui.sections_for_display(version.content),
+            "may_sign": context["can"]["sign_charter"]
+            and state.is_latest
+            and not state.is_signed
+            and all(s.organization_id != me.organization_id for s in state.signatures),
+        },
+    )
+
+
+@page
+def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    ensure_can(request.user, project, Action.EDIT_CHARTER)
+    latest = charters.latest_version(project)
+    context = _project_context(request, project, "charter")
+    if request.method != "POST":
+        meta = CharterMetaForm(initial={"base_number": latest.number if latest else 0})
+        return render(
+            request,
+            "web/charter_edit.html",
+            {
+                **context,
+                "latest": latest,
+                "meta": meta,
+                "sections": charter_ui.form_sections(latest.content if latest else {}),
+            },
+        )
+
+    meta = CharterMetaForm(request.POST)
+    content = charter_ui.content_from_post(request.POST)
+    errors: dict[str, list[str]] = {}
+    conflict = None
+    status = 422
+    if meta.is_valid():
+        try:
+            version = charters.revise_charter(
+                actor=request.user,
+                project=project,
+                content=content,
+                reason=meta.cleaned_data["reason"],
+                base_number=meta.cleaned_data["base_number"],
+            )
+        except StaleVersion as exc:
+            status = exc.status
+            latest = charters.latest_version(project)
+            base = project.charter_versions.filter(number=exc.expected).first()
+            conflict = {
+                "error": exc,
+                "latest": latest,
+                "their_changes": charter_ui.comparison_rows(
+                    compare(base.content if base else {}, latest.content)
+                )
+                if latest
+                else [],
+            }
+            # the user's input stays in the form; saving again is a deliberate choice
+            # to write on top of the version they have now seen
+            meta = CharterMetaForm(
+                initial={"reason": meta.cleaned_data["reason"], "base_number": exc.current}
+            )
+        except InvalidInput as exc:
+            errors = {k: v for k, v in exc.errors.items() if k != "reason"}
+            if "reason" in exc.errors:
+                attach(meta, InvalidInput(exc.detail, errors={"reason": exc.errors["reason"]}))
+            if not exc.errors or set(exc.errors) == {"content"}:
+                meta.add_error(None, exc.detail)
+                errors = {}
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} written. It needs the "
+                "signatures of both leads to take effect.",
+            )
+            return redirect("charter-version", project_id=project.pk, version_id=version.pk)
+    return render(
+        request,
+        "web/charter_edit.html",
+        {
+            **context,
+            "latest": latest,
+            "meta": meta,
+            "conflict": conflict,
+            "sections": charter_ui.form_sections(content, errors),
+            "error_summary": charter_ui.error_summary(errors),
+        },
+        status=status,
+    )
+
+
+@page
+def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    versions = list(project.charter_versions.order_by("-number"))
+    by_number = {v.number: v for v in versions}
+
+    def pick(name: str, default: CharterVersion | None) -> CharterVersion | None:
+        raw = request.GET.get(name, "")
+        if not raw:
+            return default
+        if not raw.isdigit() or int(raw) not in by_number:
+            raise Http404("No such charter version.")
+        return by_number[int(raw)]
+
+    new = pick("new", versions[0] if versions else None)
+    old = pick("old", versions[1] if len(versions) > 1 else new)
+    rows = charter_ui.comparison_rows(charters.compare_versions(old, new)) if old and new else []
+    context = {
+        **_project_context(request, project, "charter"),
+        "versions": versions,
+        "old": old,
+        "new": new,
+        "rows": rows,
+    }
+    template = "web/_compare_table.html" if is_htmx(request) else "web/charter_compare.html"
+    return render(request, template, context)
+
+
+@page
+def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    version = _version(request, project, version_id)
+    me = ensure_can(request.user, project, Action.SIGN_CHARTER)
+    form = SignForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                charters.sign_charter(
+                    actor=request.user,
+                    version=version,
+                    password=form.cleaned_data["password"],
+                    meaning=form.cleaned_data["meaning"],
+                )
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                version.refresh_from_db()
+                done = (
+                    "The charter is now signed by all parties."
+                    if version.signed_at
+                    else "Waiting for the other signatures."
+                )
+                messages.success(
+                    request, f"You signed version {version.number} for {me.organization}. {done}"
+                )
+                return redirect("charter-version", project_id=project.pk, version_id=version.pk)
+    return render(
+        request,
+        "web/charter_sign.html",
+        {
+            **_project_context(request, project, "charter"),
+            "version": version,
+            "state": charters.charter_state(version),
+            "form": form,
+            "meanings": MEANINGS,
+        },
+        status=status,
+    )
+
+
+# Audit history ------------------------------------------------------------------------
+
+
+@page
+def history(request: HttpRequest, target_type: str, target_id: UUID) -> HttpResponse:
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError) as exc:
+        raise Http404("No such kind of object.") from exc
+    manager = model._default_manager
+    if not isinstance(manager.all(), ProjectScopedQuerySet):
+        raise Http404("No history is kept for this kind of object here.")
+    target = get_visible(manager.all(), request.user, pk=target_id)
+    events = audit.history(user=request.user, target=target)
+    project = Project.objects.get(pk=target.project_id)  # the target was visible, so is this
+    labels = dict(Event.choices)
+    rows = [{"event": e, "label": labels.get(e.event, e.event)} for e in events]
+    return render(
+        request,
+        "web/history.html",
+        {
+            **_project_context(request, project, "history"),
+            "target": target,
+            "kind": model._meta.verbose_name,
+            "rows": rows,
+        },
+    )
+
+
+# API tokens -----------------------------------------------------------------------------
+
+
+@page
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None, initial={"days": settings.COBENCH_API_TOKEN_DAYS})
+    created = secret = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                created, secret = tenancy.create_api_token(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
+                )
+            except InvalidInput as exc:
+                attach(form, exc)
+            else:
+                status = 201
+                form = TokenForm(initial={"days": settings.COBENCH_API_TOKEN_DAYS})
+    response = render(
+        request,
+        "web/tokens.html",
+        {
+            "tokens": request.user.api_tokens.all(),
+            "form": form,
+            "created": created,
+            "secret": secret,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"  # the secret must not linger in a cache
+    return response
+
+
+@page
+def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
+    try:
+        token = request.user.api_tokens.get(pk=token_id)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404("No such token.") from exc
+    if request.method == "POST":
+        tenancy.revoke_api_token(actor=request.user, token=token)
+        if is_htmx(request):
+            return render(request, "web/_token_row.html", {"token": token, "now": timezone.now()})
+        messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
+        return redirect(reverse("token-list"))
+    return render(request, "web/token_revoke.html", {"token": token})
