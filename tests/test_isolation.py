@@ -156,7 +156,10 @@ def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intrude
         if query:
             path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
         response = client.request(method, path, body)
-        nowhere = _fill(template, {n: uuid.uuid4() for n in path_names})
+        ids = [
+            p["name"] for p in params if p["in"] == "path" and p["schema"].get("format") == "uuid"
+        ]
+        nowhere = _fill(template, values | {n: uuid.uuid4() for n in ids})
         missing = client.request(method, nowhere + path[len(_fill(template, values)) :], body)
         assert response.status_code == 404, f"{where} gave {response.status_code} to {intruder}"
         assert response.json()["detail"] == missing.json()["detail"], where
