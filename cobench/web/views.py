@@ -159,7 +159,7 @@ def members(request: HttpRequest, project_id: UUID) -> HttpResponse:
                 member = tenancy.add_member(
                     actor=request.user,
                     project=project,
-                    user=form.cleaned_data["user"],
+                    username=form.cleaned_data["user"].username,
                     role=form.cleaned_data["role"],
                     is_key=form.cleaned_data["is_key"],
                 )
