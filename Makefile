@@ -24,8 +24,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix
 	$(BIN)/ruff format
 
+# results also go to bench/results/ (not committed), one JSON object per line
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	@mkdir -p bench/results
+	$(BIN)/python bench/run.py | tee bench/results/$$(date -u +%Y%m%dT%H%M%SZ).jsonl
 
 install: $(STAMP)
 
