@@ -1,6 +1,8 @@
 # cobench: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the suite.
 # Needs only python3; everything else is installed into .venv.
 
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
