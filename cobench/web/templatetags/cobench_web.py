@@ -64,3 +64,17 @@ def as_text(value: Any) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+@register.filter
+def day(value: datetime | None) -> str:
+    """Only the date of a time, in the viewer's time zone (for narrow columns)."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        local.strftime("%H:%M %Z"),
+        local.strftime("%-d %b %Y"),
+    )
