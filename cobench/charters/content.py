@@ -204,12 +204,17 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     a, b = flatten(old), flatten(new)
     order = [f for fields in SECTIONS.values() for f in fields]
 
-    def sort_key(path: str) -> tuple[int, str]:
+    seen = {path: i for i, path in enumerate([*a, *(p for p in b if p not in a)])}
+
+    def sort_key(path: str) -> tuple[int, int]:
         top = path.split(".")[0].split("[")[0]
-        return (order.index(top) if top in order else len(order), path)
+        return (order.index(top) if top in order else len(order), seen[path])
+
+    def blank(value: Any) -> Any:  # an empty text and an absent one say the same
+        return None if value in ("", [], {}) else value
 
     return [
-        {"field": path, "old": a.get(path), "new": b.get(path)}
+        {"field": path, "old": blank(a.get(path)), "new": blank(b.get(path))}
         for path in sorted(a.keys() | b.keys(), key=sort_key)
-        if a.get(path) != b.get(path)
+        if blank(a.get(path)) != blank(b.get(path))
     ]
