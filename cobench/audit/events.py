@@ -16,3 +16,4 @@ class Event(models.TextChoices):
     CHARTER_SIGNED = "charter.signed", "A lead signed a charter version for their organization"
     TOKEN_CREATED = "token.created", "A personal API token was created"
     TOKEN_REVOKED = "token.revoked", "A personal API token was revoked"
+    PROFILE_UPDATED = "profile.updated", "A person changed their name, e-mail or time zone"

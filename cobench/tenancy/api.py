@@ -153,8 +153,10 @@ class TokenIn(Input):
     days: int | None = Field(None, ge=1, le=366)
 
 
-def _changes(payload: Schema) -> dict:
-    return payload.dict(exclude_unset=True, exclude={"version", "reason"})
+def _changes(payload: Schema, nullable: tuple[str, ...] = ()) -> dict:
+    """The fields the caller sent; null clears only fields that may be empty."""
+    sent = payload.dict(exclude_unset=True, exclude={"version", "reason"})
+    return {k: v for k, v in sent.items() if v is not None or k in nullable}
 
 
 # The caller and organizations -----------------------------------------------------
@@ -172,6 +174,21 @@ def me(request: HttpRequest):
         "time_zone": user.time_zone,
         "organizations": Organization.objects.filter(people__user=user),
     }
+
+
+class ProfilePatch(Input):
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    time_zone: str | None = Field(None, max_length=64, examples=["Asia/Kolkata"])
+
+
+@router.patch("/me", response=MeOut, tags=["me"])
+def update_me(request: HttpRequest, payload: ProfilePatch):
+    """Change your name, e-mail or time zone."""
+    services.update_profile(actor=request.user, **_changes(payload))
+    request.user.refresh_from_db()
+    return me(request)
 
 
 @router.get("/organizations", response=list[OrganizationOut], tags=["me"])
@@ -287,7 +304,7 @@ def update_partner(
         actor=request.user,
         partner=partner,
         expected_version=expected_version(request, payload.version),
-        **_changes(payload),
+        **_changes(payload, nullable=("end_date",)),
     )
     set_etag(response, partner.version)
     return partner

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -362,6 +363,27 @@ def remove_member(*, actor: User, member: ProjectMember, reason: str) -> None:
         changes={"user": [member.user.username, None], "role": [member.role, None]},
     )
     member.delete()
+
+
+@transaction.atomic
+def update_profile(*, actor: User, **fields: Any) -> User:
+    """Change one's own name, e-mail or time zone (times are shown in it everywhere)."""
+    if unknown := set(fields) - {"first_name", "last_name", "email", "time_zone"}:
+        raise InvalidInput(
+            "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
+        )
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = {name: getattr(user, name) for name in fields}
+    for name, value in fields.items():
+        setattr(user, name, value)
+    try:
+        user.full_clean(exclude=["password", "username"])
+    except ValidationError as exc:
+        raise InvalidInput("Some fields are invalid.", errors=exc.message_dict) from exc
+    if changes := audit.diff(before, fields):
+        user.save(update_fields=list(fields))
+        audit.record(actor=user, event=Event.PROFILE_UPDATED, target=user, changes=changes)
+    return user
 
 
 # Personal API tokens ---------------------------------------------------------------

@@ -208,9 +208,7 @@ def test_removing_a_row_shows_only_what_it_said(world, api, v1):
     r = api(world.sponsor_lead).post(
         url(world, "/versions"), {"content": content, "reason": "Drop", "base_version": 1}
     )
-    r = api(world.sponsor_lead).get(
-        f"/api/v1/charter-versions/{v1['id']}/compare/{r.json()['id']}"
-    )
+    r = api(world.sponsor_lead).get(f"/api/v1/charter-versions/{v1['id']}/compare/{r.json()['id']}")
     assert r.json()["differences"] == [
         {"field": "milestones[0].name", "old": "First 20 analogues", "new": None},
         {"field": "milestones[0].due", "old": "2026-04-01", "new": None},

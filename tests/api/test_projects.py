@@ -206,3 +206,26 @@ def test_nul_characters_are_refused_per_field(world, api):
         {"content": {"methods": "x\x00"}, "reason": "r", "base_version": 0},
     )
     assert r.status_code == 422 and "content.methods" in r.json()["errors"]
+
+
+def test_people_choose_their_own_time_zone(world, api):
+    r = api(world.partner_lead).patch("/api/v1/me", {"time_zone": "Asia/Tokyo"})
+    assert r.status_code == 200 and r.json()["time_zone"] == "Asia/Tokyo"
+    r = api(world.partner_lead).patch("/api/v1/me", {"time_zone": "Mars/Olympus"})
+    assert r.status_code == 422 and "time_zone" in r.json()["errors"]
+    r = api(world.partner_lead).patch("/api/v1/me", {"email": "not an address"})
+    assert r.status_code == 422 and "email" in r.json()["errors"]
+    assert api(world.partner_lead).get("/api/v1/me").json()["time_zone"] == "Asia/Tokyo"
+
+
+def test_null_clears_a_partners_end_date_but_never_a_required_field(world, api):
+    partner = world.project.partners.get()
+    alice = api(world.sponsor_lead)
+    r = alice.patch(f"/api/v1/partners/{partner.id}", {"end_date": "2027-01-31", "version": 1})
+    assert r.json()["end_date"] == "2027-01-31"
+    r = alice.patch(f"/api/v1/partners/{partner.id}", {"end_date": None, "version": 2})
+    assert r.status_code == 200 and r.json()["end_date"] is None
+    r = alice.patch(
+        f"/api/v1/projects/{world.project.id}", {"name": None, "description": None, "version": 1}
+    )
+    assert r.status_code == 200 and r.json()["name"] == "CDK2 inhibitors"
