@@ -15,8 +15,7 @@ PRODUCTION = {
 
 
 def _run(code_or_args: list[str], extra: dict[str, str], tmp_path: Path):
-    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (Playwright in the same process), not ours
-    unset = {*PRODUCTION, "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {*PRODUCTION, "DEBUG", "DATABASE_URL"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env |= {"COBENCH_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cobench.settings", **extra}
     return subprocess.run([sys.executable, *code_or_args], env=env, cwd=ROOT,

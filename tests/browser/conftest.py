@@ -1,8 +1,9 @@
 """A real browser (Debian's chromium) against a live server.
 
-Playwright's sync API runs an event loop in the test thread, which makes Django
-refuse database access there unless told it is safe: the test only touches the
-database between browser steps, never concurrently with them.
+Playwright's sync API runs an event loop in the test thread while the browser is
+open, which makes Django refuse database access there unless told it is safe: the
+tests only touch the database between browser steps, never concurrently with them.
+The permission lasts exactly as long as the browser (one test module).
 """
 
 import os
@@ -11,20 +12,19 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("COBENCH_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     if not shutil.which(CHROMIUM):
         pytest.fail(f"No chromium at {CHROMIUM}: apt-get install -y chromium")
-    with sync_playwright() as p:
+    with pytest.MonkeyPatch.context() as mp, sync_playwright() as p:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
