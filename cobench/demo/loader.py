@@ -22,7 +22,7 @@ from cobench.charters.models import CharterVersion
 from cobench.core.context import current_request_id, request_id
 from cobench.core.permissions import Role
 from cobench.tenancy import services as tenancy
-from cobench.tenancy.models import Organization, OrganizationMembership, Project, User
+from cobench.tenancy.models import Organization, Project, User
 
 PASSWORD = "cobench-demo-2026"
 PROJECT_CODE = "PRJ-CDK2"
@@ -55,23 +55,71 @@ HYDERABAD = Org("Deccan Synthesis Labs", "Deccan", "India", "Asia/Kolkata")
 ORGANIZATIONS = (SPONSOR, BOSTON, HYDERABAD)
 
 PEOPLE = (
-    Person("helena", "Helena", "Vogt", SPONSOR.name, Role.SPONSOR_LEAD, "Europe/Berlin",
-           "Head of Chemistry"),
-    Person("stefan", "Stefan", "Brandt", SPONSOR.name, Role.SPONSOR_SCIENTIST, "Europe/Berlin",
-           "Senior Biologist"),
-    Person("erik", "Erik", "Lindqvist", SPONSOR.name, Role.EXECUTIVE, "Europe/Berlin",
-           "Chief Scientific Officer"),
-    Person("quinn", "Quinn", "Adler", SPONSOR.name, Role.QA_AUDITOR, "Europe/Berlin",
-           "QA Manager"),
-    Person("brian", "Brian", "Walsh", BOSTON.name, Role.PARTNER_LEAD, "America/New_York",
-           "Project Manager"),
-    Person("maria", "Maria", "Santos", BOSTON.name, Role.PARTNER_SCIENTIST, "America/New_York",
-           "Medicinal Chemist"),
-    Person("priya", "Priya", "Raman", HYDERABAD.name, Role.PARTNER_LEAD, "Asia/Kolkata",
-           "Project Manager"),
-    Person("arjun", "Arjun", "Rao", HYDERABAD.name, Role.PARTNER_SCIENTIST, "Asia/Kolkata",
-           "Process Chemist"),
-)  # fmt: skip
+    Person(
+        "helena",
+        "Helena",
+        "Vogt",
+        SPONSOR.name,
+        Role.SPONSOR_LEAD,
+        "Europe/Berlin",
+        "Head of Chemistry",
+    ),
+    Person(
+        "stefan",
+        "Stefan",
+        "Brandt",
+        SPONSOR.name,
+        Role.SPONSOR_SCIENTIST,
+        "Europe/Berlin",
+        "Senior Biologist",
+    ),
+    Person(
+        "erik",
+        "Erik",
+        "Lindqvist",
+        SPONSOR.name,
+        Role.EXECUTIVE,
+        "Europe/Berlin",
+        "Chief Scientific Officer",
+    ),
+    Person("quinn", "Quinn", "Adler", SPONSOR.name, Role.QA_AUDITOR, "Europe/Berlin", "QA Manager"),
+    Person(
+        "brian",
+        "Brian",
+        "Walsh",
+        BOSTON.name,
+        Role.PARTNER_LEAD,
+        "America/New_York",
+        "Project Manager",
+    ),
+    Person(
+        "maria",
+        "Maria",
+        "Santos",
+        BOSTON.name,
+        Role.PARTNER_SCIENTIST,
+        "America/New_York",
+        "Medicinal Chemist",
+    ),
+    Person(
+        "priya",
+        "Priya",
+        "Raman",
+        HYDERABAD.name,
+        Role.PARTNER_LEAD,
+        "Asia/Kolkata",
+        "Project Manager",
+    ),
+    Person(
+        "arjun",
+        "Arjun",
+        "Rao",
+        HYDERABAD.name,
+        Role.PARTNER_SCIENTIST,
+        "Asia/Kolkata",
+        "Process Chemist",
+    ),
+)
 
 
 @dataclass
@@ -103,46 +151,65 @@ def is_loaded() -> bool:
 
 
 def _people(demo: Demo) -> None:
-    # Organizations and accounts are set up by an administrator, not by a project service:
-    # tenancy has no service for them yet, so the demo makes them the way an admin would.
     for org in ORGANIZATIONS:
-        demo.organizations[org.name] = Organization.objects.create(
-            name=org.name, short_name=org.short_name, country=org.country, time_zone=org.time_zone
+        demo.organizations[org.name] = tenancy.create_organization(
+            actor=None,
+            name=org.name,
+            short_name=org.short_name,
+            country=org.country,
+            time_zone=org.time_zone,
         )
     for p in PEOPLE:
         domain = f"{p.organization.split()[0].lower()}.example"
-        user = User.objects.create_user(
-            username=p.username, password=PASSWORD, first_name=p.first_name,
-            last_name=p.last_name, email=f"{p.username}@{domain}", time_zone=p.time_zone,
-        )  # fmt: skip
-        OrganizationMembership.objects.create(
-            organization=demo.organizations[p.organization], user=user, title=p.title
+        demo.users[p.username] = tenancy.create_user(
+            actor=None,
+            username=p.username,
+            password=PASSWORD,
+            organization=demo.organizations[p.organization],
+            first_name=p.first_name,
+            last_name=p.last_name,
+            email=f"{p.username}@{domain}",
+            time_zone=p.time_zone,
+            title=p.title,
         )
-        demo.users[p.username] = user
 
 
 def _project(demo: Demo) -> None:
     lead = demo.user(Role.SPONSOR_LEAD)
     project = tenancy.create_project(
-        actor=lead, code=PROJECT_CODE, name="CDK2 inhibitors",
-        sponsor=demo.organizations[SPONSOR.name], phase=Project.Phase.LEAD_OPTIMIZATION,
+        actor=lead,
+        code=PROJECT_CODE,
+        name="CDK2 inhibitors",
+        sponsor=demo.organizations[SPONSOR.name],
+        phase=Project.Phase.LEAD_OPTIMIZATION,
         description="Selective CDK2 inhibitors for CCNE1-amplified ovarian cancer: "
         "hinge-binder series from the 2026 HTS campaign.",
-    )  # fmt: skip
+    )
     start = demo.today - timedelta(days=90)
-    tenancy.add_partner(actor=lead, project=project, organization=demo.organizations[BOSTON.name],
-                        start_date=start,
-                        scope_of_work="Medicinal chemistry: analogue design and synthesis "
-                        "at 20-50 mg scale.")  # fmt: skip
-    tenancy.add_partner(actor=lead, project=project,
-                        organization=demo.organizations[HYDERABAD.name], start_date=start,
-                        scope_of_work="Route scouting and resynthesis of leads at 1-10 g "
-                        "in the kilo lab.")  # fmt: skip
+    tenancy.add_partner(
+        actor=lead,
+        project=project,
+        organization=demo.organizations[BOSTON.name],
+        start_date=start,
+        scope_of_work="Medicinal chemistry: analogue design and synthesis at 20-50 mg scale.",
+    )
+    tenancy.add_partner(
+        actor=lead,
+        project=project,
+        organization=demo.organizations[HYDERABAD.name],
+        start_date=start,
+        scope_of_work="Route scouting and resynthesis of leads at 1-10 g in the kilo lab.",
+    )
     for p in PEOPLE:
         if p.role == Role.SPONSOR_LEAD:
             continue  # the project's creator is its sponsor lead already
-        tenancy.add_member(actor=lead, project=project, username=p.username, role=p.role,
-                           is_key=p.role != Role.QA_AUDITOR)  # fmt: skip
+        tenancy.add_member(
+            actor=lead,
+            project=project,
+            username=p.username,
+            role=p.role,
+            is_key=p.role != Role.QA_AUDITOR,
+        )
     demo.project = project
 
 
@@ -154,10 +221,15 @@ def charter_content(demo: Demo) -> dict[str, Any]:
         return (d + timedelta(days=days)).isoformat()
 
     team = [
-        {"name": f"{p.first_name} {p.last_name}", "organization": p.organization, "role": p.role,
-         "responsibility": p.title}
-        for p in PEOPLE if p.role != Role.QA_AUDITOR
-    ]  # fmt: skip
+        {
+            "name": f"{p.first_name} {p.last_name}",
+            "organization": p.organization,
+            "role": p.role,
+            "responsibility": p.title,
+        }
+        for p in PEOPLE
+        if p.role != Role.QA_AUDITOR
+    ]
     return {
         "team": team,
         "start_date": on(-90),
@@ -165,22 +237,39 @@ def charter_content(demo: Demo) -> dict[str, Any]:
         "milestones": [
             {"name": "First 20 analogues delivered", "due": on(30)},
             {"name": "Lead series selected", "due": on(150)},
-            {"name": "10 g of the lead for tox studies", "due": on(300),
-             "description": "Resynthesis in the Hyderabad kilo lab."},
+            {
+                "name": "10 g of the lead for tox studies",
+                "due": on(300),
+                "description": "Resynthesis in the Hyderabad kilo lab.",
+            },
         ],
         "sites": [
-            {"name": "Beacon Street R&D lab", "organization": BOSTON.name,
-             "facility_type": "rd_lab", "location": "Boston, MA"},
-            {"name": "Deccan kilo lab", "organization": HYDERABAD.name,
-             "facility_type": "kilo_lab", "location": "Hyderabad, Telangana"},
+            {
+                "name": "Beacon Street R&D lab",
+                "organization": BOSTON.name,
+                "facility_type": "rd_lab",
+                "location": "Boston, MA",
+            },
+            {
+                "name": "Deccan kilo lab",
+                "organization": HYDERABAD.name,
+                "facility_type": "kilo_lab",
+                "location": "Hyderabad, Telangana",
+            },
         ],
         "methods": "Parallel medicinal chemistry at 20-50 mg; purity >= 95% by LC-MS and 1H NMR; "
         "route scouting then kilo-lab resynthesis of selected leads.",
         "work_packages": [
-            {"name": "WP1 Hinge binders", "description": "Aminopyrimidine analogues.",
-             "owner": BOSTON.name},
-            {"name": "WP2 Scale-up of leads", "description": "1-10 g resynthesis.",
-             "owner": HYDERABAD.name},
+            {
+                "name": "WP1 Hinge binders",
+                "description": "Aminopyrimidine analogues.",
+                "owner": BOSTON.name,
+            },
+            {
+                "name": "WP2 Scale-up of leads",
+                "description": "1-10 g resynthesis.",
+                "owner": HYDERABAD.name,
+            },
         ],
         "client_responsibilities": "Helix Bio runs the CDK2/CDK1 biochemical and cellular assays "
         "and returns results within 10 working days of receiving a compound.",
@@ -189,23 +278,38 @@ def charter_content(demo: Demo) -> dict[str, Any]:
         "meeting_cadence": "Weekly joint call, Tuesdays 15:00 Berlin; monthly steering meeting",
         "status_update_cadence_days": 7,
         "escalation_ladder": [
-            {"level": 1, "who": "Project leads (Helena Vogt, Brian Walsh, Priya Raman)",
-             "response_hours": {"low": 72, "medium": 48, "high": 24, "critical": 4}},
-            {"level": 2, "who": "Executive sponsor (Erik Lindqvist) and partner site heads",
-             "response_hours": {"low": 120, "medium": 72, "high": 48, "critical": 8}},
+            {
+                "level": 1,
+                "who": "Project leads (Helena Vogt, Brian Walsh, Priya Raman)",
+                "response_hours": {"low": 72, "medium": 48, "high": 24, "critical": 4},
+            },
+            {
+                "level": 2,
+                "who": "Executive sponsor (Erik Lindqvist) and partner site heads",
+                "response_hours": {"low": 120, "medium": 72, "high": 48, "critical": 8},
+            },
         ],
         "fte_budget": "8.0",
         "effort_cap_hours_per_compound": "60",
         "attempt_cap_per_compound": 4,
-        "success_metrics": ["CDK2 IC50 < 50 nM", "Selectivity over CDK1 > 30x",
-                            "Kinetic solubility > 50 uM"],
-        "decision_points": [
-            {"name": "Series selection", "due": on(150),
-             "criteria": "Two series meeting potency and selectivity metrics."},
-            {"name": "Candidate nomination", "due": on(420),
-             "criteria": "One compound meeting all success metrics with a scalable route."},
+        "success_metrics": [
+            "CDK2 IC50 < 50 nM",
+            "Selectivity over CDK1 > 30x",
+            "Kinetic solubility > 50 uM",
         ],
-    }  # fmt: skip
+        "decision_points": [
+            {
+                "name": "Series selection",
+                "due": on(150),
+                "criteria": "Two series meeting potency and selectivity metrics.",
+            },
+            {
+                "name": "Candidate nomination",
+                "due": on(420),
+                "criteria": "One compound meeting all success metrics with a scalable route.",
+            },
+        ],
+    }
 
 
 def _charter(demo: Demo) -> None:
@@ -213,15 +317,22 @@ def _charter(demo: Demo) -> None:
     assert demo.project is not None
     lead = demo.user(Role.SPONSOR_LEAD)
     content = charter_content(demo)
-    v1 = charters.revise_charter(actor=lead, project=demo.project, content=content,
-                                 reason="Kickoff: the framework agreed at the kickoff meeting.",
-                                 base_number=0)  # fmt: skip
+    v1 = charters.revise_charter(
+        actor=lead,
+        project=demo.project,
+        content=content,
+        reason="Kickoff: the framework agreed at the kickoff meeting.",
+        base_number=0,
+    )
     meanings = {
         Role.SPONSOR_LEAD: "I approve this charter on behalf of Helix Bio.",
         Role.PARTNER_LEAD: "I approve this charter on behalf of my organization.",
     }
-    signers = [lead, demo.user(Role.PARTNER_LEAD, BOSTON.name),
-               demo.user(Role.PARTNER_LEAD, HYDERABAD.name)]  # fmt: skip
+    signers = [
+        lead,
+        demo.user(Role.PARTNER_LEAD, BOSTON.name),
+        demo.user(Role.PARTNER_LEAD, HYDERABAD.name),
+    ]
     for signer in signers:
         role = Role.SPONSOR_LEAD if signer == lead else Role.PARTNER_LEAD
         charters.sign_charter(actor=signer, version=v1, password=PASSWORD, meaning=meanings[role])
@@ -231,10 +342,13 @@ def _charter(demo: Demo) -> None:
         {"name": "Kilo-lab route validated", "due": (demo.today + timedelta(days=240)).isoformat()},
     ]
     charters.revise_charter(
-        actor=demo.user(Role.PARTNER_LEAD, HYDERABAD.name), project=demo.project, content=draft,
+        actor=demo.user(Role.PARTNER_LEAD, HYDERABAD.name),
+        project=demo.project,
+        content=draft,
         reason="Route scouting needs more attempts per compound; fortnightly status suffices "
-        "during scale-up.", base_number=v1.number,
-    )  # fmt: skip
+        "during scale-up.",
+        base_number=v1.number,
+    )
     demo.extra["charter_v1"] = CharterVersion.objects.get(pk=v1.pk)
 
 

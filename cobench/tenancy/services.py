@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -46,6 +47,70 @@ def _apply(obj: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
         obj.full_clean()
         obj.save()
     return changes
+
+
+# Organizations and people (set up by an administrator) ------------------------------
+
+
+def _validated(obj: Any, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise InvalidInput("Some fields are invalid.", errors=exc.message_dict) from exc
+
+
+@transaction.atomic
+def create_organization(
+    *, actor: User | None, name: str, short_name: str = "", country: str = "",
+    time_zone: str = "UTC",
+) -> Organization:  # fmt: skip
+    """Register a company that can sponsor projects or be a partner on them."""
+    org = Organization(name=name.strip(), short_name=short_name, country=country,
+                       time_zone=time_zone)  # fmt: skip
+    _validated(org)
+    org.save()
+    audit.record(actor=actor, event=Event.ORGANIZATION_CREATED, target=org,
+                 changes={"name": [None, org.name], "country": [None, country],
+                          "time_zone": [None, time_zone]})  # fmt: skip
+    return org
+
+
+@transaction.atomic
+def create_user(
+    *, actor: User | None, username: str, password: str, organization: Organization,
+    first_name: str = "", last_name: str = "", email: str = "", time_zone: str = "",
+    title: str = "",
+) -> User:  # fmt: skip
+    """An account for a person of `organization`; the password must pass the validators."""
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
+                time_zone=time_zone or organization.time_zone)  # fmt: skip
+    _validated(user, exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput("The password is too weak.", errors={"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    audit.record(actor=actor, event=Event.USER_CREATED, target=user,
+                 changes={"username": [None, username], "email": [None, email]})  # fmt: skip
+    join_organization(actor=actor, user=user, organization=organization, title=title)
+    return user
+
+
+@transaction.atomic
+def join_organization(
+    *, actor: User | None, user: User, organization: Organization, title: str = ""
+) -> OrganizationMembership:
+    """Record that `user` works for `organization` (a person may work for several)."""
+    if OrganizationMembership.objects.filter(organization=organization, user=user).exists():
+        raise Conflict(f"{user.username} already works for {organization}.")
+    membership = OrganizationMembership.objects.create(organization=organization, user=user,
+                                                       title=title)  # fmt: skip
+    audit.record(actor=actor, event=Event.ORGANIZATION_JOINED, target=membership,
+                 organization=organization,
+                 changes={"user": [None, user.username], "organization": [None, organization.name],
+                          "title": [None, title]})  # fmt: skip
+    return membership
 
 
 def organizations_visible_to(user: Any):
@@ -376,10 +441,7 @@ def update_profile(*, actor: User, **fields: Any) -> User:
     before = {name: getattr(user, name) for name in fields}
     for name, value in fields.items():
         setattr(user, name, value)
-    try:
-        user.full_clean(exclude=["password", "username"])
-    except ValidationError as exc:
-        raise InvalidInput("Some fields are invalid.", errors=exc.message_dict) from exc
+    _validated(user, exclude=["password", "username"])
     if changes := audit.diff(before, fields):
         user.save(update_fields=list(fields))
         audit.record(actor=user, event=Event.PROFILE_UPDATED, target=user, changes=changes)

@@ -1,0 +1,39 @@
+"""`cobench org create|list`: register organizations (sponsors and partners alike)."""
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from cobench.tenancy import services
+from cobench.tenancy.models import Organization
+
+from ._errors import run_service
+
+
+class Command(BaseCommand):
+    help = "Organizations: `org create NAME` registers one, `org list` shows them."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="register an organization")
+        create.add_argument("name")
+        create.add_argument("--short-name", default="")
+        create.add_argument("--country", default="")
+        create.add_argument("--time-zone", default="UTC", help="e.g. America/New_York")
+        sub.add_parser("list", help="every organization with its people count")
+
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "create":
+            org = run_service(
+                lambda: services.create_organization(
+                    actor=None,
+                    name=options["name"],
+                    short_name=options["short_name"],
+                    country=options["country"],
+                    time_zone=options["time_zone"],
+                )
+            )
+            self.stdout.write(self.style.SUCCESS(f"Registered {org.name} ({org.id})."))
+            return
+        for org in Organization.objects.order_by("name"):
+            self.stdout.write(
+                f"{org.name}\t{org.country}\t{org.time_zone}\t{org.people.count()} people"
+            )
