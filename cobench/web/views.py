@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.messages.views import SuccessMessageMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from cobench.audit import services as audit
@@ -28,7 +31,7 @@ from cobench.core.permissions import Action, Role, role_may
 from cobench.core.querysets import ProjectScopedQuerySet
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.access import ensure_can, membership
-from cobench.tenancy.models import ApiToken, Project, ProjectMember
+from cobench.tenancy.models import ApiToken, Project, ProjectMember, ProjectPartner
 
 from . import charter as charter_ui
 from .errors import FORM_ERRORS, attach, page
@@ -38,13 +41,25 @@ from .forms import (
     MemberAddForm,
     MemberRemoveForm,
     MemberUpdateForm,
+    PartnerAddForm,
+    PartnerRemoveForm,
+    PartnerUpdateForm,
+    ProfileForm,
+    ProjectCreateForm,
+    ProjectSettingsForm,
     SignForm,
     TokenForm,
 )
+from .templatetags.cobench_web import when
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST, even an empty one (an empty QueryDict is falsy), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def _project(request: HttpRequest, project_id: UUID) -> Project:
@@ -78,7 +93,33 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 "charter": charters.charter_state(latest) if latest else None,
             }
         )
-    return render(request, "web/project_list.html", {"rows": rows})
+    return render(
+        request,
+        "web/project_list.html",
+        {"rows": rows, "may_create": request.user.organization_memberships.exists()},
+    )
+
+
+@page
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectCreateForm(posted(request), user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                project = tenancy.create_project(actor=request.user, **form.cleaned_data)
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    f"{project.code} is started; you are its sponsor lead. "
+                    "Add its partners and members next.",
+                )
+                return redirect("project-home", project_id=project.pk)
+    return render(request, "web/project_create.html", {"form": form}, status=status)
 
 
 @page
@@ -108,6 +149,208 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
             "content": content,
             "upcoming": upcoming,
         },
+    )
+
+
+def _rebased(form: forms.Form, exc: StaleVersion, **kwargs: Any) -> forms.Form:
+    """The user's input again, now based on the stored version, with the conflict on top.
+
+    Nothing typed is lost; saving again is a deliberate choice to write over the
+    version they have now been shown.
+    """
+    data = form.data.copy()
+    data["version"] = str(exc.current)
+    again = type(form)(data, **kwargs)
+    again.is_valid()
+    attach(again, exc)
+    return again
+
+
+@page
+def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    ensure_can(request.user, project, Action.EDIT_PROJECT)
+    form = ProjectSettingsForm(
+        posted(request),
+        initial={
+            "name": project.name,
+            "description": project.description,
+            "phase": project.phase,
+            "status": project.status,
+            "version": project.version,
+        },
+    )
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            version, reason = fields.pop("version"), fields.pop("reason")
+            try:
+                project = tenancy.update_project(
+                    actor=request.user,
+                    project=project,
+                    expected_version=version,
+                    reason=reason,
+                    **fields,
+                )
+            except StaleVersion as exc:
+                form, status = _rebased(form, exc), exc.status
+                conflict = [
+                    ("Name", project.name),
+                    ("Description", project.description or "—"),
+                    ("Phase", project.get_phase_display()),
+                    ("Status", project.get_status_display()),
+                ]
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{project.code} is saved.")
+                return redirect("project-home", project_id=project.pk)
+    return render(
+        request,
+        "web/project_settings.html",
+        {**_project_context(request, project, "settings"), "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+# Partners -----------------------------------------------------------------------------
+
+
+def _partners_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    context = _project_context(request, project, "partners")
+    manage = context["can"]["manage_partners"]
+    return {
+        **context,
+        "partners": project.partners.select_related("organization"),
+        "add_form": extra.pop("add_form", None)
+        or (PartnerAddForm(project=project) if manage else None),
+        **extra,
+    }
+
+
+@page
+def partners(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    if request.method == "POST":
+        ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+        form = PartnerAddForm(request.POST, project=project)
+        status = 422
+        if form.is_valid():
+            try:
+                partner = tenancy.add_partner(
+                    actor=request.user, project=project, **form.cleaned_data
+                )
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    f"{partner.organization} is now a partner on {project.code}. "
+                    "Its people can be added as members.",
+                )
+                return redirect("partners", project_id=project.pk)
+        return render(
+            request,
+            "web/partners.html",
+            _partners_context(request, project, add_form=form),
+            status=status,
+        )
+    return render(request, "web/partners.html", _partners_context(request, project))
+
+
+def _partner(request: HttpRequest, project: Project, partner_id: UUID) -> ProjectPartner:
+    return get_visible(
+        ProjectPartner.objects.select_related("organization", "project"),
+        request.user,
+        pk=partner_id,
+        project=project,
+    )
+
+
+@page
+def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    partner = _partner(request, project, partner_id)
+    ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+    form = PartnerUpdateForm(
+        posted(request),
+        initial={
+            "start_date": partner.start_date,
+            "end_date": partner.end_date,
+            "scope_of_work": partner.scope_of_work,
+            "version": partner.version,
+        },
+    )
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            version = fields.pop("version")
+            try:
+                partner = tenancy.update_partner(
+                    actor=request.user, partner=partner, expected_version=version, **fields
+                )
+            except StaleVersion as exc:
+                form, status = _rebased(form, exc), exc.status
+                conflict = [
+                    ("Start date", when(partner.start_date)),
+                    ("End date", when(partner.end_date) if partner.end_date else "open"),
+                    ("Scope of work", partner.scope_of_work or "—"),
+                ]
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{partner.organization}'s partnership is saved.")
+                return redirect("partners", project_id=project.pk)
+    return render(
+        request,
+        "web/partner_edit.html",
+        {
+            **_project_context(request, project, "partners"),
+            "partner": partner,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@page
+def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    partner = _partner(request, project, partner_id)
+    ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+    form = PartnerRemoveForm(posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                tenancy.remove_partner(
+                    actor=request.user, partner=partner, reason=form.cleaned_data["reason"]
+                )
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{partner.organization} left {project.code}.")
+                return redirect("partners", project_id=project.pk)
+    return render(
+        request,
+        "web/partner_remove.html",
+        {
+            **_project_context(request, project, "partners"),
+            "partner": partner,
+            "members_left": project.members.filter(organization=partner.organization).count(),
+            "form": form,
+        },
+        status=status,
     )
 
 
@@ -561,3 +804,41 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
         messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
         return redirect(reverse("token-list"))
     return render(request, "web/token_revoke.html", {"token": token})
+
+
+# One's own profile ----------------------------------------------------------------------
+
+
+@page
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        posted(request),
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "time_zone": user.time_zone,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                user = tenancy.update_profile(actor=request.user, **form.cleaned_data)
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"Saved. Times are now shown in {user.time_zone}.")
+                return redirect("profile")
+    return render(request, "web/profile.html", {"form": form}, status=status)
+
+
+class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Django's own password change, in the site's frame; it keeps the session signed in."""
+
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("profile")
+    success_message = "Your password is changed."
