@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cobench.tenancy",
     "cobench.audit",
     "cobench.charters",
+    "cobench.notifications",
     "cobench.web",
     "cobench.demo",
 ]
@@ -172,3 +173,12 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = COBENCH_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+COBENCH_BASE_URL = os.environ.get("COBENCH_BASE_URL", "http://127.0.0.1:8000")
+COBENCH_DIGEST_HOUR_UTC = int(os.environ.get("COBENCH_DIGEST_HOUR_UTC", "7"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cobench <cobench@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")

@@ -13,6 +13,7 @@ from cobench.core.errors import NotFound
 from cobench.tenancy.models import Project
 
 from .models import AuditEvent
+from .services import actor_shown
 
 router = Router(tags=["audit"])
 
@@ -21,7 +22,9 @@ class EventOut(Schema):
     id: UUID
     seq: int
     created_at: datetime
-    actor: str = Field(alias="actor_label")
+    actor: str = Field(
+        description="Who did it (a confidential reporter shows only to those allowed)"
+    )
     organization: str = Field(alias="organization_label")
     event: str
     target_type: str
@@ -31,6 +34,12 @@ class EventOut(Schema):
     reason: str
     request_id: str
     hash: str
+
+    @staticmethod
+    def resolve_actor(event: AuditEvent, context: dict[str, Any]) -> str:
+        request = context["request"]
+        cache = request.__dict__.setdefault("_audit_members", {})
+        return actor_shown(request.user, event, cache)
 
 
 @router.get("/audit/{target_type}/{target_id}", response=list[EventOut])

@@ -6,7 +6,10 @@ from django.db import models
 class Event(models.TextChoices):
     ORGANIZATION_CREATED = "organization.created", "An organization was registered"
     USER_CREATED = "user.created", "An account was created for a person"
-    ORGANIZATION_JOINED = "organization.joined", "A person was recorded as working for an organization"
+    ORGANIZATION_JOINED = (
+        "organization.joined",
+        "A person was recorded as working for an organization",
+    )
     PROJECT_CREATED = "project.created", "A project was created"
     PROJECT_UPDATED = "project.updated", "A project's name, description, phase or status changed"
     PARTNER_ADDED = "partner.added", "A partner organization joined a project"

@@ -28,6 +28,9 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField()
     actor_id = models.UUIDField(null=True, blank=True)
     actor_label = models.CharField(max_length=200)
+    actor_hidden = models.BooleanField(
+        default=False, help_text="Raised confidentially: the actor is shown only to those allowed"
+    )
     organization_id = models.UUIDField(null=True, blank=True)
     organization_label = models.CharField(max_length=200, blank=True)
     project_id = models.UUIDField(null=True, blank=True, db_index=True)

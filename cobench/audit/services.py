@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,11 +64,14 @@ def record(
     reason: str = "",
     project: Any = None,
     organization: Any = None,
+    hide_actor: bool = False,
 ) -> AuditEvent:
     """Append one event for a change made by `actor` to `target` in the current transaction.
 
     `changes` maps each field to `[before, after]`. `project` defaults to the
     target's project; `organization` to the organization the actor acts for there.
+    With `hide_actor` (a confidential report), only the actor, their own organization
+    (executives excepted) and QA auditors see who it was; the chain keeps it regardless.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change")
@@ -83,6 +86,7 @@ def record(
         created_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
         actor_label=_label(actor) if actor is not None else "system",
+        actor_hidden=hide_actor,
         organization_id=getattr(organization, "pk", None),
         organization_label=str(organization or ""),
         project_id=project_id,
@@ -126,9 +130,48 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def history(*, user: Any, target: models.Model) -> models.QuerySet[AuditEvent]:
+HIDDEN_ACTOR = "Confidential reporter"
+
+
+def actor_shown(user: Any, event: AuditEvent, members: dict[Any, Any] | None = None) -> str:
+    """Who `user` may read as the actor of `event`: a hidden actor only for those allowed.
+
+    The actor, their own organization (executives excepted) and QA auditors see who
+    it was. `members` caches `user`'s memberships by project across calls.
+    """
+    from cobench.core.permissions import Role
+    from cobench.tenancy.models import ProjectMember  # the audit app is below tenancy
+
+    if not event.actor_hidden or event.actor_id == getattr(user, "pk", None):
+        return event.actor_label
+    members = {} if members is None else members
+    if event.project_id not in members:
+        members[event.project_id] = ProjectMember.objects.filter(
+            user=user, project_id=event.project_id
+        ).first()
+    member = members[event.project_id]
+    allowed = member is not None and (
+        member.role == Role.QA_AUDITOR
+        or (member.organization_id == event.organization_id and member.role != Role.EXECUTIVE)
+    )
+    return event.actor_label if allowed else HIDDEN_ACTOR
+
+
+def redacted(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """`events` as `user` may read them (in memory; nothing is saved)."""
+    members: dict[Any, Any] = {}
+    events = list(events)
+    for event in events:
+        label = actor_shown(user, event, members)
+        if label != event.actor_label:
+            event.actor_id, event.actor_label = None, label
+    return events
+
+
+def history(*, user: Any, target: models.Model) -> list[AuditEvent]:
     """The events about `target` that `user` may read, oldest first."""
-    return AuditEvent.objects.visible_to(user).for_object(target_type(target), target.pk)
+    events = AuditEvent.objects.visible_to(user).for_object(target_type(target), target.pk)
+    return redacted(user, events.order_by("seq"))
 
 
 @dataclass(frozen=True)

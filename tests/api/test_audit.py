@@ -36,3 +36,30 @@ def test_outsiders_get_404_for_a_history_and_bad_types_are_refused(world, api):
     assert (
         api(world.sponsor_lead).get(f"/api/v1/audit/nonsense/{world.project.id}").status_code == 422
     )
+
+
+def test_a_hidden_actor_is_shown_only_to_those_allowed(world, api):
+    from django.db import transaction
+
+    from cobench.audit import services as audit
+    from cobench.audit.events import Event
+
+    with transaction.atomic():  # a confidential report by the partner scientist
+        audit.record(
+            actor=world.partner_scientist,
+            event=Event.PROJECT_UPDATED,
+            target=world.project,
+            hide_actor=True,
+        )
+    url = f"/api/v1/audit/tenancy.project/{world.project.id}"
+
+    def actor_seen_by(user):
+        return api(user).get(url).json()["items"][-1]["actor"]
+
+    assert actor_seen_by(world.partner_scientist) == "Pete Tester <pete>"
+    assert actor_seen_by(world.partner_lead) == "Pete Tester <pete>"  # own organization
+    assert actor_seen_by(world.auditor) == "Pete Tester <pete>"
+    for user in (world.sponsor_lead, world.sponsor_scientist, world.executive):
+        assert actor_seen_by(user) == "Confidential reporter"
+        newest = api(user).get(f"/api/v1/projects/{world.project.id}/audit").json()["items"][0]
+        assert "pete" not in str(newest).lower()
