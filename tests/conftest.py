@@ -75,6 +75,7 @@ class World:
                 {
                     "level": 1,
                     "who": "Project leads",
+                    "notify": "leads",
                     "response_hours": {"low": 72, "medium": 48, "high": 24, "critical": 4},
                 },
             ],

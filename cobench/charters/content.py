@@ -68,11 +68,32 @@ class WorkPackage(_Part):
     owner: ShortText = ""
 
 
+NOTIFY_GROUPS: dict[str, tuple[str, frozenset[Role]]] = {
+    "leads": (
+        "Project leads (sponsor and partner)",
+        frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
+    ),
+    "sponsor_lead": ("Sponsor lead", frozenset({Role.SPONSOR_LEAD})),
+    "partner_lead": ("Partner leads", frozenset({Role.PARTNER_LEAD})),
+    "executives": ("Executives", frozenset({Role.EXECUTIVE})),
+    "leads_and_executives": (
+        "Leads and executives",
+        frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD, Role.EXECUTIVE}),
+    ),
+}
+
+
 class EscalationLevel(_Part):
-    """One rung of the ladder: who is reached, and how fast they must respond per severity."""
+    """One rung of the ladder: who is reached, and how fast they must respond per severity.
+
+    `who` names them for people; `notify` says which project roles cobench notifies.
+    """
 
     level: int = Field(ge=1, le=10)
     who: Annotated[ShortText, StringConstraints(min_length=1)]
+    notify: Literal[
+        "leads", "sponsor_lead", "partner_lead", "executives", "leads_and_executives"
+    ] = "leads"
     response_hours: dict[Severity, Annotated[int, Field(ge=1, le=24 * 365)]] = {}
 
 

@@ -281,11 +281,13 @@ def charter_content(demo: Demo) -> dict[str, Any]:
             {
                 "level": 1,
                 "who": "Project leads (Helena Vogt, Brian Walsh, Priya Raman)",
+                "notify": "leads",
                 "response_hours": {"low": 72, "medium": 48, "high": 24, "critical": 4},
             },
             {
                 "level": 2,
                 "who": "Executive sponsor (Erik Lindqvist) and partner site heads",
+                "notify": "leads_and_executives",
                 "response_hours": {"low": 120, "medium": 72, "high": 48, "critical": 8},
             },
         ],

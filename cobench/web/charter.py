@@ -14,11 +14,12 @@ from typing import Any
 
 from django.http import QueryDict
 
-from cobench.charters.content import FACILITY_TYPES, SECTIONS, SEVERITIES
+from cobench.charters.content import FACILITY_TYPES, NOTIFY_GROUPS, SECTIONS, SEVERITIES
 from cobench.core.permissions import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 FACILITY_CHOICES = list(FACILITY_TYPES.items())
+NOTIFY_CHOICES = [(key, label) for key, (label, _) in NOTIFY_GROUPS.items()]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ ROWS: dict[str, tuple[str, list[Column], str]] = {
         [
             Column("level", "Level", "number", required=True),
             Column("who", "Who is reached", required=True),
+            Column("notify", "Notify", "select", NOTIFY_CHOICES, required=True),
             *_RESPONSE_COLUMNS,
         ],
         "Who handles a concern at each level, and within how many hours per severity.",
@@ -141,7 +143,11 @@ LABELS: dict[str, str] = {name: s.label for name, s in SCALARS.items()} | {
     name: spec[0] for name, spec in ROWS.items()
 }
 _COLUMN_LABELS = {(row, c.name): c.label for row, spec in ROWS.items() for c in spec[1]}
-_CHOICE_LABELS = {"role": dict(ROLE_CHOICES), "facility_type": dict(FACILITY_TYPES)}
+_CHOICE_LABELS = {
+    "role": dict(ROLE_CHOICES),
+    "facility_type": dict(FACILITY_TYPES),
+    "notify": dict(NOTIFY_CHOICES),
+}
 
 
 # Reading --------------------------------------------------------------------------
@@ -287,6 +293,8 @@ def _item(row: str, cells: dict[str, str]) -> Any:
         item[name] = value
     if row == "escalation_ladder":
         item.setdefault("response_hours", {})
+        if not item.get("notify"):
+            item.pop("notify", None)  # the content's default: the project leads
     for name in ("due", "level"):
         if name in item and item[name] == "":
             item[name] = None
