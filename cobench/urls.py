@@ -6,5 +6,6 @@ from cobench.api.urls import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("cobench.notifications.urls")),
     path("", include("cobench.web.urls")),
 ]

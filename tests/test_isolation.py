@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cobench.api.urls import api as ninja_api
 from cobench.charters.services import revise_charter
+from cobench.notifications.kinds import Kind
+from cobench.notifications.services import notify
 from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
@@ -31,6 +33,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "member_id": lambda w, o: o["member"].id,
     "partner_id": lambda w, o: o["partner"].id,
     "token_id": lambda w, o: o["token"].id,
+    "notification_id": lambda w, o: o["notification"].id,
     "target_type": lambda w, o: "tenancy.project",
     "target_id": lambda w, o: w.project.id,
 }
@@ -49,11 +52,16 @@ def cdk2(world: World) -> dict[str, Any]:
         base_number=0,
     )
     token, _ = create_api_token(actor=world.sponsor_lead, name="alice's laptop")
+    (notification,) = notify(
+        kind=Kind.STATUS_STALE, recipients=[world.sponsor_lead], project=world.project,
+        title="CDK2 inhibitors: Northbridge's status is stale",
+    )
     objects = {
         "version": version,
         "member": ProjectMember.objects.get(user=world.partner_scientist),
         "partner": world.project.partners.get(),
         "token": token,
+        "notification": notification,
     }
     objects["markers"] = [
         "PRJ-CDK2",

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
+from cobench.notifications.api import router as notifications_router
 from cobench.tenancy.api import router as tenancy_router
 
 from . import problems
@@ -18,5 +19,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 problems.install(api)
-for router in (tenancy_router, charters_router, audit_router):
+for router in (tenancy_router, charters_router, audit_router, notifications_router):
     api.add_router("", router)

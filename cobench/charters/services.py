@@ -7,13 +7,16 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from pydantic import ValidationError
 
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.core.errors import Conflict, InvalidInput, ReauthenticationFailed, StaleVersion
-from cobench.core.permissions import Action
+from cobench.core.permissions import Action, roles_for
+from cobench.notifications.kinds import Kind
+from cobench.notifications.services import notify
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, User
 
@@ -49,6 +52,12 @@ def _clean(msg: str) -> str:
 
 def latest_version(project: Project) -> CharterVersion | None:
     return project.charter_versions.order_by("-number").first()
+
+
+def governing_version(project: Project) -> CharterVersion | None:
+    """The version whose rules apply (cadence, ladder): the latest signed one, else the latest."""
+    versions = project.charter_versions.order_by("-number")
+    return versions.filter(signed_at__isnull=False).first() or versions.first()
 
 
 def required_signers(project: Project) -> list[Organization]:
@@ -141,6 +150,7 @@ def revise_charter(
         row["field"]: [row["old"], row["new"]]
         for row in compare(latest.content if latest else {}, data)
     }
+    _ask_for_signatures(version, author=actor)
     audit.record(
         actor=actor,
         event=Event.CHARTER_VERSION_CREATED,
@@ -149,6 +159,25 @@ def revise_charter(
         reason=reason,
     )
     return version
+
+
+def _ask_for_signatures(version: CharterVersion, *, author: User) -> None:
+    """Tell each lead who must sign (but its author) that a new version awaits their signature."""
+    orgs = [org.pk for org in required_signers(version.project)]
+    leads = User.objects.filter(
+        project_memberships__project=version.project,
+        project_memberships__organization__in=orgs,
+        project_memberships__role__in=roles_for(Action.SIGN_CHARTER),
+    ).exclude(pk=author.pk)
+    notify(
+        kind=Kind.CHARTER_AWAITING_SIGNATURE,
+        recipients=leads,
+        title=f"{version.project.code}: charter version {version.number} awaits your signature",
+        body=f"Reason for this version: {version.reason}",
+        url=reverse("charter-version", args=[version.project_id, version.pk]),
+        project=version.project,
+        dedupe_key=f"charter-sign:{version.pk}",
+    )
 
 
 def compare_versions(old: CharterVersion, new: CharterVersion) -> list[dict[str, Any]]:

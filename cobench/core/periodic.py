@@ -2,8 +2,9 @@
 
 Each job is a django-tasks task that is safe to run twice and catches up on its
 own after downtime (it computes what is due from the database, not from when it
-last ran). `cobench worker` (started by `cobench serve`) enqueues each one at its
-interval and runs the queue.
+last ran). They live in each app's `tasks.py`, imported at start-up; `cobench
+worker` (started by `cobench serve`) enqueues each one at its interval and runs
+the queue.
 """
 
 from dataclasses import dataclass

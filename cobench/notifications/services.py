@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +16,6 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.core.errors import InvalidInput
-from cobench.core.periodic import periodic
 
 from .kinds import DEFAULT_DELIVERY, Delivery, Kind
 from .models import Notification, Preference
@@ -140,12 +139,6 @@ def send_digests(*, now: datetime | None = None) -> int:
             )
             sent += 1
     return sent
-
-
-@periodic(every=timedelta(hours=1))
-def send_daily_digests() -> int:
-    """The hourly job behind the daily digest."""
-    return send_digests()
 
 
 @transaction.atomic

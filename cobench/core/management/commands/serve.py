@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -27,8 +28,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="skip migrate and collectstatic"
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start `cobench worker` (background tasks and periodic jobs) beside it",
+        )
 
-    def handle(self, *args, bind: str, workers: int, no_migrate: bool, **options) -> None:
+    def handle(
+        self, *args, bind: str, workers: int, no_migrate: bool, no_worker: bool, **options
+    ) -> None:
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -53,5 +61,8 @@ class Command(BaseCommand):
         ]
         sys.stdout.flush()
         sys.stderr.flush()
+        if not no_worker:
+            # the worker notices when its parent (gunicorn, below) is gone and stops with it
+            subprocess.Popen([sys.executable, "-m", "cobench.cli", "worker"])
         # gunicorn takes over this process, so signals (Ctrl-C, SIGTERM) reach it directly
         os.execv(sys.executable, argv)

@@ -1,5 +1,6 @@
 """`cobench worker`: run background tasks and enqueue the periodic ones when they are due."""
 
+import os
 import subprocess
 import sys
 import time
@@ -39,8 +40,9 @@ class Command(BaseCommand):
             ]
         )
         last: dict[str, float] = {}
+        parent = os.getppid()
         try:
-            while worker.poll() is None:
+            while worker.poll() is None and os.getppid() == parent:
                 now = time.monotonic()
                 due = [
                     n
