@@ -6,7 +6,6 @@ from django.db import models
 
 from cobench.core.querysets import ProjectScopedQuerySet
 
-from .events import Event
 
 
 class AuditEventQuerySet(ProjectScopedQuerySet):
@@ -34,7 +33,7 @@ class AuditEvent(models.Model):
     organization_id = models.UUIDField(null=True, blank=True)
     organization_label = models.CharField(max_length=200, blank=True)
     project_id = models.UUIDField(null=True, blank=True, db_index=True)
-    event = models.CharField(max_length=64, choices=Event.choices)
+    event = models.CharField(max_length=64, help_text="An Event value (audit/events.py)")
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)
     target_label = models.CharField(max_length=300, blank=True)
