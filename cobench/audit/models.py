@@ -7,7 +7,6 @@ from django.db import models
 from cobench.core.querysets import ProjectScopedQuerySet
 
 
-
 class AuditEventQuerySet(ProjectScopedQuerySet):
     project_lookup = "project_id"
 
