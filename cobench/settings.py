@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cobench.tenancy",
     "cobench.audit",
     "cobench.charters",
+    "cobench.concerns",
     "cobench.notifications",
     "cobench.web",
     "cobench.demo",

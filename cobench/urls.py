@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("cobench.notifications.urls")),
+    path("", include("cobench.concerns.urls")),
     path("", include("cobench.web.urls")),
 ]

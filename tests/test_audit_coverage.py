@@ -16,6 +16,7 @@ from django.apps import apps
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
+from cobench.concerns import services as concerns
 from cobench.core.querysets import ProjectScopedQuerySet
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
@@ -53,7 +54,49 @@ def _new_member(w: World) -> ProjectMember:
     )
 
 
+def _concern(w: World, raised_at: Any = None):
+    return concerns.raise_concern(actor=w.partner_scientist, project=w.project, title="Late",
+                                  description="Lot 3 late", category="timeline", severity="high",
+                                  now=raised_at)  # fmt: skip
+
+
+def _escalation(w: World):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    concern = _concern(w, raised_at=timezone.now() - timedelta(days=3))
+    charters.revise_charter(
+        actor=w.sponsor_lead, project=w.project, reason="two levels", base_number=0,
+        content=w.charter(escalation_ladder=[
+            {"level": 1, "who": "Leads", "response_hours": {"high": 1}},
+            {"level": 2, "who": "Executives", "notify": "executives",
+             "response_hours": {"high": 1}}]),
+    )  # fmt: skip
+    concerns.escalate_overdue()
+    return concern.escalations.get()
+
+
 COVERAGE: dict[str, Coverage] = {
+    "concerns.concern": Coverage(
+        create=_concern,
+        update=lambda w, c: concerns.acknowledge_concern(actor=w.sponsor_lead, concern=c),
+        delete="concerns are closed, never deleted: their record must stay",
+    ),
+    "concerns.comment": Coverage(
+        create=lambda w: concerns.comment_on_concern(
+            actor=w.sponsor_lead, concern=_concern(w), body="On it"
+        ),
+        update="comments are never edited",
+        delete="comments are never removed",
+        audited_as=lambda c: c.concern,
+    ),
+    "concerns.escalation": Coverage(
+        create=_escalation,
+        update="an escalation is a fact: it never changes",
+        delete="escalations are never removed",
+        audited_as=lambda e: e.concern,
+    ),
     "tenancy.project": Coverage(
         create=lambda w: tenancy.create_project(
             actor=w.sponsor_lead, code="PRJ-NEW", name="New", sponsor=w.sponsor

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cobench.api.urls import api as ninja_api
 from cobench.charters.services import revise_charter
+from cobench.concerns.services import comment_on_concern, raise_concern
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.tenancy.models import ProjectMember
@@ -34,6 +35,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "partner_id": lambda w, o: o["partner"].id,
     "token_id": lambda w, o: o["token"].id,
     "notification_id": lambda w, o: o["notification"].id,
+    "concern_id": lambda w, o: o["concern"].id,
     "target_type": lambda w, o: "tenancy.project",
     "target_id": lambda w, o: w.project.id,
 }
@@ -56,8 +58,14 @@ def cdk2(world: World) -> dict[str, Any]:
         kind=Kind.STATUS_STALE, recipients=[world.sponsor_lead], project=world.project,
         title="CDK2 inhibitors: Northbridge's status is stale",
     )
+    concern = raise_concern(
+        actor=world.partner_scientist, project=world.project, title="Hinge NH stability worry",
+        description="Tar again at 80 C.", category="technical", severity="high", confidential=True,
+    )  # fmt: skip
+    comment_on_concern(actor=world.partner_scientist, concern=concern, body="Seen twice now")
     objects = {
         "version": version,
+        "concern": concern,
         "member": ProjectMember.objects.get(user=world.partner_scientist),
         "partner": world.project.partners.get(),
         "token": token,
@@ -70,6 +78,9 @@ def cdk2(world: World) -> dict[str, Any]:
         str(version.id),
         "alice's laptop",
         "Hinge binders",
+        "Hinge NH stability worry",
+        "Seen twice now",
+        str(concern.id),
     ]
     return objects
 
@@ -225,3 +236,70 @@ def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder)
             _assert_hidden(response, cdk2["markers"], name)
         checked += 1
     assert checked >= 1
+
+# A confidential concern's raiser, through every door -----------------------------------
+
+CONFIDENTIAL_VIEWERS = ["sponsor_lead", "sponsor_scientist", "executive"]
+
+
+def _concern_story(world: World, raiser: Any, confidential: bool) -> Any:
+    """A concern, a comment by its raiser, an answer, and the raiser reopening it."""
+    from cobench.concerns import services as concerns
+
+    c = concerns.raise_concern(actor=raiser, project=world.project, title="Kilo lab shortcut",
+                               description="Quench without a shield.", category="safety",
+                               severity="critical", confidential=confidential)  # fmt: skip
+    concerns.comment_on_concern(actor=raiser, concern=c, body="Seen it twice")
+    concerns.acknowledge_concern(actor=world.sponsor_lead, concern=c)
+    concerns.resolve_concern(actor=world.sponsor_lead, concern=c, resolution="Shield fitted")
+    concerns.reopen_concern(actor=raiser, concern=c, reason="Still not used")
+    return c
+
+
+@pytest.mark.parametrize("viewer", CONFIDENTIAL_VIEWERS)
+def test_a_confidential_raiser_is_named_on_no_route_to_the_other_side_or_executives(
+    world, cdk2, viewer
+):
+    """Every GET route of the API and the web, as the other organization and an executive:
+    a confidential concern adds no mention of its raiser anywhere (members lists name
+    everyone, so the count of mentions is compared with the same page before it, and a
+    concern's own pages with those of a twin concern raised openly by someone else)."""
+    import re
+
+    raiser = re.compile(r"\bpete\b", re.I)
+    user = getattr(world, viewer)
+    api_client, web_client = ApiClient(user), Client()
+    web_client.force_login(user)
+
+    def paths(objects: dict[str, Any]) -> list[tuple[str, Any, bool]]:
+        """(path, client, names a concern) for every GET route."""
+        found = []
+        for template, method, operation in api_operations():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            if method == "get":
+                path = _fill(template, _params(template, names, world, objects))
+                found.append((path, api_client, "concern_id" in names))
+        for route, names, _ in web_routes():
+            found.append((_web_path(route, _params(route, names, world, objects)), web_client,
+                          "concern_id" in names))  # fmt: skip
+        concern = objects["concern"].id
+        found += [(f"/api/v1/audit/concerns.concern/{concern}", api_client, True),
+                  (f"/history/concerns.concern/{concern}/", web_client, True),
+                  (f"/api/v1/projects/{world.project.id}/audit?page_size=500", api_client, False)]  # fmt: skip
+        return found
+
+    def mentions(path: str, client: Any) -> int:
+        return len(raiser.findall(client.get(path).content.decode(errors="replace")))
+
+    twin = _concern_story(world, world.sponsor_scientist, confidential=False)
+    before = {p: mentions(p, c) for p, c, about_concern in paths(cdk2) if not about_concern}
+    secret = _concern_story(world, world.partner_scientist, confidential=True)
+    checked = 0
+    for path, client, about_concern in paths(cdk2 | {"concern": secret}):
+        if about_concern:
+            baseline = mentions(path.replace(str(secret.id), str(twin.id)), client)
+        else:
+            baseline = before[path]
+        assert mentions(path, client) <= baseline, f"{path} names the raiser to {viewer}"
+        checked += 1
+    assert checked >= 20

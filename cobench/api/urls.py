@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
+from cobench.concerns.api import router as concerns_router
 from cobench.notifications.api import router as notifications_router
 from cobench.tenancy.api import router as tenancy_router
 
@@ -19,5 +20,11 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 problems.install(api)
-for router in (tenancy_router, charters_router, audit_router, notifications_router):
+for router in (
+    tenancy_router,
+    charters_router,
+    audit_router,
+    notifications_router,
+    concerns_router,
+):
     api.add_router("", router)

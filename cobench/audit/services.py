@@ -139,7 +139,6 @@ def actor_shown(user: Any, event: AuditEvent, members: dict[Any, Any] | None = N
     The actor, their own organization (executives excepted) and QA auditors see who
     it was. `members` caches `user`'s memberships by project across calls.
     """
-    from cobench.core.permissions import Role
     from cobench.tenancy.models import ProjectMember  # the audit app is below tenancy
 
     if not event.actor_hidden or event.actor_id == getattr(user, "pk", None):
@@ -149,12 +148,21 @@ def actor_shown(user: Any, event: AuditEvent, members: dict[Any, Any] | None = N
         members[event.project_id] = ProjectMember.objects.filter(
             user=user, project_id=event.project_id
         ).first()
-    member = members[event.project_id]
-    allowed = member is not None and (
-        member.role == Role.QA_AUDITOR
-        or (member.organization_id == event.organization_id and member.role != Role.EXECUTIVE)
-    )
+    allowed = sees_hidden_actor(members[event.project_id], event.organization_id)
     return event.actor_label if allowed else HIDDEN_ACTOR
+
+
+def sees_hidden_actor(member: Any, organization_id: Any) -> bool:
+    """Whether project member `member` may know a confidential actor of `organization_id`.
+
+    QA auditors may, and people of the actor's own organization but its executives.
+    """
+    from cobench.core.permissions import Role
+
+    return member is not None and (
+        member.role == Role.QA_AUDITOR
+        or (member.organization_id == organization_id and member.role != Role.EXECUTIVE)
+    )
 
 
 def redacted(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:

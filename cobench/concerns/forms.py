@@ -1,0 +1,99 @@
+"""Web forms for concerns: they parse input only; the services decide."""
+
+from django import forms
+
+from cobench.tenancy.models import Project
+
+from . import services
+from .models import Concern
+
+_TEXTAREA = {"rows": 5}
+
+
+class RaiseForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        max_length=20_000, widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="What worries you, what you have seen, and what you would like to happen.",
+    )  # fmt: skip
+    category = forms.ChoiceField(choices=Concern.Category.choices)
+    severity = forms.ChoiceField(choices=Concern.Severity.choices, initial="medium")
+    addressed_to = forms.ModelChoiceField(
+        queryset=None, label="Who should respond", empty_label=None,  # type: ignore[arg-type]
+        help_text="Their leads are told at once; the charter's response times start now.",
+    )  # fmt: skip
+    link = forms.CharField(
+        max_length=500, required=False, label="Link (optional)",
+        help_text="A web address or a cobench page this concern is about, e.g. a meeting.",
+    )  # fmt: skip
+    confidential = forms.BooleanField(
+        required=False, label="Raise confidentially",
+        help_text="The other organization and executives will not see that it was you — "
+        "not on any page, in the history, nor in notifications. Your own organization's "
+        "people and QA auditors still can; you are still told when it is resolved.",
+    )  # fmt: skip
+
+    def __init__(self, *args, project: Project, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = services.project_organizations(project)
+        field = self.fields["addressed_to"]
+        field.queryset = type(project.sponsor).objects.filter(pk__in=[o.pk for o in orgs])
+        default = services.default_addressee(project, member) if member else None
+        if default is not None:
+            field.initial = default.pk
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(max_length=2000, required=False, label="Note (optional)")
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was done, and why the concern no longer holds.",
+    )  # fmt: skip
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(max_length=2000, label="Why reopen it")
+    to = forms.ChoiceField(
+        choices=[("open", "Open"), ("in_progress", "In progress")], label="Reopen as"
+    )
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class AssignForm(forms.Form):
+    owner = forms.ChoiceField(required=False, label="Owner")
+    due_date = forms.DateField(
+        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(max_length=2000, required=False, label="Note (optional)")
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "— nobody —")] + [
+            (m.user.username, f"{m.user.display_name} ({m.get_role_display()}, {m.organization})")
+            for m in services.assignable(project)
+        ]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        max_length=20_000, label="Comment", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FilterForm(forms.Form):
+    state = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any state"), ("active", "Awaiting a response"), *Concern.State.choices],
+    )
+    severity = forms.ChoiceField(
+        required=False, choices=[("", "Any severity"), *Concern.Severity.choices]
+    )
+    category = forms.ChoiceField(
+        required=False, choices=[("", "Any category"), *Concern.Category.choices]
+    )

@@ -1,0 +1,235 @@
+"""Concern pages: the list with its filters and response figures, the raise form, one concern.
+
+Every raiser's name and every comment author goes through `services.raiser_label`
+/ `services.author_label`: a confidential raiser stays hidden from those not allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cobench.audit import services as audit
+from cobench.audit.events import Event
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput
+from cobench.core.permissions import Action
+from cobench.tenancy.access import ensure_can
+from cobench.tenancy.models import Project
+from cobench.web.errors import FORM_ERRORS, attach, page
+from cobench.web.views import _project, _project_context, is_htmx, posted
+
+from . import services
+from .forms import AssignForm, CommentForm, FilterForm, NoteForm, RaiseForm, ReopenForm, ResolveForm
+from .models import Concern
+
+
+def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    return {**_project_context(request, project, "concerns"), **extra}
+
+
+def _rows(request: HttpRequest, concerns: Any, member: Any) -> list[dict[str, Any]]:
+    return [
+        {"concern": c, "raiser": services.raiser_label(request.user, c, member)} for c in concerns
+    ]
+
+
+@page
+def concern_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    context = _context(request, project)
+    filters = FilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    concerns = services.filtered(
+        Concern.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("raised_by", "raised_by_org", "addressed_to", "owner", "project"),
+        **chosen,
+    )
+    context |= {
+        "filters": filters,
+        "rows": _rows(request, concerns, context["me"]),
+        "figures": services.response_figures(project),
+        "filtered": any(chosen.values()),
+    }
+    if is_htmx(request):
+        return render(request, "concerns/_table.html", context)
+    return render(request, "concerns/list.html", context)
+
+
+@page
+def concern_raise(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    me = ensure_can(request.user, project, Action.RAISE_CONCERN)
+    form = RaiseForm(posted(request), project=project, member=me)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                concern = services.raise_concern(actor=request.user, project=project,
+                                                 **form.cleaned_data)  # fmt: skip
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                hidden = " confidentially" if concern.confidential else ""
+                messages.success(
+                    request,
+                    f"Concern #{concern.number} is raised{hidden}; "
+                    f"{concern.addressed_to}'s leads are told.",
+                )
+                return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
+    return render(request, "concerns/raise.html", _context(request, project, form=form),
+                  status=status)  # fmt: skip
+
+
+# One concern --------------------------------------------------------------------------
+
+ACTIONS = ("acknowledge", "start", "resolve", "close", "reopen", "assign", "comment")
+_DONE = {
+    "acknowledge": "acknowledged",
+    "start": "in progress",
+    "resolve": "resolved",
+    "close": "closed",
+    "reopen": "reopened",
+    "assign": "assigned",
+}
+
+
+def _forms(project: Project, concern: Concern, data: Any = None, action: str = "") -> dict:
+    """Every action's form; only the posted one is bound to `data`."""
+    version = {"version": concern.version}
+
+    def bound(name: str) -> Any:
+        return data if action == name else None
+
+    return {
+        "acknowledge": NoteForm(bound("acknowledge"), initial=version, prefix="acknowledge"),
+        "start": NoteForm(bound("start"), initial=version, prefix="start"),
+        "resolve": ResolveForm(bound("resolve"), initial=version, prefix="resolve"),
+        "close": NoteForm(bound("close"), initial=version, prefix="close"),
+        "reopen": ReopenForm(bound("reopen"), initial=version, prefix="reopen"),
+        "assign": AssignForm(
+            bound("assign"),
+            project=project,
+            prefix="assign",
+            initial={
+                **version,
+                "owner": concern.owner.username if concern.owner else "",
+                "due_date": concern.due_date,
+            },
+        ),
+        "comment": CommentForm(bound("comment"), prefix="comment"),
+    }
+
+
+def _act(request: HttpRequest, concern: Concern, action: str, form: forms.Form) -> Any:
+    data = dict(form.cleaned_data)
+    version = data.pop("version", None)
+    actor = request.user
+    if action == "comment":
+        return services.comment_on_concern(actor=actor, concern=concern, body=data["body"])
+    if action == "assign":
+        owner = (
+            services.owner_by_username(concern.project, data["owner"]) if data["owner"] else None
+        )
+        return services.assign_concern(actor=actor, concern=concern, owner=owner,
+                                       due_date=data["due_date"], reason=data["reason"],
+                                       expected_version=version)  # fmt: skip
+    if action == "resolve":
+        return services.resolve_concern(actor=actor, concern=concern,
+                                        resolution=data["resolution"],
+                                        expected_version=version)  # fmt: skip
+    if action == "reopen":
+        return services.reopen_concern(actor=actor, concern=concern, reason=data["reason"],
+                                       to=data["to"], expected_version=version)  # fmt: skip
+    change = {"acknowledge": services.acknowledge_concern, "start": services.start_concern,
+              "close": services.close_concern}[action]  # fmt: skip
+    return change(actor=actor, concern=concern, note=data["note"], expected_version=version)
+
+
+def _timeline(request: HttpRequest, concern: Concern) -> list[dict[str, Any]]:
+    labels = dict(Event.choices)
+    return [
+        {"event": e, "label": labels.get(e.event, e.event)}
+        for e in audit.history(user=request.user, target=concern)
+        if e.event != Event.CONCERN_COMMENTED  # the thread shows comments
+    ]
+
+
+def _comments(request: HttpRequest, concern: Concern, member: Any) -> list[dict[str, Any]]:
+    return [
+        {"comment": c, "author": services.author_label(request.user, c, member)}
+        for c in concern.comments.select_related("author", "author_org", "concern")
+    ]
+
+
+@page
+def concern_detail(request: HttpRequest, project_id: UUID, concern_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    concern = get_visible(
+        Concern.objects.select_related("project", "raised_by", "raised_by_org", "addressed_to",
+                                       "owner"),
+        request.user, pk=concern_id, project=project,
+    )  # fmt: skip
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form_set = _forms(project, concern, request.POST, action)
+    status, failed = 200, ""
+    if request.method == "POST":
+        if action not in ACTIONS:
+            raise InvalidInput(f"Say what to do: one of {', '.join(ACTIONS)}.")
+        form, status, failed = form_set[action], 422, action
+        if form.is_valid():
+            try:
+                _act(request, concern, action, form)
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                if action == "comment":
+                    form_set["comment"] = CommentForm(prefix="comment")
+                    if is_htmx(request):
+                        return _thread(request, project, concern)
+                    messages.success(request, "Your comment is added.")
+                else:
+                    messages.success(request, f"Concern #{concern.number} is {_DONE[action]}.")
+                return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
+        if action == "comment" and is_htmx(request):
+            return _thread(request, project, concern, form=form, status=status)
+    context = _context(request, project)
+    me = context["me"]
+    steps = services.ladder(project)
+    rung = services._rung(steps, concern.level)
+    context |= {
+        "concern": concern,
+        "raiser": services.raiser_label(request.user, concern, me),
+        "may": services.allowed_actions(request.user, concern, me),
+        "forms": form_set,
+        "failed": failed,
+        "deadline": services.deadline(concern, steps),
+        "rung": rung,
+        "escalations": concern.escalations.all(),
+        "timeline": _timeline(request, concern),
+        "comments": _comments(request, concern, me),
+        "comment_form": form_set["comment"],
+    }
+    return render(request, "concerns/detail.html", context, status=status)
+
+
+def _thread(
+    request: HttpRequest, project: Project, concern: Concern, *, form: Any = None, status: int = 200
+) -> HttpResponse:
+    context = _context(request, project)
+    context |= {
+        "concern": concern,
+        "may": services.allowed_actions(request.user, concern, context["me"]),
+        "comments": _comments(request, concern, context["me"]),
+        "comment_form": form or CommentForm(prefix="comment"),
+    }
+    return render(request, "concerns/_thread.html", context, status=status)
