@@ -283,9 +283,11 @@ def test_a_confidential_raiser_is_named_on_no_route_to_the_other_side_or_executi
             found.append((_web_path(route, _params(route, names, world, objects)), web_client,
                           "concern_id" in names))  # fmt: skip
         concern = objects["concern"].id
-        found += [(f"/api/v1/audit/concerns.concern/{concern}", api_client, True),
-                  (f"/history/concerns.concern/{concern}/", web_client, True),
-                  (f"/api/v1/projects/{world.project.id}/audit?page_size=500", api_client, False)]  # fmt: skip
+        found += [
+            (f"/api/v1/audit/concerns.concern/{concern}", api_client, True),
+            (f"/history/concerns.concern/{concern}/", web_client, True),
+            (f"/api/v1/projects/{world.project.id}/audit?page_size=500", api_client, False),
+        ]
         return found
 
     def mentions(path: str, client: Any) -> int:

@@ -143,7 +143,7 @@ def test_project_home_shows_the_concerns_card(web, world):
     _raise(world, title="Fume hood failure", severity="critical")
     page = web(world.executive).get(f"/projects/{world.project.id}/").content.decode()
     assert 'id="concerns"' in page and "Fume hood failure" in page and "1</strong> awaiting" in page
-    assert "not yet available</span></h3>\n    <p class=\"muted\">Raise and follow" not in page
+    assert 'not yet available</span></h3>\n    <p class="muted">Raise and follow' not in page
 
 
 def test_someone_elses_concern_page_is_404(web, world):

@@ -77,9 +77,7 @@ def test_full_life_cycle(api, world):
         ([], "reopen", {"reason": "why"}, "only an resolved or closed"),
     ],
 )
-def test_invalid_transitions_are_refused_and_change_nothing(
-    api, world, steps, action, body, says
-):
+def test_invalid_transitions_are_refused_and_change_nothing(api, world, steps, action, body, says):
     c = _raise(api, world.partner_scientist)
     alice = api(world.sponsor_lead)
     for step in steps:

@@ -47,7 +47,8 @@ def test_unacknowledged_concern_escalates_once_per_level_however_often_the_job_r
     c.refresh_from_db()
     assert c.level == 2 and _escalated_to(c) == [2]
     escalation = Escalation.objects.get(concern=c)
-    assert escalation.missed == "acknowledgement" and escalation.deadline == T0 + timedelta(hours=24)
+    assert escalation.missed == "acknowledgement"
+    assert escalation.deadline == T0 + timedelta(hours=24)
     events = AuditEvent.objects.filter(target_id=str(c.pk), event="concern.escalated")
     assert events.count() == 1 and events.get().actor_label == "system"
     assert events.get().changes == {"level": [1, 2]}
