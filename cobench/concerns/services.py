@@ -340,8 +340,8 @@ def _transition(
     raiser_too: bool = False,
     extra: dict[str, Any] | None = None,
 ) -> Concern:
+    concern = _locked(concern)  # the owner who may respond is the stored one
     _ensure_may_respond(actor, concern, raiser_too=raiser_too)
-    concern = _locked(concern)
     _check_version(concern, expected_version)
     _ensure_transition(concern, action)
     errors: dict[str, list[str]] = {}

@@ -354,8 +354,15 @@ def _charter(demo: Demo) -> None:
     demo.extra["charter_v1"] = CharterVersion.objects.get(pk=v1.pk)
 
 
+def _concerns(demo: Demo) -> None:
+    """Concerns in every state: one escalated, one raised confidentially."""
+    from cobench.concerns import demo as concerns_demo
+
+    concerns_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
-STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter]
+STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter, _concerns]
 
 
 def load_demo(*, today: date | None = None) -> Demo:
