@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cobench.charters",
     "cobench.concerns",
     "cobench.notifications",
+    "cobench.meetings",
     "cobench.web",
     "cobench.demo",
 ]
@@ -165,6 +166,15 @@ if _flag("COBENCH_HTTPS"):
 # cobench's own settings
 COBENCH_API_TOKEN_DAYS = int(os.environ.get("COBENCH_API_TOKEN_DAYS", "90"))
 COBENCH_PAGE_SIZE = 50
+# attachments (cobench.core.attachments): size limit, and the types accepted (each is sniffed)
+COBENCH_MAX_ATTACHMENT_BYTES = int(os.environ.get("COBENCH_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
+COBENCH_ATTACHMENT_TYPES = _list(
+    "COBENCH_ATTACHMENT_TYPES",
+    "application/pdf,image/png,image/jpeg,text/plain,text/csv,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cobench.notifications.urls")),
     path("", include("cobench.concerns.urls")),
+    path("", include("cobench.meetings.urls")),
     path("", include("cobench.web.urls")),
 ]

@@ -8,6 +8,7 @@ step never happens. A new project-data model fails this test until declared.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,11 +19,13 @@ from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
 from cobench.concerns import services as concerns
 from cobench.core.querysets import ProjectScopedQuerySet
+from cobench.meetings import services as meetings
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
 
 from .conftest import World
 from .factories import UserFactory
+from .meetings import objects as meeting_objects
 
 Step = Callable[[World, Any], Any] | str  # a service call, or why it never happens
 
@@ -96,6 +99,61 @@ COVERAGE: dict[str, Coverage] = {
         update="an escalation is a fact: it never changes",
         delete="escalations are never removed",
         audited_as=lambda e: e.concern,
+    ),
+    "meetings.meetingseries": Coverage(
+        create=meeting_objects.new_series,
+        update=lambda w, s: meetings.update_series(
+            actor=w.sponsor_lead, series=s, expected_version=s.version, name="Renamed"
+        ),
+        delete="series stay with their meetings: their record must stay",
+    ),
+    "meetings.seriesattendee": Coverage(
+        create=meeting_objects.new_attendee,
+        update=lambda w, a: meetings.update_series(
+            actor=w.sponsor_lead, series=a.series, expected_version=a.series.version,
+            key_members=["pete"],
+        ),  # fmt: skip
+        delete=lambda w, a: meetings.update_series(
+            actor=w.sponsor_lead, series=a.series, expected_version=None, attendees=["alice"]
+        ),
+        audited_as=lambda a: a.series,
+    ),
+    "meetings.meeting": Coverage(
+        create=meeting_objects.new_meeting,
+        update=lambda w, m: meetings.update_meeting(
+            actor=w.sponsor_lead, meeting=m, expected_version=m.version, minutes="Done"
+        ),
+        delete="meetings are cancelled (status), never deleted",
+    ),
+    "meetings.attendance": Coverage(
+        create=meeting_objects.new_attendance,
+        update=lambda w, a: meetings.set_attendance(
+            actor=w.sponsor_lead, meeting=a.meeting, entries={"pete": "excused"}
+        ),
+        delete="attendance is corrected, never deleted",
+        audited_as=lambda a: a.meeting,
+    ),
+    "meetings.actionitem": Coverage(
+        create=meeting_objects.new_action_item,
+        update=lambda w, i: meetings.update_action_item(
+            actor=w.sponsor_lead, item=i, expected_version=i.version, status="done"
+        ),
+        delete="action items are cancelled (status), never deleted",
+    ),
+    "meetings.meetingattachment": Coverage(
+        create=meeting_objects.new_file,
+        update="a file never changes: another one is attached",
+        delete=lambda w, f: meetings.remove_file(actor=w.sponsor_lead, attachment=f, reason="Dup"),
+    ),
+    "meetings.engagementthresholds": Coverage(
+        create=lambda w: meetings.set_engagement_thresholds(
+            actor=w.sponsor_lead, project=w.project, fraction=Decimal("0.6"), missed_of_latest=2
+        ),
+        update=lambda w, t: meetings.set_engagement_thresholds(
+            actor=w.sponsor_lead, project=w.project, fraction=Decimal("0.5"), missed_of_latest=3,
+            expected_version=t.version,
+        ),  # fmt: skip
+        delete="a project's thresholds are changed, never deleted",
     ),
     "tenancy.project": Coverage(
         create=lambda w: tenancy.create_project(

@@ -25,6 +25,7 @@ from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
 from .conftest import ApiClient, World
+from .meetings.objects import cdk2_meetings
 
 # How to find, in the world, the CDK2 object each URL parameter names.
 OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
@@ -36,11 +37,16 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "token_id": lambda w, o: o["token"].id,
     "notification_id": lambda w, o: o["notification"].id,
     "concern_id": lambda w, o: o["concern"].id,
+    "series_id": lambda w, o: o["series"].id,
+    "meeting_id": lambda w, o: o["meeting"].id,
+    "item_id": lambda w, o: o["action_item"].id,
+    "file_id": lambda w, o: o["meeting_file"].id,
     "target_type": lambda w, o: "tenancy.project",
     "target_id": lambda w, o: w.project.id,
 }
-# URL prefixes that are not project data: Django's admin (staff only) and the API (below).
-NOT_WEB = ("admin/", "api/", "static/")
+# URL prefixes that are not project data: Django's admin (staff only) and the API (below);
+# the calendar feed opens with its secret token, not a session (tests/meetings/test_calendar.py).
+NOT_WEB = ("admin/", "api/", "static/", "calendar/feed/")
 
 
 @pytest.fixture
@@ -71,7 +77,10 @@ def cdk2(world: World) -> dict[str, Any]:
         "token": token,
         "notification": notification,
     }
+    meetings = cdk2_meetings(world)
+    objects |= meetings
     objects["markers"] = [
+        *meetings["markers"],
         "PRJ-CDK2",
         "CDK2 inhibitors",
         str(world.project.id),

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
 from cobench.concerns.api import router as concerns_router
+from cobench.meetings.api import router as meetings_router
 from cobench.notifications.api import router as notifications_router
 from cobench.tenancy.api import router as tenancy_router
 
@@ -26,5 +27,6 @@ for router in (
     audit_router,
     notifications_router,
     concerns_router,
+    meetings_router,
 ):
     api.add_router("", router)

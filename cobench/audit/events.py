@@ -32,3 +32,31 @@ class Event(models.TextChoices):
     CONCERN_ASSIGNED = "concern.assigned", "A concern's owner or due date changed"
     CONCERN_COMMENTED = "concern.commented", "Someone commented on a concern"
     CONCERN_ESCALATED = "concern.escalated", "A concern overdue for a response escalated"
+    MEETING_SERIES_CREATED = "meeting_series.created", "A meeting series was set up"
+    MEETING_SERIES_UPDATED = (
+        "meeting_series.updated",
+        "A meeting series' name, cadence, attendees or key members changed",
+    )
+    MEETING_SCHEDULED = "meeting.scheduled", "A meeting was scheduled"
+    MEETING_UPDATED = "meeting.updated", "A meeting's time, agenda, minutes or status changed"
+    ATTENDANCE_RECORDED = "meeting.attendance_recorded", "Attendance at a meeting was recorded"
+    MEETING_FILE_ADDED = "meeting.file_added", "A file was attached to a meeting"
+    MEETING_FILE_REMOVED = "meeting.file_removed", "A file was removed from a meeting"
+    ACTION_ITEM_CREATED = "action_item.created", "An action item was given to a member"
+    ACTION_ITEM_UPDATED = (
+        "action_item.updated",
+        "An action item's title, owner, due date or status changed",
+    )
+    ENGAGEMENT_WARNING_RAISED = (
+        "engagement.warning_raised",
+        "Key members' attendance of a series fell below the project's thresholds",
+    )
+    ENGAGEMENT_WARNING_CLEARED = (
+        "engagement.warning_cleared",
+        "Key members' attendance of a series recovered",
+    )
+    ENGAGEMENT_THRESHOLDS_SET = (
+        "engagement.thresholds_set",
+        "The project's engagement thresholds changed",
+    )
+    CALENDAR_FEED_RESET = "calendar.feed_reset", "A person created or replaced their calendar feed"

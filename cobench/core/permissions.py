@@ -31,6 +31,12 @@ class Action(models.TextChoices):
     RESPOND_CONCERN = "respond_concern", "Acknowledge, start, resolve, close and reopen concerns"
     ASSIGN_CONCERN = "assign_concern", "Give a concern an owner and a due date"
     COMMENT_CONCERN = "comment_concern", "Comment on a concern"
+    MANAGE_MEETINGS = "manage_meetings", "Set up meeting series and schedule or cancel meetings"
+    RECORD_MEETINGS = (
+        "record_meetings",
+        "Write agendas and minutes, take attendance, attach files, add action items",
+    )
+    SET_ENGAGEMENT = "set_engagement", "Set the project's engagement thresholds"
 
 
 _EVERYONE = frozenset(Role)
@@ -48,6 +54,12 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
     Action.RESPOND_CONCERN: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
     Action.ASSIGN_CONCERN: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
     Action.COMMENT_CONCERN: _EVERYONE - {Role.QA_AUDITOR},
+    Action.MANAGE_MEETINGS: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
+    # an action item's owner may also close their own item, whatever their role
+    Action.RECORD_MEETINGS: frozenset(
+        {Role.SPONSOR_LEAD, Role.SPONSOR_SCIENTIST, Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST}
+    ),
+    Action.SET_ENGAGEMENT: frozenset({Role.SPONSOR_LEAD}),
 }
 
 

@@ -361,8 +361,15 @@ def _concerns(demo: Demo) -> None:
     concerns_demo.load(demo)
 
 
+def _meetings(demo: Demo) -> None:
+    """The weekly call whose partner attendance falls by half: the engagement warning."""
+    from cobench.meetings import demo as meetings_demo  # the app builds on this module's Demo
+
+    meetings_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
-STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter, _concerns]
+STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter, _meetings, _concerns]
 
 
 def load_demo(*, today: date | None = None) -> Demo:
