@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cobench.charters",
     "cobench.concerns",
     "cobench.notifications",
+    "cobench.status",
     "cobench.meetings",
     "cobench.web",
     "cobench.demo",

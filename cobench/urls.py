@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("cobench.notifications.urls")),
+    path("", include("cobench.status.urls")),
     path("", include("cobench.concerns.urls")),
     path("", include("cobench.meetings.urls")),
     path("", include("cobench.web.urls")),

@@ -20,6 +20,7 @@ from cobench.charters.models import CharterVersion
 from cobench.concerns import services as concerns
 from cobench.core.querysets import ProjectScopedQuerySet
 from cobench.meetings import services as meetings
+from cobench.status import services as status
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
 
@@ -47,6 +48,12 @@ def _version(w: World) -> CharterVersion:
 def _signature(w: World):
     return charters.sign_charter(
         actor=w.sponsor_lead, version=_version(w), password=w.password, meaning="Approved"
+    )
+
+
+def _status(w: World):
+    return status.start_status(
+        actor=w.partner_lead, project=w.project, sections={"progress": "Started"}
     )
 
 
@@ -99,6 +106,19 @@ COVERAGE: dict[str, Coverage] = {
         update="an escalation is a fact: it never changes",
         delete="escalations are never removed",
         audited_as=lambda e: e.concern,
+    ),
+    "status.statusdocument": Coverage(
+        create=lambda w: _status(w).document,
+        update=lambda w, d: status.save_status(
+            actor=w.partner_lead, document=d, sections={"progress": "More"}, base_number=d.version
+        ),
+        delete="status documents are never deleted: their versions are the record",
+    ),
+    "status.statusversion": Coverage(
+        create=_status,
+        update="a version never changes: a change is a new version",
+        delete="versions are never deleted",
+        audited_as=lambda v: v.document,
     ),
     "meetings.meetingseries": Coverage(
         create=meeting_objects.new_series,

@@ -21,6 +21,7 @@ from cobench.charters.services import revise_charter
 from cobench.concerns.services import comment_on_concern, raise_concern
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
+from cobench.status.services import start_status
 from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
@@ -43,7 +44,11 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "file_id": lambda w, o: o["meeting_file"].id,
     "target_type": lambda w, o: "tenancy.project",
     "target_id": lambda w, o: w.project.id,
+    "document_id": lambda w, o: o["status"].document_id,
+    "version_number": lambda w, o: o["status"].number,
 }
+# Pages the sponsor lead may see but not open (403): who opens them instead (URL name → persona).
+OWNERS: dict[str, str] = {"status-edit": "partner_lead"}
 # URL prefixes that are not project data: Django's admin (staff only) and the API (below);
 # the calendar feed opens with its secret token, not a session (tests/meetings/test_calendar.py).
 NOT_WEB = ("admin/", "api/", "static/", "calendar/feed/")
@@ -60,6 +65,11 @@ def cdk2(world: World) -> dict[str, Any]:
         base_number=0,
     )
     token, _ = create_api_token(actor=world.sponsor_lead, name="alice's laptop")
+    status = start_status(
+        actor=world.partner_lead,
+        project=world.project,
+        sections={"progress": "Twelve analogues made", "asks": "Send the CDK1 counterscreen"},
+    )
     (notification,) = notify(
         kind=Kind.STATUS_STALE, recipients=[world.sponsor_lead], project=world.project,
         title="CDK2 inhibitors: Northbridge's status is stale",
@@ -75,6 +85,7 @@ def cdk2(world: World) -> dict[str, Any]:
         "member": ProjectMember.objects.get(user=world.partner_scientist),
         "partner": world.project.partners.get(),
         "token": token,
+        "status": status,
         "notification": notification,
     }
     meetings = cdk2_meetings(world)
@@ -87,6 +98,7 @@ def cdk2(world: World) -> dict[str, Any]:
         str(version.id),
         "alice's laptop",
         "Hinge binders",
+        "Twelve analogues made",
         "Hinge NH stability worry",
         "Seen twice now",
         str(concern.id),
@@ -241,10 +253,15 @@ def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder)
             assert response.status_code == missing.status_code, f"{method} {name} tells it exists"
             if method == "get":
                 assert response.status_code == 404, f"GET {name} gave {response.status_code}"
-                assert owner.get(path).status_code == 200, f"GET {name}: the owner must see it"
+                opener = owner
+                if name in OWNERS:
+                    opener = Client()
+                    opener.force_login(getattr(world, OWNERS[name]))
+                assert opener.get(path).status_code == 200, f"GET {name}: the owner must see it"
             _assert_hidden(response, cdk2["markers"], name)
         checked += 1
     assert checked >= 1
+
 
 # A confidential concern's raiser, through every door -----------------------------------
 

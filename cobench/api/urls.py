@@ -7,6 +7,7 @@ from cobench.charters.api import router as charters_router
 from cobench.concerns.api import router as concerns_router
 from cobench.meetings.api import router as meetings_router
 from cobench.notifications.api import router as notifications_router
+from cobench.status.api import router as status_router
 from cobench.tenancy.api import router as tenancy_router
 
 from . import problems
@@ -26,6 +27,7 @@ for router in (
     charters_router,
     audit_router,
     notifications_router,
+    status_router,
     concerns_router,
     meetings_router,
 ):

@@ -23,6 +23,8 @@ class Event(models.TextChoices):
     TOKEN_CREATED = "token.created", "A personal API token was created"
     TOKEN_REVOKED = "token.revoked", "A personal API token was revoked"
     PROFILE_UPDATED = "profile.updated", "A person changed their name, e-mail or time zone"
+    STATUS_CREATED = "status.created", "A partner wrote the first version of its status document"
+    STATUS_UPDATED = "status.updated", "A partner saved a new version of its status document"
     CONCERN_RAISED = "concern.raised", "A concern was raised"
     CONCERN_ACKNOWLEDGED = "concern.acknowledged", "A concern was acknowledged"
     CONCERN_STARTED = "concern.started", "Work on a concern started"

@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", "Add, change and remove members"
     EDIT_CHARTER = "edit_charter", "Write a new charter version"
     SIGN_CHARTER = "sign_charter", "Sign a charter version for their organization"
+    EDIT_STATUS = "edit_status", "Write a new version of their organization's status document"
     RAISE_CONCERN = "raise_concern", "Raise a concern"
     RESPOND_CONCERN = "respond_concern", "Acknowledge, start, resolve, close and reopen concerns"
     ASSIGN_CONCERN = "assign_concern", "Give a concern an owner and a due date"
@@ -49,6 +50,8 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
     Action.MANAGE_MEMBERS: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
     Action.EDIT_CHARTER: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
     Action.SIGN_CHARTER: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
+    # a partner's people write their own organization's status document only (status.services)
+    Action.EDIT_STATUS: frozenset({Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST}),
     Action.RAISE_CONCERN: _EVERYONE - {Role.QA_AUDITOR},
     # a concern's owner may respond to it too, whatever their role (concerns.services)
     Action.RESPOND_CONCERN: frozenset({Role.SPONSOR_LEAD, Role.PARTNER_LEAD}),
