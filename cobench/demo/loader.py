@@ -354,13 +354,6 @@ def _charter(demo: Demo) -> None:
     demo.extra["charter_v1"] = CharterVersion.objects.get(pk=v1.pk)
 
 
-def _concerns(demo: Demo) -> None:
-    """Concerns in every state: one escalated, one raised confidentially."""
-    from cobench.concerns import demo as concerns_demo
-
-    concerns_demo.load(demo)
-
-
 def _meetings(demo: Demo) -> None:
     """The weekly call whose partner attendance falls by half: the engagement warning."""
     from cobench.meetings import demo as meetings_demo  # the app builds on this module's Demo
@@ -368,8 +361,22 @@ def _meetings(demo: Demo) -> None:
     meetings_demo.load(demo)
 
 
+def _status(demo: Demo) -> None:
+    """One fresh status document (Beacon Street) and one gone stale (Deccan)."""
+    from cobench.status import demo as status_demo
+
+    status_demo.load(demo)
+
+
+def _concerns(demo: Demo) -> None:
+    """Concerns in every state: one escalated, one raised confidentially."""
+    from cobench.concerns import demo as concerns_demo
+
+    concerns_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
-STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter, _meetings, _concerns]
+STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter, _meetings, _status, _concerns]
 
 
 def load_demo(*, today: date | None = None) -> Demo:
