@@ -22,7 +22,7 @@ class Event(models.TextChoices):
     CHARTER_SIGNED = "charter.signed", "A lead signed a charter version for their organization"
     TOKEN_CREATED = "token.created", "A personal API token was created"
     TOKEN_REVOKED = "token.revoked", "A personal API token was revoked"
-    PROFILE_UPDATED = "profile.updated", "A person changed their name, e-mail or time zone"
+    PROFILE_UPDATED = "profile.updated", "A person changed their profile or notification choices"
     STATUS_CREATED = "status.created", "A partner wrote the first version of its status document"
     STATUS_UPDATED = "status.updated", "A partner saved a new version of its status document"
     CONCERN_RAISED = "concern.raised", "A concern was raised"
