@@ -222,7 +222,8 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """Field-by-field differences between two versions' content, in section order."""
-    a, b = flatten(old), flatten(new)
+    # the charter's own field order (PostgreSQL's jsonb keeps keys in an order of its own)
+    a, b = (flatten(CharterContent.model_validate(c).as_data() if c else {}) for c in (old, new))
     order = [f for fields in SECTIONS.values() for f in fields]
 
     seen = {path: i for i, path in enumerate([*a, *(p for p in b if p not in a)])}

@@ -18,13 +18,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once",
             action="store_true",
-            help="enqueue every periodic job, run the whole queue, then exit",
+            help="run every periodic job once, here and now, then exit (e.g. from cron)",
         )
 
     def handle(self, *args, once: bool = False, **options) -> None:
         if once:
-            self._enqueue(list(PERIODIC))
-            self._run_queue(["--batch"])
+            for name, job in PERIODIC.items():
+                with request_id():
+                    result = job.task.call()
+                self.stdout.write(f"{name}: {result}")
             return
         worker = subprocess.Popen(
             [
@@ -60,8 +62,3 @@ class Command(BaseCommand):
         for name in names:
             with request_id():
                 PERIODIC[name].task.enqueue()
-
-    def _run_queue(self, extra: list[str]) -> None:
-        from django.core.management import call_command
-
-        call_command("db_worker", "--queue-name", "*", "--no-startup-delay", *extra)
