@@ -127,7 +127,9 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project = _project(request, project_id)
     latest = charters.latest_version(project)
     state = charters.charter_state(latest) if latest else None
-    content = latest.parsed if latest else None
+    # the facts in force come from the governing (signed) version, not from a draft
+    governing = charters.governing_version(project)
+    content = governing.parsed if governing else None
     upcoming = []
     if content:
         upcoming = sorted(
@@ -147,6 +149,7 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
             "member_count": project.members.count(),
             "state": state,
             "content": content,
+            "governing": governing,
             "upcoming": upcoming,
         },
     )

@@ -126,3 +126,27 @@ def test_times_are_shown_in_the_viewers_time_zone(web, world, v1):
     for user, zone in [(world.partner_lead, "America/Toronto"), (world.sponsor_lead, "Asia/Tokyo")]:
         shown = localtime(v1.created_at, ZoneInfo(zone)).strftime("%H:%M %Z")
         assert shown in web(user).get(url).content.decode(), zone
+
+
+def test_key_facts_come_from_the_signed_charter_not_a_newer_draft(world, web):
+    from cobench.charters.services import revise_charter, sign_charter
+
+    v1 = revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(status_update_cadence_days=7),
+        reason="Kickoff",
+        base_number=0,
+    )
+    for lead in (world.sponsor_lead, world.partner_lead):
+        sign_charter(actor=lead, version=v1, password=world.password, meaning="Approved")
+    revise_charter(
+        actor=world.partner_lead,
+        project=world.project,
+        content=world.charter(status_update_cadence_days=21),
+        reason="Fewer updates",
+        base_number=1,
+    )
+    page = web(world.sponsor_scientist).get(f"/projects/{world.project.id}/").content.decode()
+    assert "every 7 days" in page and "every 21 days" not in page
+    assert "From charter version 1 (signed)" in page
