@@ -50,3 +50,18 @@ def screenshot(page):
             page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def log_in(page):
+    """`log_in(username, password)` signs in through the login page."""
+    from playwright.sync_api import expect
+
+    def sign_in(username: str, password: str) -> None:
+        page.goto("/login/")
+        page.get_by_label("User name").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+
+    return sign_in

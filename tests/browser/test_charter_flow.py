@@ -11,20 +11,12 @@ from cobench.charters.services import revise_charter
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username, password):
-    page.goto("/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
-
-
-def test_leads_edit_compare_and_sign_the_charter(page, world, screenshot):
+def test_leads_edit_compare_and_sign_the_charter(page, log_in, world, screenshot):
     revise_charter(actor=world.sponsor_lead, project=world.project, content=world.charter(),
                    reason="Kickoff", base_number=0)  # fmt: skip
 
     # alice opens the project and its charter
-    log_in(page, "alice", world.password)
+    log_in("alice", world.password)
     screenshot("projects")
     page.get_by_role("link", name="PRJ-CDK2 · CDK2 inhibitors").click()
     expect(page.get_by_role("heading", name="PRJ-CDK2 · CDK2 inhibitors")).to_be_visible()
@@ -72,7 +64,7 @@ def test_leads_edit_compare_and_sign_the_charter(page, world, screenshot):
     page.get_by_role("button", name="Log out").click()
 
     # paula, the partner lead, signs too
-    log_in(page, "paula", world.password)
+    log_in("paula", world.password)
     page.get_by_role("link", name="PRJ-CDK2 · CDK2 inhibitors").click()
     page.get_by_role("link", name="Charter", exact=True).click()
     page.get_by_role("button", name="Sign this version").click()

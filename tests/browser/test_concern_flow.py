@@ -10,20 +10,12 @@ from cobench.concerns.models import Concern
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username, password):
-    page.goto("/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
-
-
-def test_raise_acknowledge_and_resolve_a_concern(page, world, screenshot):
+def test_raise_acknowledge_and_resolve_a_concern(page, log_in, world, screenshot):
     revise_charter(actor=world.sponsor_lead, project=world.project, content=world.charter(),
                    reason="Kickoff", base_number=0)  # fmt: skip
 
     # pete, the partner chemist, raises a concern for the sponsor
-    log_in(page, "pete", world.password)
+    log_in("pete", world.password)
     page.get_by_role("link", name="PRJ-CDK2 · CDK2 inhibitors").click()
     page.get_by_role("link", name="Concerns", exact=True).click()
     expect(page.get_by_text("No concern has been raised")).to_be_visible()
@@ -47,7 +39,7 @@ def test_raise_acknowledge_and_resolve_a_concern(page, world, screenshot):
     page.get_by_role("button", name="Log out").click()
 
     # alice, the sponsor lead, acknowledges it
-    log_in(page, "alice", world.password)
+    log_in("alice", world.password)
     page.get_by_role("link", name="PRJ-CDK2 · CDK2 inhibitors").click()
     expect(page.locator("#concerns")).to_contain_text("Starting material arrives degraded")
     page.get_by_role("button", name="All concerns").click()
