@@ -21,7 +21,7 @@ from cobench.core.errors import InvalidInput
 from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project
-from cobench.web.errors import FORM_ERRORS, attach, page
+from cobench.web.errors import page, submit
 from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import services
@@ -67,26 +67,22 @@ def concern_raise(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project = _project(request, project_id)
     me = ensure_can(request.user, project, Action.RAISE_CONCERN)
     form = RaiseForm(posted(request), project=project, member=me)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                concern = services.raise_concern(actor=request.user, project=project,
-                                                 **form.cleaned_data)  # fmt: skip
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                hidden = " confidentially" if concern.confidential else ""
-                messages.success(
-                    request,
-                    f"Concern #{concern.number} is raised{hidden}; "
-                    f"{concern.addressed_to}'s leads are told.",
-                )
-                return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.raise_concern(actor=request.user, project=project, **data),
+    )
+    if outcome.done:
+        concern = outcome.result
+        hidden = " confidentially" if concern.confidential else ""
+        messages.success(
+            request,
+            f"Concern #{concern.number} is raised{hidden}; "
+            f"{concern.addressed_to}'s leads are told.",
+        )
+        return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
     return render(request, "concerns/raise.html", _context(request, project, form=form),
-                  status=status)  # fmt: skip
+                  status=outcome.status)  # fmt: skip
 
 
 # One concern --------------------------------------------------------------------------
@@ -184,22 +180,18 @@ def concern_detail(request: HttpRequest, project_id: UUID, concern_id: UUID) -> 
     if request.method == "POST":
         if action not in ACTIONS:
             raise InvalidInput(f"Say what to do: one of {', '.join(ACTIONS)}.")
-        form, status, failed = form_set[action], 422, action
-        if form.is_valid():
-            try:
-                _act(request, concern, action, form)
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
+        form, failed = form_set[action], action
+        outcome = submit(request, form, lambda _data: _act(request, concern, action, form))
+        if outcome.done:
+            if action == "comment":
+                form_set["comment"] = CommentForm(prefix="comment")
+                if is_htmx(request):
+                    return _thread(request, project, concern)
+                messages.success(request, "Your comment is added.")
             else:
-                if action == "comment":
-                    form_set["comment"] = CommentForm(prefix="comment")
-                    if is_htmx(request):
-                        return _thread(request, project, concern)
-                    messages.success(request, "Your comment is added.")
-                else:
-                    messages.success(request, f"Concern #{concern.number} is {_DONE[action]}.")
-                return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
+                messages.success(request, f"Concern #{concern.number} is {_DONE[action]}.")
+            return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
+        status = outcome.status
         if action == "comment" and is_htmx(request):
             return _thread(request, project, concern, form=form, status=status)
     context = _context(request, project)

@@ -24,7 +24,7 @@ from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project
-from cobench.web.errors import FORM_ERRORS, attach, page
+from cobench.web.errors import FORM_ERRORS, attach, page, submit
 from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import calendar, services
@@ -117,18 +117,18 @@ def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEETINGS)
         assert form is not None
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("version")
-            try:
-                series = services.create_series(actor=request.user, project=project, **data)
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"{series.name} is set up. Schedule its first meeting.")
-                return redirect("meeting-series", project_id=project.pk, series_id=series.pk)
+
+        def create(data: dict[str, Any]) -> MeetingSeries:
+            fields = dict(data)
+            fields.pop("version")
+            return services.create_series(actor=request.user, project=project, **fields)
+
+        outcome = submit(request, form, create)
+        if outcome.done:
+            series = outcome.result
+            messages.success(request, f"{series.name} is set up. Schedule its first meeting.")
+            return redirect("meeting-series", project_id=project.pk, series_id=series.pk)
+        status = outcome.status
     rows = []
     now = timezone.now()
     for series in MeetingSeries.objects.visible_to(request.user).filter(project=project):
@@ -153,27 +153,24 @@ def series_detail(request: HttpRequest, project_id: UUID, series_id: UUID) -> Ht
     series = _series(request, project, series_id)
     context = _project_context(request, project, "meetings")
     form = ScheduleForm(posted(request), initial={"time_zone": series.time_zone})
-    status = 200
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEETINGS)
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = services.schedule_meeting(
-                    actor=request.user,
-                    series=series,
-                    starts_at=_wall_clock(data["starts_at"]),
-                    time_zone=data["time_zone"] or series.time_zone,
-                    title=data["title"],
-                    agenda=data["agenda"],
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"Meeting scheduled for {meeting.starts_at:%-d %b %Y}.")
-                return redirect("meeting-detail", project_id=project.pk, meeting_id=meeting.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.schedule_meeting(
+            actor=request.user,
+            series=series,
+            starts_at=_wall_clock(data["starts_at"]),
+            time_zone=data["time_zone"] or series.time_zone,
+            title=data["title"],
+            agenda=data["agenda"],
+        ),
+    )
+    if outcome.done:
+        meeting = outcome.result
+        messages.success(request, f"Meeting scheduled for {meeting.starts_at:%-d %b %Y}.")
+        return redirect("meeting-detail", project_id=project.pk, meeting_id=meeting.pk)
     result = services.engagement(series)
     feed = services.calendar_feed(actor=request.user)
     return render(
@@ -203,7 +200,7 @@ def series_detail(request: HttpRequest, project_id: UUID, series_id: UUID) -> Ht
             ),
             "feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[feed.token])),
         },
-        status=status,
+        status=outcome.status,
     )
 
 
@@ -213,27 +210,23 @@ def series_edit(request: HttpRequest, project_id: UUID, series_id: UUID) -> Http
     series = _series(request, project, series_id)
     ensure_can(request.user, project, Action.MANAGE_MEETINGS)
     form = SeriesForm(posted(request), project=project, initial=_series_initial(series))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                services.update_series(
-                    actor=request.user, series=series, expected_version=version, **data
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"{series.name} is saved.")
-                return redirect("meeting-series", project_id=project.pk, series_id=series.pk)
+
+    def update(data: dict[str, Any]) -> Any:
+        fields = dict(data)
+        version = fields.pop("version")
+        return services.update_series(
+            actor=request.user, series=series, expected_version=version, **fields
+        )
+
+    outcome = submit(request, form, update)
+    if outcome.done:
+        messages.success(request, f"{series.name} is saved.")
+        return redirect("meeting-series", project_id=project.pk, series_id=series.pk)
     return render(
         request,
         "meetings/series_edit.html",
         {**_project_context(request, project, "meetings"), "series": series, "form": form},
-        status=status,
+        status=outcome.status,
     )
 
 
@@ -459,32 +452,28 @@ def engagement_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
             "version": current.version if current.pk else None,
         },
     )
-    status = 200
     if request.method == "POST":
         ensure_can(request.user, project, Action.SET_ENGAGEMENT)
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.set_engagement_thresholds(
-                    actor=request.user,
-                    project=project,
-                    fraction=data["fraction"],
-                    missed_of_latest=data["missed_of_latest"],
-                    expected_version=data["version"],
-                    reason=data["reason"],
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "The engagement thresholds are saved.")
-                return redirect("meeting-series-list", project_id=project.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.set_engagement_thresholds(
+            actor=request.user,
+            project=project,
+            fraction=data["fraction"],
+            missed_of_latest=data["missed_of_latest"],
+            expected_version=data["version"],
+            reason=data["reason"],
+        ),
+    )
+    if outcome.done:
+        messages.success(request, "The engagement thresholds are saved.")
+        return redirect("meeting-series-list", project_id=project.pk)
     return render(
         request,
         "meetings/engagement_settings.html",
         {**context, "form": form, "current": current},
-        status=status,
+        status=outcome.status,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -52,3 +53,34 @@ def attach(form: forms.Form, exc: CobenchError) -> None:
                 form.add_error(None, f"{name.replace('_', ' ').capitalize()}: {message}")
     if not (isinstance(exc, InvalidInput) and exc.errors and all_placed):
         form.add_error(None, exc.detail)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a submitted form: whether the service did it, its result, the status.
+
+    `status` is what to render the form page with when it was not done: 200 for a
+    GET, 422 for invalid input, else the refusal's own status.
+    """
+
+    done: bool
+    result: Any = None
+    status: int = 200
+
+
+def submit(request: HttpRequest, form: forms.Form, action: Callable[[dict], Any]) -> Outcome:
+    """On a POST with a valid `form`, call `action(form.cleaned_data)`, the one service call.
+
+    A refusal the user can correct (FORM_ERRORS) goes onto the form via `attach`;
+    other refusals propagate to `page`. Nothing is done unless the request is a POST.
+    """
+    if request.method != "POST":
+        return Outcome(done=False)
+    if not form.is_valid():
+        return Outcome(done=False, status=422)
+    try:
+        result = action(form.cleaned_data)
+    except FORM_ERRORS as exc:
+        attach(form, exc)
+        return Outcome(done=False, status=exc.status)
+    return Outcome(done=True, result=result)

@@ -34,7 +34,7 @@ from cobench.tenancy.access import ensure_can, membership
 from cobench.tenancy.models import ApiToken, Project, ProjectMember, ProjectPartner
 
 from . import charter as charter_ui
-from .errors import FORM_ERRORS, attach, page
+from .errors import FORM_ERRORS, attach, page, submit
 from .forms import (
     MEANINGS,
     CharterMetaForm,
@@ -103,23 +103,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @page
 def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectCreateForm(posted(request), user=request.user)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                project = tenancy.create_project(actor=request.user, **form.cleaned_data)
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    f"{project.code} is started; you are its sponsor lead. "
-                    "Add its partners and members next.",
-                )
-                return redirect("project-home", project_id=project.pk)
-    return render(request, "web/project_create.html", {"form": form}, status=status)
+    outcome = submit(request, form, lambda data: tenancy.create_project(actor=request.user, **data))
+    if outcome.done:
+        project = outcome.result
+        messages.success(
+            request,
+            f"{project.code} is started; you are its sponsor lead. "
+            "Add its partners and members next.",
+        )
+        return redirect("project-home", project_id=project.pk)
+    return render(request, "web/project_create.html", {"form": form}, status=outcome.status)
 
 
 @page
@@ -240,27 +233,23 @@ def partners(request: HttpRequest, project_id: UUID) -> HttpResponse:
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_PARTNERS)
         form = PartnerAddForm(request.POST, project=project)
-        status = 422
-        if form.is_valid():
-            try:
-                partner = tenancy.add_partner(
-                    actor=request.user, project=project, **form.cleaned_data
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    f"{partner.organization} is now a partner on {project.code}. "
-                    "Its people can be added as members.",
-                )
-                return redirect("partners", project_id=project.pk)
+        outcome = submit(
+            request,
+            form,
+            lambda data: tenancy.add_partner(actor=request.user, project=project, **data),
+        )
+        if outcome.done:
+            messages.success(
+                request,
+                f"{outcome.result.organization} is now a partner on {project.code}. "
+                "Its people can be added as members.",
+            )
+            return redirect("partners", project_id=project.pk)
         return render(
             request,
             "web/partners.html",
             _partners_context(request, project, add_form=form),
-            status=status,
+            status=outcome.status,
         )
     return render(request, "web/partners.html", _partners_context(request, project))
 
@@ -330,20 +319,16 @@ def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> 
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
     form = PartnerRemoveForm(posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                tenancy.remove_partner(
-                    actor=request.user, partner=partner, reason=form.cleaned_data["reason"]
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"{partner.organization} left {project.code}.")
-                return redirect("partners", project_id=project.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.remove_partner(
+            actor=request.user, partner=partner, reason=data["reason"]
+        ),
+    )
+    if outcome.done:
+        messages.success(request, f"{partner.organization} left {project.code}.")
+        return redirect("partners", project_id=project.pk)
     return render(
         request,
         "web/partner_remove.html",
@@ -353,7 +338,7 @@ def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> 
             "members_left": project.members.filter(organization=partner.organization).count(),
             "form": form,
         },
-        status=status,
+        status=outcome.status,
     )
 
 
@@ -400,24 +385,25 @@ def members(request: HttpRequest, project_id: UUID) -> HttpResponse:
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEMBERS)
         form = MemberAddForm(request.POST, project=project)
-        if form.is_valid():
-            try:
-                member = tenancy.add_member(
-                    actor=request.user,
-                    project=project,
-                    username=form.cleaned_data["user"].username,
-                    role=form.cleaned_data["role"],
-                    is_key=form.cleaned_data["is_key"],
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"{member.user.display_name} joined {project.code} "
-                    f"as {member.get_role_display()}.",
-                )
-                return redirect("members", project_id=project.pk)
+        outcome = submit(
+            request,
+            form,
+            lambda data: tenancy.add_member(
+                actor=request.user,
+                project=project,
+                username=data["user"].username,
+                role=data["role"],
+                is_key=data["is_key"],
+            ),
+        )
+        if outcome.done:
+            member = outcome.result
+            messages.success(
+                request,
+                f"{member.user.display_name} joined {project.code} as {member.get_role_display()}.",
+            )
+            return redirect("members", project_id=project.pk)
+        # always 422 here, even for a refusal with a status of its own (a 409 duplicate)
         return render(
             request,
             "web/members.html",
@@ -446,49 +432,46 @@ def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> Http
         auto_id=f"id_{member.pk}_%s",
         initial={"role": member.role, "is_key": member.is_key, "version": member.version},
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = tenancy.update_member(
-                actor=request.user,
-                member=member,
-                expected_version=form.cleaned_data["version"],
-                role=form.cleaned_data["role"],
-                is_key=form.cleaned_data["is_key"],
-            )
-        except FORM_ERRORS as exc:
-            attach(form, exc)
-            status = exc.status
-        else:
-            if not is_htmx(request):
-                messages.success(
-                    request,
-                    f"{member.user.display_name} is now "
-                    f"{member.get_role_display()}"
-                    f"{', a key member' if member.is_key else ''}.",
-                )
-                return redirect("members", project_id=project.pk)
-            form = MemberUpdateForm(
-                auto_id=f"id_{member.pk}_%s",
-                initial={"role": member.role, "is_key": member.is_key, "version": member.version},
-            )
-            return render(
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.update_member(
+            actor=request.user,
+            member=member,
+            expected_version=data["version"],
+            role=data["role"],
+            is_key=data["is_key"],
+        ),
+    )
+    if outcome.done:
+        member = outcome.result
+        if not is_htmx(request):
+            messages.success(
                 request,
-                "web/_member_row.html",
-                {
-                    **_project_context(request, project, "members"),
-                    "row": {"member": member, "form": form},
-                    "saved": True,
-                },
+                f"{member.user.display_name} is now "
+                f"{member.get_role_display()}"
+                f"{', a key member' if member.is_key else ''}.",
             )
-    elif request.method == "POST":
-        status = 422
+            return redirect("members", project_id=project.pk)
+        form = MemberUpdateForm(
+            auto_id=f"id_{member.pk}_%s",
+            initial={"role": member.role, "is_key": member.is_key, "version": member.version},
+        )
+        return render(
+            request,
+            "web/_member_row.html",
+            {
+                **_project_context(request, project, "members"),
+                "row": {"member": member, "form": form},
+                "saved": True,
+            },
+        )
     context = {
         **_project_context(request, project, "members"),
         "row": {"member": member, "form": form},
     }
     template = "web/_member_row.html" if is_htmx(request) else "web/member_edit.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=outcome.status)
 
 
 @page
@@ -497,20 +480,16 @@ def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> Ht
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
     form = MemberRemoveForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                tenancy.remove_member(
-                    actor=request.user, member=member, reason=form.cleaned_data["reason"]
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"{member.user.display_name} left {project.code}.")
-                return redirect("members", project_id=project.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.remove_member(
+            actor=request.user, member=member, reason=data["reason"]
+        ),
+    )
+    if outcome.done:
+        messages.success(request, f"{member.user.display_name} left {project.code}.")
+        return redirect("members", project_id=project.pk)
     return render(
         request,
         "web/member_remove.html",
@@ -519,7 +498,7 @@ def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> Ht
             "member": member,
             "form": form,
         },
-        status=status,
+        status=outcome.status,
     )
 
 
@@ -688,31 +667,27 @@ def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> Ht
     version = _version(request, project, version_id)
     me = ensure_can(request.user, project, Action.SIGN_CHARTER)
     form = SignForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                charters.sign_charter(
-                    actor=request.user,
-                    version=version,
-                    password=form.cleaned_data["password"],
-                    meaning=form.cleaned_data["meaning"],
-                )
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                version.refresh_from_db()
-                done = (
-                    "The charter is now signed by all parties."
-                    if version.signed_at
-                    else "Waiting for the other signatures."
-                )
-                messages.success(
-                    request, f"You signed version {version.number} for {me.organization}. {done}"
-                )
-                return redirect("charter-version", project_id=project.pk, version_id=version.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: charters.sign_charter(
+            actor=request.user,
+            version=version,
+            password=data["password"],
+            meaning=data["meaning"],
+        ),
+    )
+    if outcome.done:
+        version.refresh_from_db()
+        done = (
+            "The charter is now signed by all parties."
+            if version.signed_at
+            else "Waiting for the other signatures."
+        )
+        messages.success(
+            request, f"You signed version {version.number} for {me.organization}. {done}"
+        )
+        return redirect("charter-version", project_id=project.pk, version_id=version.pk)
     return render(
         request,
         "web/charter_sign.html",
@@ -723,7 +698,7 @@ def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> Ht
             "form": form,
             "meanings": MEANINGS,
         },
-        status=status,
+        status=outcome.status,
     )
 
 
@@ -824,19 +799,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             "time_zone": user.time_zone,
         },
     )
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                user = tenancy.update_profile(actor=request.user, **form.cleaned_data)
-            except FORM_ERRORS as exc:
-                attach(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"Saved. Times are now shown in {user.time_zone}.")
-                return redirect("profile")
-    return render(request, "web/profile.html", {"form": form}, status=status)
+    outcome = submit(request, form, lambda data: tenancy.update_profile(actor=request.user, **data))
+    if outcome.done:
+        messages.success(request, f"Saved. Times are now shown in {outcome.result.time_zone}.")
+        return redirect("profile")
+    return render(request, "web/profile.html", {"form": form}, status=outcome.status)
 
 
 class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
