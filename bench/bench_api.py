@@ -47,10 +47,15 @@ def _world() -> tuple[str, str]:
     partner = demo.organizations[BOSTON.name]
     with request_id():
         for i in range(EXTRA_PROJECTS):
-            project = tenancy.create_project(actor=lead, code=f"PRJ-B{i:03d}", name=f"Bench {i}",
-                                             sponsor=demo.project.sponsor)  # fmt: skip
-            tenancy.add_partner(actor=lead, project=project, organization=partner,
-                                start_date=date.today() - timedelta(days=30))  # fmt: skip
+            project = tenancy.create_project(
+                actor=lead, code=f"PRJ-B{i:03d}", name=f"Bench {i}", sponsor=demo.project.sponsor
+            )
+            tenancy.add_partner(
+                actor=lead,
+                project=project,
+                organization=partner,
+                start_date=date.today() - timedelta(days=30),
+            )
     _, token = tenancy.create_api_token(actor=lead, name="bench")
     return token, str(demo.project.pk)
 

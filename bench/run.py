@@ -57,8 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         _setup_django(var_dir)
         import django
 
-        context = {"python": platform.python_version(), "django": django.get_version(),
-                   "quick": args.quick}  # fmt: skip
+        context = {
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "quick": args.quick,
+        }
         for name in names:
             module = importlib.import_module(f"bench_{name}")
             started = time.perf_counter()

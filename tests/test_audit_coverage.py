@@ -65,9 +65,15 @@ def _new_member(w: World) -> ProjectMember:
 
 
 def _concern(w: World, raised_at: Any = None):
-    return concerns.raise_concern(actor=w.partner_scientist, project=w.project, title="Late",
-                                  description="Lot 3 late", category="timeline", severity="high",
-                                  now=raised_at)  # fmt: skip
+    return concerns.raise_concern(
+        actor=w.partner_scientist,
+        project=w.project,
+        title="Late",
+        description="Lot 3 late",
+        category="timeline",
+        severity="high",
+        now=raised_at,
+    )
 
 
 def _escalation(w: World):
@@ -77,12 +83,22 @@ def _escalation(w: World):
 
     concern = _concern(w, raised_at=timezone.now() - timedelta(days=3))
     charters.revise_charter(
-        actor=w.sponsor_lead, project=w.project, reason="two levels", base_number=0,
-        content=w.charter(escalation_ladder=[
-            {"level": 1, "who": "Leads", "response_hours": {"high": 1}},
-            {"level": 2, "who": "Executives", "notify": "executives",
-             "response_hours": {"high": 1}}]),
-    )  # fmt: skip
+        actor=w.sponsor_lead,
+        project=w.project,
+        reason="two levels",
+        base_number=0,
+        content=w.charter(
+            escalation_ladder=[
+                {"level": 1, "who": "Leads", "response_hours": {"high": 1}},
+                {
+                    "level": 2,
+                    "who": "Executives",
+                    "notify": "executives",
+                    "response_hours": {"high": 1},
+                },
+            ]
+        ),
+    )
     concerns.escalate_overdue()
     return concern.escalations.get()
 
@@ -130,9 +146,11 @@ COVERAGE: dict[str, Coverage] = {
     "meetings.seriesattendee": Coverage(
         create=meeting_objects.new_attendee,
         update=lambda w, a: meetings.update_series(
-            actor=w.sponsor_lead, series=a.series, expected_version=a.series.version,
+            actor=w.sponsor_lead,
+            series=a.series,
+            expected_version=a.series.version,
             key_members=["pete"],
-        ),  # fmt: skip
+        ),
         delete=lambda w, a: meetings.update_series(
             actor=w.sponsor_lead, series=a.series, expected_version=None, attendees=["alice"]
         ),
@@ -170,9 +188,12 @@ COVERAGE: dict[str, Coverage] = {
             actor=w.sponsor_lead, project=w.project, fraction=Decimal("0.6"), missed_of_latest=2
         ),
         update=lambda w, t: meetings.set_engagement_thresholds(
-            actor=w.sponsor_lead, project=w.project, fraction=Decimal("0.5"), missed_of_latest=3,
+            actor=w.sponsor_lead,
+            project=w.project,
+            fraction=Decimal("0.5"),
+            missed_of_latest=3,
             expected_version=t.version,
-        ),  # fmt: skip
+        ),
         delete="a project's thresholds are changed, never deleted",
     ),
     "tenancy.project": Coverage(

@@ -11,8 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_bench_runner_quick_mode_prints_json_results():
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick"], env=env,
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     results = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     names = {(r["benchmark"], r["name"]) for r in results}
@@ -23,6 +29,11 @@ def test_bench_runner_quick_mode_prints_json_results():
 
 
 def test_bench_runner_refuses_an_unknown_benchmark():
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "nosuch"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "nosuch"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "no such benchmark" in result.stderr

@@ -49,7 +49,8 @@ def test_permissions_table_matches_the_role_table():
         assert documented == set(allowed), f"docs/permissions.md row `{action.value}`"
 
 
-@pytest.mark.parametrize("page", ["architecture.md", "permissions.md", "audit-events.md",
-                                  "operations.md"])  # fmt: skip
+@pytest.mark.parametrize(
+    "page", ["architecture.md", "permissions.md", "audit-events.md", "operations.md"]
+)
 def test_docs_pages_exist(page):
     assert (DOCS / page).read_text().startswith("# ")

@@ -71,13 +71,20 @@ def cdk2(world: World) -> dict[str, Any]:
         sections={"progress": "Twelve analogues made", "asks": "Send the CDK1 counterscreen"},
     )
     (notification,) = notify(
-        kind=Kind.STATUS_STALE, recipients=[world.sponsor_lead], project=world.project,
+        kind=Kind.STATUS_STALE,
+        recipients=[world.sponsor_lead],
+        project=world.project,
         title="CDK2 inhibitors: Northbridge's status is stale",
     )
     concern = raise_concern(
-        actor=world.partner_scientist, project=world.project, title="Hinge NH stability worry",
-        description="Tar again at 80 C.", category="technical", severity="high", confidential=True,
-    )  # fmt: skip
+        actor=world.partner_scientist,
+        project=world.project,
+        title="Hinge NH stability worry",
+        description="Tar again at 80 C.",
+        category="technical",
+        severity="high",
+        confidential=True,
+    )
     comment_on_concern(actor=world.partner_scientist, concern=concern, body="Seen twice now")
     objects = {
         "version": version,
@@ -272,9 +279,15 @@ def _concern_story(world: World, raiser: Any, confidential: bool) -> Any:
     """A concern, a comment by its raiser, an answer, and the raiser reopening it."""
     from cobench.concerns import services as concerns
 
-    c = concerns.raise_concern(actor=raiser, project=world.project, title="Kilo lab shortcut",
-                               description="Quench without a shield.", category="safety",
-                               severity="critical", confidential=confidential)  # fmt: skip
+    c = concerns.raise_concern(
+        actor=raiser,
+        project=world.project,
+        title="Kilo lab shortcut",
+        description="Quench without a shield.",
+        category="safety",
+        severity="critical",
+        confidential=confidential,
+    )
     concerns.comment_on_concern(actor=raiser, concern=c, body="Seen it twice")
     concerns.acknowledge_concern(actor=world.sponsor_lead, concern=c)
     concerns.resolve_concern(actor=world.sponsor_lead, concern=c, resolution="Shield fitted")
@@ -306,8 +319,13 @@ def test_a_confidential_raiser_is_named_on_no_route_to_the_other_side_or_executi
                 path = _fill(template, _params(template, names, world, objects))
                 found.append((path, api_client, "concern_id" in names))
         for route, names, _ in web_routes():
-            found.append((_web_path(route, _params(route, names, world, objects)), web_client,
-                          "concern_id" in names))  # fmt: skip
+            found.append(
+                (
+                    _web_path(route, _params(route, names, world, objects)),
+                    web_client,
+                    "concern_id" in names,
+                )
+            )
         concern = objects["concern"].id
         found += [
             (f"/api/v1/audit/concerns.concern/{concern}", api_client, True),

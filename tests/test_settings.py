@@ -18,13 +18,20 @@ def _run(code_or_args: list[str], extra: dict[str, str], tmp_path: Path):
     unset = {*PRODUCTION, "DEBUG", "DATABASE_URL"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env |= {"COBENCH_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cobench.settings", **extra}
-    return subprocess.run([sys.executable, *code_or_args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, *code_or_args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deploy_check_passes_with_the_documented_production_variables(tmp_path):
-    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION,
-                  tmp_path)  # fmt: skip
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -218,8 +218,9 @@ def list_concerns(request: HttpRequest, project_id: UUID, filters: Query[Concern
 
 
 @router.post("/projects/{project_id}/concerns", response={201: ConcernOut})
-def raise_concern(request: HttpRequest, project_id: UUID, payload: ConcernIn,
-                  response: HttpResponse):  # fmt: skip
+def raise_concern(
+    request: HttpRequest, project_id: UUID, payload: ConcernIn, response: HttpResponse
+):
     """Raise a concern; with `confidential`, the other side and executives do not see who."""
     project = get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
     addressed_to = None
@@ -263,9 +264,11 @@ def get_concern(request: HttpRequest, concern_id: UUID, response: HttpResponse):
 def acknowledge(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: HttpResponse):
     """Acknowledge an open concern: its resolution clock starts."""
     concern = services.acknowledge_concern(
-        actor=request.user, concern=_concern(request, concern_id), note=payload.note,
+        actor=request.user,
+        concern=_concern(request, concern_id),
+        note=payload.note,
         expected_version=payload.version,
-    )  # fmt: skip
+    )
     return _answer(request, concern, response)
 
 
@@ -273,9 +276,11 @@ def acknowledge(request: HttpRequest, concern_id: UUID, payload: NoteIn, respons
 def start(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: HttpResponse):
     """Start work on an acknowledged concern."""
     concern = services.start_concern(
-        actor=request.user, concern=_concern(request, concern_id), note=payload.note,
+        actor=request.user,
+        concern=_concern(request, concern_id),
+        note=payload.note,
         expected_version=payload.version,
-    )  # fmt: skip
+    )
     return _answer(request, concern, response)
 
 
@@ -283,9 +288,11 @@ def start(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: Htt
 def resolve(request: HttpRequest, concern_id: UUID, payload: ResolveIn, response: HttpResponse):
     """Resolve an acknowledged or in-progress concern with a written resolution."""
     concern = services.resolve_concern(
-        actor=request.user, concern=_concern(request, concern_id),
-        resolution=payload.resolution, expected_version=payload.version,
-    )  # fmt: skip
+        actor=request.user,
+        concern=_concern(request, concern_id),
+        resolution=payload.resolution,
+        expected_version=payload.version,
+    )
     return _answer(request, concern, response)
 
 
@@ -293,9 +300,11 @@ def resolve(request: HttpRequest, concern_id: UUID, payload: ResolveIn, response
 def close(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: HttpResponse):
     """Close a resolved concern."""
     concern = services.close_concern(
-        actor=request.user, concern=_concern(request, concern_id), note=payload.note,
+        actor=request.user,
+        concern=_concern(request, concern_id),
+        note=payload.note,
         expected_version=payload.version,
-    )  # fmt: skip
+    )
     return _answer(request, concern, response)
 
 
@@ -303,9 +312,12 @@ def close(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: Htt
 def reopen(request: HttpRequest, concern_id: UUID, payload: ReopenIn, response: HttpResponse):
     """Reopen a resolved or closed concern as open or in progress, saying why."""
     concern = services.reopen_concern(
-        actor=request.user, concern=_concern(request, concern_id), reason=payload.reason,
-        to=payload.to, expected_version=payload.version,
-    )  # fmt: skip
+        actor=request.user,
+        concern=_concern(request, concern_id),
+        reason=payload.reason,
+        to=payload.to,
+        expected_version=payload.version,
+    )
     return _answer(request, concern, response)
 
 
@@ -315,9 +327,13 @@ def assign(request: HttpRequest, concern_id: UUID, payload: AssignIn, response: 
     concern = _concern(request, concern_id)
     owner = services.owner_by_username(concern.project, payload.owner) if payload.owner else None
     concern = services.assign_concern(
-        actor=request.user, concern=concern, owner=owner, due_date=payload.due_date,
-        reason=payload.reason, expected_version=payload.version,
-    )  # fmt: skip
+        actor=request.user,
+        concern=concern,
+        owner=owner,
+        due_date=payload.due_date,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
     return _answer(request, concern, response)
 
 

@@ -13,25 +13,31 @@ _TEXTAREA = {"rows": 5}
 class RaiseForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(
-        max_length=20_000, widget=forms.Textarea(attrs=_TEXTAREA),
+        max_length=20_000,
+        widget=forms.Textarea(attrs=_TEXTAREA),
         help_text="What worries you, what you have seen, and what you would like to happen.",
-    )  # fmt: skip
+    )
     category = forms.ChoiceField(choices=Concern.Category.choices)
     severity = forms.ChoiceField(choices=Concern.Severity.choices, initial="medium")
     addressed_to = forms.ModelChoiceField(
-        queryset=None, label="Who should respond", empty_label=None,  # type: ignore[arg-type]
+        queryset=None,
+        label="Who should respond",
+        empty_label=None,  # type: ignore[arg-type]
         help_text="Their leads are told at once; the charter's response times start now.",
-    )  # fmt: skip
+    )
     link = forms.CharField(
-        max_length=500, required=False, label="Link (optional)",
+        max_length=500,
+        required=False,
+        label="Link (optional)",
         help_text="A web address or a cobench page this concern is about, e.g. a meeting.",
-    )  # fmt: skip
+    )
     confidential = forms.BooleanField(
-        required=False, label="Raise confidentially",
+        required=False,
+        label="Raise confidentially",
         help_text="The other organization and executives will not see that it was you — "
         "not on any page, in the history, nor in notifications. Your own organization's "
         "people and QA auditors still can; you are still told when it is resolved.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, project: Project, member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,9 +56,10 @@ class NoteForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What was done, and why the concern no longer holds.",
-    )  # fmt: skip
+    )
     version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
 

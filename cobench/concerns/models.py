@@ -50,9 +50,11 @@ class Concern(models.Model):
         max_length=500, blank=True, help_text="Optional: a page this concern is about"
     )
     addressed_to = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The organization expected to respond",
-    )  # fmt: skip
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -127,9 +127,11 @@ def _ensure_may_respond(actor: Any, concern: Concern, *, raiser_too: bool = Fals
         return
     if raiser_too and concern.raised_by_id == member.user_id:
         return
-    who = "the leads, the concern's owner and its raiser" if raiser_too else (
-        "the leads and the concern's owner"
-    )  # fmt: skip
+    who = (
+        "the leads, the concern's owner and its raiser"
+        if raiser_too
+        else ("the leads and the concern's owner")
+    )
     raise Forbidden(f"Only {who} may do this to concern #{concern.number}.")
 
 
@@ -385,36 +387,69 @@ def _transition(
 
 @transaction.atomic
 def acknowledge_concern(
-    *, actor: User, concern: Concern, note: str = "", expected_version: int | None = None,
+    *,
+    actor: User,
+    concern: Concern,
+    note: str = "",
+    expected_version: int | None = None,
     now: datetime | None = None,
-) -> Concern:  # fmt: skip
+) -> Concern:
     """Say the concern is heard; stops the acknowledgement clock, starts the resolution clock."""
-    return _transition(actor=actor, concern=concern, action="acknowledge", to=State.ACKNOWLEDGED,
-                       event=Event.CONCERN_ACKNOWLEDGED, reason=note,
-                       expected_version=expected_version, now=now)  # fmt: skip
+    return _transition(
+        actor=actor,
+        concern=concern,
+        action="acknowledge",
+        to=State.ACKNOWLEDGED,
+        event=Event.CONCERN_ACKNOWLEDGED,
+        reason=note,
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 @transaction.atomic
 def start_concern(
-    *, actor: User, concern: Concern, note: str = "", expected_version: int | None = None,
+    *,
+    actor: User,
+    concern: Concern,
+    note: str = "",
+    expected_version: int | None = None,
     now: datetime | None = None,
-) -> Concern:  # fmt: skip
+) -> Concern:
     """Say work on an acknowledged concern has started."""
-    return _transition(actor=actor, concern=concern, action="start", to=State.IN_PROGRESS,
-                       event=Event.CONCERN_STARTED, reason=note,
-                       expected_version=expected_version, now=now)  # fmt: skip
+    return _transition(
+        actor=actor,
+        concern=concern,
+        action="start",
+        to=State.IN_PROGRESS,
+        event=Event.CONCERN_STARTED,
+        reason=note,
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 @transaction.atomic
 def resolve_concern(
-    *, actor: User, concern: Concern, resolution: str, expected_version: int | None = None,
+    *,
+    actor: User,
+    concern: Concern,
+    resolution: str,
+    expected_version: int | None = None,
     now: datetime | None = None,
-) -> Concern:  # fmt: skip
+) -> Concern:
     """Resolve a concern with a written resolution; its raiser is told."""
-    concern = _transition(actor=actor, concern=concern, action="resolve", to=State.RESOLVED,
-                          event=Event.CONCERN_RESOLVED, reason="",
-                          expected_version=expected_version, now=now,
-                          extra={"resolution": resolution})  # fmt: skip
+    concern = _transition(
+        actor=actor,
+        concern=concern,
+        action="resolve",
+        to=State.RESOLVED,
+        event=Event.CONCERN_RESOLVED,
+        reason="",
+        expected_version=expected_version,
+        now=now,
+        extra={"resolution": resolution},
+    )
     notify(
         kind=Kind.CONCERN_RESOLVED,
         recipients=[concern.raised_by] if concern.raised_by_id != actor.pk else [],
@@ -429,20 +464,36 @@ def resolve_concern(
 
 @transaction.atomic
 def close_concern(
-    *, actor: User, concern: Concern, note: str = "", expected_version: int | None = None,
+    *,
+    actor: User,
+    concern: Concern,
+    note: str = "",
+    expected_version: int | None = None,
     now: datetime | None = None,
-) -> Concern:  # fmt: skip
+) -> Concern:
     """Close a resolved concern: nothing more is expected."""
-    return _transition(actor=actor, concern=concern, action="close", to=State.CLOSED,
-                       event=Event.CONCERN_CLOSED, reason=note,
-                       expected_version=expected_version, now=now)  # fmt: skip
+    return _transition(
+        actor=actor,
+        concern=concern,
+        action="close",
+        to=State.CLOSED,
+        event=Event.CONCERN_CLOSED,
+        reason=note,
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 @transaction.atomic
 def reopen_concern(
-    *, actor: User, concern: Concern, reason: str, to: str = State.OPEN,
-    expected_version: int | None = None, now: datetime | None = None,
-) -> Concern:  # fmt: skip
+    *,
+    actor: User,
+    concern: Concern,
+    reason: str,
+    to: str = State.OPEN,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Concern:
     """Reopen a resolved or closed concern, back to open or in progress; its clock restarts.
 
     The raiser may reopen too (the resolution did not answer them). The level it
@@ -452,16 +503,29 @@ def reopen_concern(
         raise InvalidInput(
             "A concern reopens as open or in progress.", errors={"to": ["open or in_progress."]}
         )
-    return _transition(actor=actor, concern=concern, action="reopen", to=to,
-                       event=Event.CONCERN_REOPENED, reason=reason,
-                       expected_version=expected_version, now=now, raiser_too=True)  # fmt: skip
+    return _transition(
+        actor=actor,
+        concern=concern,
+        action="reopen",
+        to=to,
+        event=Event.CONCERN_REOPENED,
+        reason=reason,
+        expected_version=expected_version,
+        now=now,
+        raiser_too=True,
+    )
 
 
 @transaction.atomic
 def assign_concern(
-    *, actor: User, concern: Concern, owner: User | None, due_date: date | None,
-    reason: str = "", expected_version: int | None = None,
-) -> Concern:  # fmt: skip
+    *,
+    actor: User,
+    concern: Concern,
+    owner: User | None,
+    due_date: date | None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Concern:
     """Give the concern an owner (a member who may respond to it) and a due date; tell the owner."""
     ensure_can(actor, concern.project, Action.ASSIGN_CONCERN)
     concern = _locked(concern)
@@ -489,8 +553,14 @@ def assign_concern(
     new_owner = owner is not None and owner.pk != concern.owner_id
     concern.owner, concern.due_date = owner, due_date
     _save(concern, ["owner", "due_date"])
-    audit.record(actor=actor, event=Event.CONCERN_ASSIGNED, target=concern, changes=changes,
-                 reason=reason, hide_actor=_hidden(concern, actor))  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.CONCERN_ASSIGNED,
+        target=concern,
+        changes=changes,
+        reason=reason,
+        hide_actor=_hidden(concern, actor),
+    )
     if new_owner and owner is not None and owner.pk != actor.pk:
         due = f" Due {due_date:%-d %b %Y}." if due_date else ""
         notify(
@@ -523,9 +593,13 @@ def comment_on_concern(
         body=body,
         created_at=now or timezone.now(),
     )
-    audit.record(actor=actor, event=Event.CONCERN_COMMENTED, target=concern,
-                 changes={"comment": [None, body]},
-                 hide_actor=_hidden(concern, actor))  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.CONCERN_COMMENTED,
+        target=concern,
+        changes={"comment": [None, body]},
+        hide_actor=_hidden(concern, actor),
+    )
     return comment
 
 
@@ -566,8 +640,14 @@ def _escalate(pk: Any, steps: list[EscalationLevel], now: datetime) -> int:
             if concern.state == State.OPEN
             else Escalation.Missed.RESOLUTION
         )
-        Escalation.objects.create(concern=concern, from_level=concern.level, to_level=rung.level,
-                                  missed=missed, deadline=due, escalated_at=now)  # fmt: skip
+        Escalation.objects.create(
+            concern=concern,
+            from_level=concern.level,
+            to_level=rung.level,
+            missed=missed,
+            deadline=due,
+            escalated_at=now,
+        )
         before = concern.level
         concern.level, concern.clock_started_at = rung.level, due
         _save(concern, ["level", "clock_started_at"])

@@ -81,8 +81,9 @@ def concern_raise(request: HttpRequest, project_id: UUID) -> HttpResponse:
             f"{concern.addressed_to}'s leads are told.",
         )
         return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
-    return render(request, "concerns/raise.html", _context(request, project, form=form),
-                  status=outcome.status)  # fmt: skip
+    return render(
+        request, "concerns/raise.html", _context(request, project, form=form), status=outcome.status
+    )
 
 
 # One concern --------------------------------------------------------------------------
@@ -135,18 +136,31 @@ def _act(request: HttpRequest, concern: Concern, action: str, form: forms.Form) 
         owner = (
             services.owner_by_username(concern.project, data["owner"]) if data["owner"] else None
         )
-        return services.assign_concern(actor=actor, concern=concern, owner=owner,
-                                       due_date=data["due_date"], reason=data["reason"],
-                                       expected_version=version)  # fmt: skip
+        return services.assign_concern(
+            actor=actor,
+            concern=concern,
+            owner=owner,
+            due_date=data["due_date"],
+            reason=data["reason"],
+            expected_version=version,
+        )
     if action == "resolve":
-        return services.resolve_concern(actor=actor, concern=concern,
-                                        resolution=data["resolution"],
-                                        expected_version=version)  # fmt: skip
+        return services.resolve_concern(
+            actor=actor, concern=concern, resolution=data["resolution"], expected_version=version
+        )
     if action == "reopen":
-        return services.reopen_concern(actor=actor, concern=concern, reason=data["reason"],
-                                       to=data["to"], expected_version=version)  # fmt: skip
-    change = {"acknowledge": services.acknowledge_concern, "start": services.start_concern,
-              "close": services.close_concern}[action]  # fmt: skip
+        return services.reopen_concern(
+            actor=actor,
+            concern=concern,
+            reason=data["reason"],
+            to=data["to"],
+            expected_version=version,
+        )
+    change = {
+        "acknowledge": services.acknowledge_concern,
+        "start": services.start_concern,
+        "close": services.close_concern,
+    }[action]
     return change(actor=actor, concern=concern, note=data["note"], expected_version=version)
 
 
@@ -170,10 +184,13 @@ def _comments(request: HttpRequest, concern: Concern, member: Any) -> list[dict[
 def concern_detail(request: HttpRequest, project_id: UUID, concern_id: UUID) -> HttpResponse:
     project = _project(request, project_id)
     concern = get_visible(
-        Concern.objects.select_related("project", "raised_by", "raised_by_org", "addressed_to",
-                                       "owner"),
-        request.user, pk=concern_id, project=project,
-    )  # fmt: skip
+        Concern.objects.select_related(
+            "project", "raised_by", "raised_by_org", "addressed_to", "owner"
+        ),
+        request.user,
+        pk=concern_id,
+        project=project,
+    )
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form_set = _forms(project, concern, request.POST, action)
     status, failed = 200, ""

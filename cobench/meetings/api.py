@@ -248,7 +248,7 @@ def _series_out(series: MeetingSeries) -> dict:
                 "time_zone",
                 "version",
             )
-        },  # fmt: skip
+        },
         "attendees": [
             {"username": a.user.username, "name": a.user.display_name, "is_key": a.is_key}
             for a in series.attendees.select_related("user")
@@ -275,7 +275,7 @@ def _meeting_out(meeting: Meeting) -> dict:
                 "minutes",
                 "version",
             )
-        },  # fmt: skip
+        },
         "attendance": [
             {"username": a.user.username, "name": a.user.display_name, "status": a.status}
             for a in meeting.attendance.select_related("user")
@@ -308,7 +308,7 @@ def _item_out(item: ActionItem) -> dict:
                 "created_at",
                 "version",
             )
-        },  # fmt: skip
+        },
         "project_code": item.project.code,
         "owner": {"username": item.owner.username, "name": item.owner.display_name},
         "overdue": item.is_overdue(timezone.localdate()),

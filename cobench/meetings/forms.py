@@ -49,8 +49,9 @@ class SeriesForm(forms.Form):
         required=False,
         help_text="Their attendance counts for engagement.",
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                  max_length=20_000)  # fmt: skip
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=20_000
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any):
@@ -69,8 +70,9 @@ class ScheduleForm(forms.Form):
     )
     time_zone = forms.CharField(max_length=64, required=False)
     title = forms.CharField(max_length=200, required=False)
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                             max_length=services.MAX_TEXT)  # fmt: skip
+    agenda = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=services.MAX_TEXT
+    )
 
 
 class MeetingTimeForm(forms.Form):
@@ -86,10 +88,12 @@ class MeetingTimeForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                             max_length=services.MAX_TEXT)  # fmt: skip
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False,
-                              max_length=services.MAX_TEXT)  # fmt: skip
+    agenda = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=services.MAX_TEXT
+    )
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=services.MAX_TEXT
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -126,9 +130,12 @@ class RemoveFileForm(forms.Form):
 
 class ThresholdsForm(forms.Form):
     fraction = forms.DecimalField(
-        min_value=0.05, max_value=1, decimal_places=2, max_digits=3,
+        min_value=0.05,
+        max_value=1,
+        decimal_places=2,
+        max_digits=3,
         help_text="Warn when the latest three meetings fall below this share of the baseline.",
-    )  # fmt: skip
+    )
     missed_of_latest = forms.TypedChoiceField(
         choices=[(1, "1"), (2, "2"), (3, "3")],
         coerce=int,

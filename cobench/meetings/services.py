@@ -534,9 +534,11 @@ def update_action_item(
     _unknown(fields, {"title", "owner", "due_date", "status"})
     me = membership(actor, item.project)
     owner_closing = (
-        me is not None and item.owner_id == actor.pk and set(fields) <= {"status"}
+        me is not None
+        and item.owner_id == actor.pk
+        and set(fields) <= {"status"}
         and fields.get("status") != ActionItem.Status.CANCELLED
-    )  # fmt: skip
+    )
     if not owner_closing:
         ensure_can(actor, item.project, Action.RECORD_MEETINGS)
     item = (

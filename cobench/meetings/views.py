@@ -44,16 +44,20 @@ from .models import ActionItem, Attendance, Meeting, MeetingAttachment, MeetingS
 
 def _series(request: HttpRequest, project: Project, series_id: UUID) -> MeetingSeries:
     return get_visible(
-        MeetingSeries.objects.select_related("project"), request.user, pk=series_id,
+        MeetingSeries.objects.select_related("project"),
+        request.user,
+        pk=series_id,
         project=project,
-    )  # fmt: skip
+    )
 
 
 def _meeting(request: HttpRequest, project: Project, meeting_id: UUID) -> Meeting:
     return get_visible(
-        Meeting.objects.select_related("project", "series"), request.user, pk=meeting_id,
+        Meeting.objects.select_related("project", "series"),
+        request.user,
+        pk=meeting_id,
         project=project,
-    )  # fmt: skip
+    )
 
 
 def _wall_clock(value: datetime | None) -> datetime | None:

@@ -61,29 +61,53 @@ def _validated(obj: Any, exclude: list[str] | None = None) -> None:
 
 @transaction.atomic
 def create_organization(
-    *, actor: User | None, name: str, short_name: str = "", country: str = "",
+    *,
+    actor: User | None,
+    name: str,
+    short_name: str = "",
+    country: str = "",
     time_zone: str = "UTC",
-) -> Organization:  # fmt: skip
+) -> Organization:
     """Register a company that can sponsor projects or be a partner on them."""
-    org = Organization(name=name.strip(), short_name=short_name, country=country,
-                       time_zone=time_zone)  # fmt: skip
+    org = Organization(
+        name=name.strip(), short_name=short_name, country=country, time_zone=time_zone
+    )
     _validated(org)
     org.save()
-    audit.record(actor=actor, event=Event.ORGANIZATION_CREATED, target=org,
-                 changes={"name": [None, org.name], "country": [None, country],
-                          "time_zone": [None, time_zone]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.ORGANIZATION_CREATED,
+        target=org,
+        changes={
+            "name": [None, org.name],
+            "country": [None, country],
+            "time_zone": [None, time_zone],
+        },
+    )
     return org
 
 
 @transaction.atomic
 def create_user(
-    *, actor: User | None, username: str, password: str, organization: Organization,
-    first_name: str = "", last_name: str = "", email: str = "", time_zone: str = "",
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    organization: Organization,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    time_zone: str = "",
     title: str = "",
-) -> User:  # fmt: skip
+) -> User:
     """An account for a person of `organization`; the password must pass the validators."""
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                time_zone=time_zone or organization.time_zone)  # fmt: skip
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        time_zone=time_zone or organization.time_zone,
+    )
     _validated(user, exclude=["password"])
     try:
         validate_password(password, user)
@@ -91,8 +115,12 @@ def create_user(
         raise InvalidInput("The password is too weak.", errors={"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
-    audit.record(actor=actor, event=Event.USER_CREATED, target=user,
-                 changes={"username": [None, username], "email": [None, email]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        event=Event.USER_CREATED,
+        target=user,
+        changes={"username": [None, username], "email": [None, email]},
+    )
     join_organization(actor=actor, user=user, organization=organization, title=title)
     return user
 
@@ -104,12 +132,20 @@ def join_organization(
     """Record that `user` works for `organization` (a person may work for several)."""
     if OrganizationMembership.objects.filter(organization=organization, user=user).exists():
         raise Conflict(f"{user.username} already works for {organization}.")
-    membership = OrganizationMembership.objects.create(organization=organization, user=user,
-                                                       title=title)  # fmt: skip
-    audit.record(actor=actor, event=Event.ORGANIZATION_JOINED, target=membership,
-                 organization=organization,
-                 changes={"user": [None, user.username], "organization": [None, organization.name],
-                          "title": [None, title]})  # fmt: skip
+    membership = OrganizationMembership.objects.create(
+        organization=organization, user=user, title=title
+    )
+    audit.record(
+        actor=actor,
+        event=Event.ORGANIZATION_JOINED,
+        target=membership,
+        organization=organization,
+        changes={
+            "user": [None, user.username],
+            "organization": [None, organization.name],
+            "title": [None, title],
+        },
+    )
     return membership
 
 

@@ -12,8 +12,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_leads_edit_compare_and_sign_the_charter(page, log_in, world, screenshot):
-    revise_charter(actor=world.sponsor_lead, project=world.project, content=world.charter(),
-                   reason="Kickoff", base_number=0)  # fmt: skip
+    revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(),
+        reason="Kickoff",
+        base_number=0,
+    )
 
     # alice opens the project and its charter
     log_in("alice", world.password)
@@ -39,7 +44,10 @@ def test_leads_edit_compare_and_sign_the_charter(page, log_in, world, screenshot
     expect(page.get_by_role("status")).to_contain_text("Version 2 written")
     expect(page.locator("#charter-state")).to_have_text("draft")
     assert CharterVersion.objects.get(project=world.project, number=2).content["milestones"][1] == {
-        "name": "Route scouting done", "due": "2026-02-15", "description": ""}  # fmt: skip
+        "name": "Route scouting done",
+        "due": "2026-02-15",
+        "description": "",
+    }
 
     # she compares version 1 with version 2
     page.get_by_role("button", name="Compare versions").click()

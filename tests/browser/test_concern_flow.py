@@ -11,8 +11,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_raise_acknowledge_and_resolve_a_concern(page, log_in, world, screenshot):
-    revise_charter(actor=world.sponsor_lead, project=world.project, content=world.charter(),
-                   reason="Kickoff", base_number=0)  # fmt: skip
+    revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(),
+        reason="Kickoff",
+        base_number=0,
+    )
 
     # pete, the partner chemist, raises a concern for the sponsor
     log_in("pete", world.password)

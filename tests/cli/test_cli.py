@@ -29,8 +29,12 @@ def test_audit_needs_a_subcommand(capsys):
 
 
 def test_console_script_entry_point_is_cobench_cli_main():
-    out = subprocess.run([sys.executable, "-m", "cobench.cli", "help", "serve"],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "cobench.cli", "help", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0
     assert "--bind" in out.stdout and "--workers" in out.stdout
 
@@ -40,8 +44,13 @@ def test_fresh_database_migrate_demo_and_verify_through_the_command(tmp_path):
     env["COBENCH_VAR_DIR"] = str(tmp_path)
 
     def cobench(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cobench.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "cobench.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert cobench("migrate", "-v0").returncode == 0
     demo = cobench("demo")

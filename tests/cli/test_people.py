@@ -19,19 +19,37 @@ def stdin(monkeypatch):
 
 
 def test_register_an_organization_and_a_person(db, stdin, capsys):
-    assert cobench("org", "create", "Azure Synthesis", "--country", "Japan",
-                   "--time-zone", "Asia/Tokyo") == 0  # fmt: skip
+    assert (
+        cobench(
+            "org", "create", "Azure Synthesis", "--country", "Japan", "--time-zone", "Asia/Tokyo"
+        )
+        == 0
+    )
     stdin("a long enough passphrase\n")
-    assert cobench("user", "create", "kenji", "--org", "Azure Synthesis", "--first-name",
-                   "Kenji", "--password-stdin") == 0  # fmt: skip
+    assert (
+        cobench(
+            "user",
+            "create",
+            "kenji",
+            "--org",
+            "Azure Synthesis",
+            "--first-name",
+            "Kenji",
+            "--password-stdin",
+        )
+        == 0
+    )
     kenji = User.objects.get(username="kenji")
     assert kenji.time_zone == "Asia/Tokyo" and kenji.check_password("a long enough passphrase")
     assert list(kenji.organization_memberships.values_list("organization__name", flat=True)) == [
         "Azure Synthesis"
     ]
     events = AuditEvent.objects.values_list("event", "actor_label")
-    assert list(events) == [("organization.created", "system"), ("user.created", "system"),
-                            ("organization.joined", "system")]  # fmt: skip
+    assert list(events) == [
+        ("organization.created", "system"),
+        ("user.created", "system"),
+        ("organization.joined", "system"),
+    ]
     assert "a long enough passphrase" not in str(list(AuditEvent.objects.values("changes")))
     assert cobench("org", "list") == 0
     assert "Azure Synthesis\tJapan\tAsia/Tokyo\t1 people" in capsys.readouterr().out

@@ -33,11 +33,22 @@ def server(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     env["COBENCH_VAR_DIR"] = str(tmp_path)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cobench.cli", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "cobench.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     try:

@@ -14,21 +14,32 @@ def _url(world, concern=None, suffix=""):
 
 
 def _raise(world, who=None, **kw):
-    fields = {"title": "Slow assay turnaround", "description": "Results take 4 weeks.",
-              "category": "timeline", "severity": "medium"} | kw  # fmt: skip
-    return services.raise_concern(actor=who or world.partner_scientist, project=world.project,
-                                  **fields)  # fmt: skip
+    fields = {
+        "title": "Slow assay turnaround",
+        "description": "Results take 4 weeks.",
+        "category": "timeline",
+        "severity": "medium",
+    } | kw
+    return services.raise_concern(
+        actor=who or world.partner_scientist, project=world.project, **fields
+    )
 
 
 def test_raise_form_explains_confidential_raising_and_raises(web, world):
     client = web(world.partner_scientist)
     page = client.get(_url(world, suffix="new/")).content.decode()
     assert "Raise confidentially" in page and "will not see that it was you" in page
-    r = client.post(_url(world, suffix="new/"), {
-        "title": "Boronic acid quality", "description": "Two lots below 90%.",
-        "category": "quality", "severity": "high", "addressed_to": world.sponsor.id,
-        "confidential": "on",
-    })  # fmt: skip
+    r = client.post(
+        _url(world, suffix="new/"),
+        {
+            "title": "Boronic acid quality",
+            "description": "Two lots below 90%.",
+            "category": "quality",
+            "severity": "high",
+            "addressed_to": world.sponsor.id,
+            "confidential": "on",
+        },
+    )
     concern = Concern.objects.get()
     assert r.status_code == 302 and r.url == _url(world, concern)
     assert concern.confidential and concern.addressed_to == world.sponsor
@@ -47,8 +58,13 @@ def test_raise_form_explains_confidential_raising_and_raises(web, world):
     ],
 )
 def test_raise_form_refuses_bad_input_and_keeps_what_was_typed(web, world, bad):
-    data = {"title": "Keep me", "description": "Typed text", "category": "quality",
-            "severity": "high", "addressed_to": world.sponsor.id} | bad  # fmt: skip
+    data = {
+        "title": "Keep me",
+        "description": "Typed text",
+        "category": "quality",
+        "severity": "high",
+        "addressed_to": world.sponsor.id,
+    } | bad
     r = web(world.partner_scientist).post(_url(world, suffix="new/"), data)
     assert r.status_code == 422
     assert not Concern.objects.exists()
@@ -120,8 +136,9 @@ def test_assign_from_the_page(web, world):
     client = web(world.sponsor_lead)
     r = client.post(_url(world, c), {"action": "assign", "assign-owner": "olga"})
     assert r.status_code == 422
-    r = client.post(_url(world, c), {"action": "assign", "assign-owner": "sam",
-                                     "assign-due_date": "2026-09-01"})  # fmt: skip
+    r = client.post(
+        _url(world, c), {"action": "assign", "assign-owner": "sam", "assign-due_date": "2026-09-01"}
+    )
     assert r.status_code == 302
     c.refresh_from_db()
     assert c.owner == world.sponsor_scientist and str(c.due_date) == "2026-09-01"
@@ -130,12 +147,16 @@ def test_assign_from_the_page(web, world):
 def test_comment_with_htmx_returns_the_thread(web, world):
     c = _raise(world)
     client = web(world.partner_lead)
-    r = client.post(_url(world, c), {"action": "comment", "comment-body": "We see it too"},
-                    headers={"HX-Request": "true"})  # fmt: skip
+    r = client.post(
+        _url(world, c),
+        {"action": "comment", "comment-body": "We see it too"},
+        headers={"HX-Request": "true"},
+    )
     part = r.content.decode()
     assert r.status_code == 200 and 'id="comments"' in part and "We see it too" in part
-    r = client.post(_url(world, c), {"action": "comment", "comment-body": ""},
-                    headers={"HX-Request": "true"})  # fmt: skip
+    r = client.post(
+        _url(world, c), {"action": "comment", "comment-body": ""}, headers={"HX-Request": "true"}
+    )
     assert r.status_code == 422 and 'id="comments"' in r.content.decode()
 
 

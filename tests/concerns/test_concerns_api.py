@@ -62,8 +62,14 @@ def test_full_life_cycle(api, world):
     r = api(world.partner_scientist).post(f"{base}/reopen", {"reason": "Black again", "to": "open"})
     assert r.status_code == 200 and r.json()["state"] == "open"
     events = AuditEvent.objects.filter(target_id=c["id"]).values_list("event", flat=True)
-    assert list(events) == ["concern.raised", "concern.acknowledged", "concern.started",
-                            "concern.resolved", "concern.closed", "concern.reopened"]  # fmt: skip
+    assert list(events) == [
+        "concern.raised",
+        "concern.acknowledged",
+        "concern.started",
+        "concern.resolved",
+        "concern.closed",
+        "concern.reopened",
+    ]
 
 
 @pytest.mark.parametrize(

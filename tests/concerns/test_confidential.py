@@ -17,11 +17,15 @@ SAM = re.compile(r"\bsam\b", re.I)
 @pytest.fixture
 def secret(world):
     """A concern pete raised confidentially, with his comment and his reopening."""
-    c = services.raise_concern(actor=world.partner_scientist, project=world.project,
-                               title="Safety shortcuts in the kilo lab",
-                               description="Quench done without a blast shield.",
-                               category="safety", severity="critical",
-                               confidential=True)  # fmt: skip
+    c = services.raise_concern(
+        actor=world.partner_scientist,
+        project=world.project,
+        title="Safety shortcuts in the kilo lab",
+        description="Quench done without a blast shield.",
+        category="safety",
+        severity="critical",
+        confidential=True,
+    )
     services.comment_on_concern(actor=world.partner_scientist, concern=c, body="Twice this week")
     services.comment_on_concern(actor=world.sponsor_lead, concern=c, body="Thank you, on it")
     services.acknowledge_concern(actor=world.sponsor_lead, concern=c)
@@ -101,8 +105,11 @@ def test_the_raiser_their_organization_and_auditors_know(api, web, world, secret
 def test_the_trail_keeps_the_raiser_and_marks_each_of_their_events_hidden(world, secret):
     events = AuditEvent.objects.filter(target_id=str(secret.pk)).order_by("seq")
     hidden = [(e.event, e.actor_hidden) for e in events if e.actor_label == "Pete Tester <pete>"]
-    assert hidden == [("concern.raised", True), ("concern.commented", True),
-                      ("concern.reopened", True)]  # fmt: skip
+    assert hidden == [
+        ("concern.raised", True),
+        ("concern.commented", True),
+        ("concern.reopened", True),
+    ]
     assert not events.filter(actor_label__contains="alice", actor_hidden=True).exists()
 
 
@@ -112,10 +119,15 @@ def test_the_raiser_is_told_of_the_resolution(world, secret):
 
 
 def test_a_sponsor_scientist_hides_from_their_own_executive(api, world):
-    c = services.raise_concern(actor=world.sponsor_scientist, project=world.project,
-                               title="Pressure to skip controls", description="From above.",
-                               category="quality", severity="medium",
-                               confidential=True)  # fmt: skip
+    c = services.raise_concern(
+        actor=world.sponsor_scientist,
+        project=world.project,
+        title="Pressure to skip controls",
+        description="From above.",
+        category="quality",
+        severity="medium",
+        confidential=True,
+    )
     erin = api(world.executive).get(f"/api/v1/concerns/{c.id}").content.decode()
     assert not SAM.search(erin)
     alice = api(world.sponsor_lead).get(f"/api/v1/concerns/{c.id}").json()

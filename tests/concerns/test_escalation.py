@@ -21,9 +21,16 @@ T0 = timezone.now().replace(microsecond=0) - timedelta(days=30)
 
 
 def _concern(world, severity="high", who=None, **kw) -> Concern:
-    return services.raise_concern(actor=who or world.partner_scientist, project=world.project,
-                                  title="Late shipment", description="Lot 3 is two weeks late.",
-                                  category="timeline", severity=severity, now=T0, **kw)  # fmt: skip
+    return services.raise_concern(
+        actor=who or world.partner_scientist,
+        project=world.project,
+        title="Late shipment",
+        description="Lot 3 is two weeks late.",
+        category="timeline",
+        severity=severity,
+        now=T0,
+        **kw,
+    )
 
 
 def _escalated_to(concern):
@@ -93,10 +100,12 @@ def test_a_reopened_concern_never_escalates_to_a_level_twice(world):
     services.escalate_overdue(now=T0 + timedelta(hours=25))
     c.refresh_from_db()
     services.acknowledge_concern(actor=world.sponsor_lead, concern=c, now=T0 + timedelta(hours=26))
-    services.resolve_concern(actor=world.sponsor_lead, concern=c, resolution="ok",
-                             now=T0 + timedelta(hours=27))  # fmt: skip
-    services.reopen_concern(actor=world.partner_scientist, concern=c, reason="Not ok",
-                            now=T0 + timedelta(hours=28))  # fmt: skip
+    services.resolve_concern(
+        actor=world.sponsor_lead, concern=c, resolution="ok", now=T0 + timedelta(hours=27)
+    )
+    services.reopen_concern(
+        actor=world.partner_scientist, concern=c, reason="Not ok", now=T0 + timedelta(hours=28)
+    )
     assert services.escalate_overdue(now=T0 + timedelta(hours=28 + 47)) == 0
     assert services.escalate_overdue(now=T0 + timedelta(hours=28 + 49)) == 1
     assert _escalated_to(c) == [2, 3]
@@ -111,9 +120,13 @@ def test_severity_without_response_time_does_not_escalate_further(world):
 
 
 def test_without_a_ladder_nothing_escalates(world):
-    revise_charter(actor=world.sponsor_lead, project=world.project,
-                   content=world.charter(escalation_ladder=[]), reason="No ladder",
-                   base_number=1)  # fmt: skip
+    revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(escalation_ladder=[]),
+        reason="No ladder",
+        base_number=1,
+    )
     _concern(world)
     assert services.escalate_overdue(now=T0 + timedelta(days=29)) == 0
 
@@ -122,9 +135,13 @@ def test_the_signed_version_s_ladder_applies_over_a_later_draft(world, charter):
     sign_charter(actor=world.sponsor_lead, version=charter, password=world.password, meaning="ok")
     sign_charter(actor=world.partner_lead, version=charter, password=world.password, meaning="ok")
     slow = [dict(rung, response_hours={"high": 500}) for rung in LADDER]
-    revise_charter(actor=world.sponsor_lead, project=world.project,
-                   content=world.charter(escalation_ladder=slow), reason="Slower",
-                   base_number=1)  # fmt: skip
+    revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(escalation_ladder=slow),
+        reason="Slower",
+        base_number=1,
+    )
     _concern(world)
     assert services.escalate_overdue(now=T0 + timedelta(hours=25)) == 1
 
@@ -133,8 +150,14 @@ def test_the_database_refuses_a_second_escalation_to_the_same_level(world):
     c = _concern(world)
     services.escalate_overdue(now=T0 + timedelta(hours=25))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Escalation.objects.create(concern=c, from_level=1, to_level=2, missed="acknowledgement",
-                                  deadline=T0, escalated_at=T0)  # fmt: skip
+        Escalation.objects.create(
+            concern=c,
+            from_level=1,
+            to_level=2,
+            missed="acknowledgement",
+            deadline=T0,
+            escalated_at=T0,
+        )
 
 
 def test_the_periodic_task_runs_every_five_minutes(world):

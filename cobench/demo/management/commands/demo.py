@@ -12,9 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="delete ALL data (audit trail included) and load the demo again",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, reset: bool, **options) -> None:
         if reset:
@@ -25,16 +26,20 @@ class Command(BaseCommand):
             loader.load_demo()
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: project {loader.PROJECT_CODE}."))
         elif not loader.is_loaded():
-            self.stdout.write(self.style.WARNING(
-                "The database already holds data, so the demo was not loaded "
-                "(`cobench demo --reset` deletes everything and loads it)."))  # fmt: skip
+            self.stdout.write(
+                self.style.WARNING(
+                    "The database already holds data, so the demo was not loaded "
+                    "(`cobench demo --reset` deletes everything and loads it)."
+                )
+            )
             return
         else:
             self.stdout.write(f"The demo is already loaded (project {loader.PROJECT_CODE}).")
         self.print_logins()
 
     def print_logins(self) -> None:
-        self.stdout.write("\nDemo logins (every one with the password "
-                          f"{self.style.SUCCESS(loader.PASSWORD)}):")  # fmt: skip
+        self.stdout.write(
+            f"\nDemo logins (every one with the password {self.style.SUCCESS(loader.PASSWORD)}):"
+        )
         for username, role, organization, tz in loader.logins():
             self.stdout.write(f"  {username:<8} {role:<18} {organization:<24} {tz}")
