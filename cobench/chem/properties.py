@@ -1,11 +1,17 @@
-"""Calculated properties and stereochemistry of a molecule, as shown beside a compound."""
+"""Calculated properties and stereochemistry of a molecule, as shown beside a compound.
+
+The definitions are RDKit's, as ChEMBL reports them: `hbd` and `hba` are RDKit's
+donor and acceptor counts, rotatable bonds exclude amide-like and terminal bonds
+(RDKit's default), and Lipinski violations use Lipinski's own counts (N+O atoms as
+acceptors, NH+OH as donors) against MW 500, cLogP 5, 5 donors and 10 acceptors.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rdkit import Chem
-from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
+from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
 
 
 @dataclass(frozen=True)
@@ -43,17 +49,22 @@ def properties(mol: Chem.Mol) -> Properties:
     """Formula, masses, cLogP (Crippen), TPSA, Lipinski donors/acceptors, rings, violations."""
     mw = Descriptors.MolWt(mol)
     clogp = Crippen.MolLogP(mol)
-    hbd = Lipinski.NumHDonors(mol)
-    hba = Lipinski.NumHAcceptors(mol)
-    violations = sum((mw > 500, clogp > 5, hbd > 5, hba > 10))
+    violations = sum(
+        (
+            mw > 500,
+            clogp > 5,
+            rdMolDescriptors.CalcNumLipinskiHBD(mol) > 5,
+            rdMolDescriptors.CalcNumLipinskiHBA(mol) > 10,
+        )
+    )
     return Properties(
         formula=rdMolDescriptors.CalcMolFormula(mol),
         mw=round(mw, 3),
         exact_mass=round(Descriptors.ExactMolWt(mol), 5),
         clogp=round(clogp, 3),
         tpsa=round(rdMolDescriptors.CalcTPSA(mol), 2),
-        hbd=hbd,
-        hba=hba,
+        hbd=rdMolDescriptors.CalcNumHBD(mol),
+        hba=rdMolDescriptors.CalcNumHBA(mol),
         rotatable_bonds=rdMolDescriptors.CalcNumRotatableBonds(mol),
         rings=rdMolDescriptors.CalcNumRings(mol),
         lipinski_violations=violations,
