@@ -66,6 +66,7 @@ class ConcernOut(Schema):
     severity: Severity
     state: StateName
     link: str
+    meeting_id: UUID | None
     addressed_to: OrgRef
     confidential: bool
     raised_by: PersonRef | None = Field(
@@ -125,6 +126,7 @@ class ConcernIn(Input):
         None, description="The organization to respond (default: the other side)"
     )
     link: str = Field("", max_length=500, description="A web address or a cobench page")
+    meeting_id: UUID | None = Field(None, description="A meeting of the same project")
 
 
 class NoteIn(Input):
@@ -241,6 +243,7 @@ def raise_concern(
         confidential=payload.confidential,
         addressed_to=addressed_to,
         link=payload.link,
+        meeting_id=payload.meeting_id,
     )
     return Status(201, _answer(request, concern, response))
 

@@ -31,6 +31,11 @@ class RaiseForm(forms.Form):
         label="Link (optional)",
         help_text="A web address or a cobench page this concern is about, e.g. a meeting.",
     )
+    meeting_id = forms.ChoiceField(
+        required=False,
+        label="Meeting (optional)",
+        help_text="The meeting this concern is about, if any.",
+    )
     confidential = forms.BooleanField(
         required=False,
         label="Raise confidentially",
@@ -44,6 +49,8 @@ class RaiseForm(forms.Form):
         orgs = services.project_organizations(project)
         field = self.fields["addressed_to"]
         field.queryset = type(project.sponsor).objects.filter(pk__in=[o.pk for o in orgs])
+        meetings = project.meetings.select_related("series").order_by("-starts_at")[:100]
+        self.fields["meeting_id"].choices = [("", "—"), *((str(m.pk), str(m)) for m in meetings)]
         default = services.default_addressee(project, member) if member else None
         if default is not None:
             field.initial = default.pk

@@ -49,6 +49,14 @@ class Concern(models.Model):
     link = models.CharField(
         max_length=500, blank=True, help_text="Optional: a page this concern is about"
     )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concerns",
+        help_text="Optional: the meeting this concern is about (of the same project)",
+    )
     addressed_to = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

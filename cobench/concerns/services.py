@@ -26,6 +26,7 @@ from cobench.charters.services import governing_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role, role_may
 from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.meetings.models import Meeting
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.tenancy.access import ensure_can, membership
@@ -250,9 +251,13 @@ def raise_concern(
     confidential: bool = False,
     addressed_to: Organization | None = None,
     link: str = "",
+    meeting_id: Any = None,
     now: datetime | None = None,
 ) -> Concern:
     """Raise a concern with `addressed_to` (default: the other side); its clock starts now.
+
+    `meeting_id` links it to a meeting of the same project (any other id is refused
+    with the same message, so nothing is told about other projects' meetings).
 
     With `confidential`, the other organization and executives never learn who raised it.
     """
@@ -264,6 +269,11 @@ def raise_concern(
     _choice(errors, "category", category, Concern.Category)
     _choice(errors, "severity", severity, Concern.Severity)
     link = _link(errors, link)
+    meeting = None
+    if meeting_id:
+        meeting = Meeting.objects.filter(pk=meeting_id, project=project).first()
+        if meeting is None:
+            errors["meeting_id"] = ["No such meeting in this project."]
     if addressed_to is None:
         addressed_to = default_addressee(project, member)
         if addressed_to is None:
@@ -284,6 +294,7 @@ def raise_concern(
         category=category,
         severity=severity,
         link=link,
+        meeting=meeting,
         addressed_to=addressed_to,
         raised_by=actor,
         raised_by_org=member.organization,
@@ -304,6 +315,7 @@ def raise_concern(
             "addressed_to": [None, addressed_to.name],
             "confidential": [None, confidential],
             "link": [None, link],
+            "meeting": [None, str(meeting) if meeting else None],
         },
         hide_actor=confidential,
     )
