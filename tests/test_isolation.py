@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -172,6 +173,18 @@ def _assert_hidden(response, markers: list[str], where: str) -> None:
     assert not leaked, f"{where} shows {leaked} to an intruder"
 
 
+def _send(client: ApiClient, method: str, path: str, content: dict, components: dict) -> Any:
+    """Call an operation with a minimal valid body: JSON, or a multipart form with files."""
+    if "multipart/form-data" in content:
+        form = _example(content["multipart/form-data"]["schema"], components)
+        files = {k: SimpleUploadedFile(f"{k}.txt", b"x", "text/plain") for k in form}
+        return client.client.post(path, files, headers=client.headers)
+    body = None
+    if "application/json" in content:
+        body = _example(content["application/json"]["schema"], components)
+    return client.request(method, path, body)
+
+
 INTRUDERS = ["outsider", "other_member"]
 
 
@@ -189,10 +202,7 @@ def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intrude
             for p in params
             if p["in"] == "query" and p.get("required")
         }
-        body = None
-        if "requestBody" in operation:
-            body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
-            body = _example(body_schema, components)
+        content = operation.get("requestBody", {}).get("content", {})
         where = f"{method.upper()} {template}"
         if not path_names:
             if method == "get":
@@ -202,12 +212,14 @@ def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intrude
         path = _fill(template, values)
         if query:
             path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
-        response = client.request(method, path, body)
+        response = _send(client, method, path, content, components)
         ids = [
             p["name"] for p in params if p["in"] == "path" and p["schema"].get("format") == "uuid"
         ]
         nowhere = _fill(template, values | {n: uuid.uuid4() for n in ids})
-        missing = client.request(method, nowhere + path[len(_fill(template, values)) :], body)
+        missing = _send(
+            client, method, nowhere + path[len(_fill(template, values)) :], content, components
+        )
         assert response.status_code == 404, f"{where} gave {response.status_code} to {intruder}"
         assert response.json()["detail"] == missing.json()["detail"], where
         _assert_hidden(response, cdk2["markers"], where)

@@ -8,17 +8,19 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input
+from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Project
 
 from . import calendar, services
-from .models import ActionItem, Meeting, MeetingSeries
+from .models import ActionItem, Meeting, MeetingAttachment, MeetingSeries
 
 router = Router(tags=["meetings"])
 
@@ -564,3 +566,53 @@ def my_calendar(request: HttpRequest):
 def reset_my_calendar(request: HttpRequest):
     """Replace your secret calendar address; the old one stops working."""
     return {"url": _feed_url(request, services.reset_calendar_feed(actor=request.user).token)}
+
+
+# Files ----------------------------------------------------------------------------------------
+
+
+class FileOut(Schema):
+    id: UUID
+    meeting_id: UUID
+    name: str = Field(alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str = Field(alias="uploaded_by_label")
+    uploaded_at: datetime
+
+
+def _file(request: HttpRequest, file_id: UUID) -> MeetingAttachment:
+    return get_visible(MeetingAttachment.objects, request.user, pk=file_id)
+
+
+@router.get("/meetings/{meeting_id}/files", response=list[FileOut])
+def list_files(request: HttpRequest, meeting_id: UUID):
+    """The files attached to a meeting."""
+    return _meeting(request, meeting_id).attachments.all()
+
+
+@router.post("/meetings/{meeting_id}/files", response={201: FileOut})
+def upload_file(request: HttpRequest, meeting_id: UUID, file: UploadedFile = File(...)):
+    """Attach a file (multipart field `file`); size and type are checked as on the web."""
+    attachment = services.attach_file(
+        actor=request.user, meeting=_meeting(request, meeting_id), upload=file
+    )
+    return Status(201, attachment)
+
+
+@router.get("/meeting-files/{file_id}", response={200: None})
+def download_file(request: HttpRequest, file_id: UUID):
+    """The file itself, as an attachment."""
+    return attachments.file_response(_file(request, file_id))
+
+
+@router.delete("/meeting-files/{file_id}", response={204: None})
+def remove_file(
+    request: HttpRequest,
+    file_id: UUID,
+    reason: str = Query(..., max_length=2000, pattern=r"^[^\x00]*$"),
+):
+    """Remove a file from its meeting; `reason` is required."""
+    services.remove_file(actor=request.user, attachment=_file(request, file_id), reason=reason)
+    return Status(204, None)
