@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
 
-from cobench.chem.parsing import Format, InvalidStructure, parse
+from cobench.chem.parsing import Format, InvalidStructure, detect_format, parse
 from cobench.chem.standardize import Standardized, standardize
 
 T = TypeVar("T")
@@ -97,9 +97,13 @@ class _Slot:
         self.index: int | None = None
         self.deadline = 0.0
         self.done = 0
-        if not self.conn.poll(_START_TIMEOUT_S) or self.conn.recv() != "ready":
+        try:
+            started = self.conn.poll(_START_TIMEOUT_S) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            started = False
+        if not started:
             self.kill()
-            raise RuntimeError("a chemistry worker process did not start")
+            raise RuntimeError(f"a worker process did not start ({_death(self.process.exitcode)})")
 
     def give(self, index: int, item: Any, timeout_s: float) -> None:
         self.conn.send((index, item))
@@ -211,7 +215,9 @@ def run_isolated(
 
 def _parse_and_standardize(task: tuple[str, Format]) -> Standardized:
     text, fmt = task
-    return standardize(parse(text, fmt=fmt))
+    mol = parse(text, fmt=fmt)
+    is_molfile = fmt == "molfile" or (fmt == "auto" and detect_format(text) == "molfile")
+    return standardize(mol, molblock=text if is_molfile else None)
 
 
 def parse_and_standardize_many(

@@ -80,11 +80,15 @@ def registration_key(parent: Chem.Mol, inchikey: str, inchi_warnings: tuple[str,
     return inchikey
 
 
-def standardize(mol: Chem.Mol) -> Standardized:
-    """Check, standardize and take the parent of `mol` as ChEMBL does; or `InvalidStructure`."""
+def standardize(mol: Chem.Mol, *, molblock: str | None = None) -> Standardized:
+    """Check, standardize and take the parent of `mol` as ChEMBL does; or `InvalidStructure`.
+
+    `molblock` is the molfile `mol` was read from, if any: the checker then sees the
+    structure as drawn (coordinates, wedges) rather than as RDKit writes it back.
+    """
     with rdkit_messages() as messages:
         try:
-            molblock = Chem.MolToMolBlock(mol)
+            molblock = molblock if molblock is not None else Chem.MolToMolBlock(mol)
             issues = tuple(Issue(int(p), str(m)) for p, m in checker.check_molblock(molblock))
             std = _stock.standardize_mol(Chem.Mol(mol))
             parent, excluded, removed = get_parent_mol(std)

@@ -4,12 +4,15 @@ import re
 
 import pytest
 from rdkit import Chem
+from rdkit.Chem import rdDepictor
 
 from cobench.chem import (
     VERSIONS,
     InvalidStructure,
+    Issue,
     depict_svg,
     parse,
+    parse_and_standardize_many,
     properties,
     standardize,
     stereo,
@@ -84,6 +87,19 @@ def test_checker_issues_are_kept_as_warnings_with_versions():
     result = standardize(parse("CC(N)C(=O)O"))
     assert any("undefined stereo" in issue.message for issue in result.issues)
     assert result.versions == VERSIONS and set(VERSIONS) == {"rdkit", "chembl_structure_pipeline"}
+
+
+def test_a_molfile_is_checked_as_drawn():
+    mol = Chem.MolFromSmiles("CC(N)C(=O)O")
+    rdDepictor.Compute2DCoords(mol)
+    lines = Chem.MolToMolBlock(mol).splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("  1  2  1"))
+    lines[i] = lines[i][:9] + "  1"  # a wedge drawn from the methyl: the drawing is wrong
+    molblock = "\n".join(lines) + "\n"
+    mismatch = Issue(5, "InChi_RDKit/Mol stereo mismatch")
+    assert mismatch in standardize(parse(molblock), molblock=molblock).issues
+    assert mismatch not in standardize(parse(molblock)).issues  # RDKit's rewrite hides it
+    assert mismatch in parse_and_standardize_many([molblock])[0].issues
 
 
 def test_aspirin_properties_are_the_hand_values():
