@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cobench.notifications",
     "cobench.status",
     "cobench.meetings",
+    "cobench.compounds",
     "cobench.web",
     "cobench.demo",
 ]
@@ -167,6 +168,8 @@ if _flag("COBENCH_HTTPS"):
 # cobench's own settings
 COBENCH_API_TOKEN_DAYS = int(os.environ.get("COBENCH_API_TOKEN_DAYS", "90"))
 COBENCH_PAGE_SIZE = 50
+# the prefix of registry ids (CB-000123); one registry per sponsor organization
+COBENCH_REGISTRY_PREFIX = os.environ.get("COBENCH_REGISTRY_PREFIX", "CB")
 # attachments (cobench.core.attachments): size limit, and the types accepted (each is sniffed)
 COBENCH_MAX_ATTACHMENT_BYTES = int(os.environ.get("COBENCH_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
 COBENCH_ATTACHMENT_TYPES = _list(

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("cobench.status.urls")),
     path("", include("cobench.concerns.urls")),
     path("", include("cobench.meetings.urls")),
+    path("", include("cobench.compounds.urls")),
     path("", include("cobench.web.urls")),
 ]

@@ -17,6 +17,7 @@ from django.apps import apps
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
+from cobench.compounds import services as compounds
 from cobench.concerns import services as concerns
 from cobench.core.querysets import ProjectScopedQuerySet
 from cobench.meetings import services as meetings
@@ -24,6 +25,7 @@ from cobench.status import services as status
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
 
+from .compounds import objects as compound_objects
 from .conftest import World
 from .factories import UserFactory
 from .meetings import objects as meeting_objects
@@ -104,6 +106,35 @@ def _escalation(w: World):
 
 
 COVERAGE: dict[str, Coverage] = {
+    "compounds.compound": Coverage(
+        create=lambda w: compound_objects.register(w).compound,
+        update="a compound never changes: its structure is its identity; lots change",
+        delete="compounds are never deleted: lots, exports and search refer to them",
+    ),
+    "compounds.projectcompound": Coverage(
+        create=lambda w: compound_objects.register(w).compound.project_links.get(),
+        update="a compound's registration in a project never changes",
+        delete="a compound stays registered in its projects",
+    ),
+    "compounds.lot": Coverage(
+        create=lambda w: compound_objects.register(w).lot,
+        update=lambda w, lot: compounds.update_lot(
+            actor=w.partner_lead, lot=lot, expected_version=lot.version, purity=Decimal("97.5")
+        ),
+        delete="lots are never deleted: they are physical batches with a chain of custody",
+    ),
+    "compounds.lotfile": Coverage(
+        create=compound_objects.new_file,
+        update="a file never changes: another one is attached",
+        delete="a lot's analytical files are kept with the lot",
+    ),
+    "compounds.shipment": Coverage(
+        create=compound_objects.new_shipment,
+        update=lambda w, s: compounds.receive_shipment(
+            actor=w.sponsor_lead, shipment=s, condition="good"
+        ),
+        delete="shipments are never deleted: they are the lot's chain of custody",
+    ),
     "concerns.concern": Coverage(
         create=_concern,
         update=lambda w, c: concerns.acknowledge_concern(actor=w.sponsor_lead, concern=c),

@@ -26,6 +26,7 @@ from cobench.status.services import start_status
 from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
+from .compounds.objects import cdk2_compounds
 from .conftest import ApiClient, World
 from .meetings.objects import cdk2_meetings
 
@@ -47,6 +48,10 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "target_id": lambda w, o: w.project.id,
     "document_id": lambda w, o: o["status"].document_id,
     "version_number": lambda w, o: o["status"].number,
+    "compound_id": lambda w, o: o["compound"].id,
+    "lot_id": lambda w, o: o["lot"].id,
+    "lot_file_id": lambda w, o: o["lot_file"].id,
+    "shipment_id": lambda w, o: o["shipment"].id,
 }
 # Pages the sponsor lead may see but not open (403): who opens them instead (URL name → persona).
 OWNERS: dict[str, str] = {"status-edit": "partner_lead"}
@@ -98,8 +103,11 @@ def cdk2(world: World) -> dict[str, Any]:
     }
     meetings = cdk2_meetings(world)
     objects |= meetings
+    registry = cdk2_compounds(world)
+    objects |= registry
     objects["markers"] = [
         *meetings["markers"],
+        *registry["markers"],
         "PRJ-CDK2",
         "CDK2 inhibitors",
         str(world.project.id),

@@ -62,3 +62,10 @@ class Event(models.TextChoices):
         "The project's engagement thresholds changed",
     )
     CALENDAR_FEED_RESET = "calendar.feed_reset", "A person created or replaced their calendar feed"
+    COMPOUND_REGISTERED = "compound.registered", "A new structure entered a sponsor's registry"
+    COMPOUND_LINKED = "compound.linked", "A registered compound was registered in a project"
+    LOT_REGISTERED = "lot.registered", "A lot of a compound was registered"
+    LOT_UPDATED = "lot.updated", "A lot's details changed"
+    LOT_FILE_ADDED = "lot.file_added", "An analytical file was attached to a lot"
+    SHIPMENT_SENT = "shipment.sent", "A lot was sent to another organization"
+    SHIPMENT_RECEIVED = "shipment.received", "A shipped lot was received"

@@ -38,6 +38,11 @@ class Action(models.TextChoices):
         "Write agendas and minutes, take attendance, attach files, add action items",
     )
     SET_ENGAGEMENT = "set_engagement", "Set the project's engagement thresholds"
+    REGISTER_COMPOUND = (
+        "register_compound",
+        "Register compounds and lots, change lots and attach their analytical files",
+    )
+    SHIP_LOT = "ship_lot", "Send lots and record their receipt"
 
 
 _EVERYONE = frozenset(Role)
@@ -63,6 +68,13 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
         {Role.SPONSOR_LEAD, Role.SPONSOR_SCIENTIST, Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST}
     ),
     Action.SET_ENGAGEMENT: frozenset({Role.SPONSOR_LEAD}),
+    Action.REGISTER_COMPOUND: frozenset(
+        {Role.SPONSOR_LEAD, Role.SPONSOR_SCIENTIST, Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST}
+    ),
+    # a shipment is received by someone of the organization it was sent to (compounds.services)
+    Action.SHIP_LOT: frozenset(
+        {Role.SPONSOR_LEAD, Role.SPONSOR_SCIENTIST, Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST}
+    ),
 }
 
 

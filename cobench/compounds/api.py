@@ -1,0 +1,355 @@
+"""JSON API for the compound registry: register, list and read compounds, lots, files, shipments.
+
+A compound is reached through a project (its lots, files and shipments are that
+project's); `GET /compounds/{id}` shows the lots of every project of the caller's.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from cobench.api.concurrency import expected_version, set_etag
+from cobench.api.schemas import Input
+from cobench.core import attachments
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput
+from cobench.tenancy.models import Organization, Project
+
+from . import services
+from .models import Compound, Lot, LotFile, Shipment
+
+router = Router(tags=["compounds"])
+
+Unit = Literal["mg", "g", "kg"]
+Kind = Literal["nmr", "lcms", "certificate", "other"]
+Condition = Literal["good", "damaged", "temperature_excursion", "leaked", "other"]
+MAX_IDS = 1000
+
+
+class OrgRef(Schema):
+    id: UUID
+    name: str
+
+
+class PropertiesOut(Schema):
+    formula: str
+    mw: float
+    exact_mass: float
+    clogp: float
+    tpsa: float
+    hbd: int
+    hba: int
+    rotatable_bonds: int
+    rings: int
+    lipinski_violations: int
+
+
+class CompoundOut(Schema):
+    id: UUID
+    registry_id: str
+    smiles: str = Field(description="Canonical SMILES of the standardized parent")
+    inchi: str
+    inchikey: str
+    registration_key: str
+    properties: PropertiesOut
+    stereo: dict
+    warnings: list[str]
+    versions: dict[str, str]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_properties(compound: Compound) -> Compound:
+        return compound
+
+
+class ShipmentOut(Schema):
+    id: UUID
+    lot_id: UUID
+    number: int
+    from_org: OrgRef
+    to_org: OrgRef
+    carrier: str
+    tracking_number: str
+    sent_at: datetime
+    sent_by: str = Field(alias="sent_by_label")
+    received_at: datetime | None
+    received_by: str = Field(alias="received_by_label")
+    condition: str
+    condition_notes: str
+
+
+class LotOut(Schema):
+    id: UUID
+    project_id: UUID
+    compound_id: UUID
+    registry_id: str = Field(alias="compound.registry_id")
+    lot_number: str
+    producer: OrgRef
+    produced_on: date
+    purity: Decimal | None
+    amount: Decimal | None
+    amount_unit: Unit
+    appearance: str
+    salt_form: str
+    removed_fragments: list[str]
+    structure: str = Field(description="The structure as submitted")
+    notes: str
+    registered_by: str = Field(alias="registered_by_label")
+    created_at: datetime
+    held_by: OrgRef
+    shipments: list[ShipmentOut]
+    version: int
+
+    @staticmethod
+    def resolve_held_by(lot: Lot) -> Organization:
+        return services.custodian(lot)
+
+    @staticmethod
+    def resolve_shipments(lot: Lot) -> list:
+        return list(lot.shipments.select_related("from_org", "to_org"))
+
+
+class CompoundDetailOut(CompoundOut):
+    molblock: str
+    lots: list[LotOut] = Field(description="Its lots in the projects you are a member of")
+
+    @staticmethod
+    def resolve_lots(compound: Compound, context: dict) -> list:
+        lots = Lot.objects.visible_to(context["request"].user).filter(compound=compound)
+        return list(lots.select_related("producer", "compound").order_by("number"))
+
+
+class RegistrationOut(Schema):
+    created: bool = Field(description="Whether the structure was new to the sponsor's registry")
+    compound: CompoundOut
+    lot: LotOut
+    warnings: list[str]
+
+
+class LotFields(Input):
+    produced_on: date | None = None
+    purity: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=3)
+    amount_unit: Unit = "mg"
+    appearance: str = Field("", max_length=200)
+    salt_form: str = Field("", max_length=200, description="Default: the fragments removed")
+    notes: str = Field("", max_length=20_000)
+
+
+class RegisterIn(LotFields):
+    structure: str = Field(
+        min_length=1,
+        max_length=services.MAX_STRUCTURE_CHARS,
+        description="A SMILES or a molfile (V2000 or V3000)",
+    )
+
+
+class LotPatch(Input):
+    produced_on: date | None = None
+    purity: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=3)
+    amount_unit: Unit | None = None
+    appearance: str | None = Field(None, max_length=200)
+    salt_form: str | None = Field(None, max_length=200)
+    notes: str | None = Field(None, max_length=20_000)
+    version: int | None = Field(None, ge=1, description="The version you read (or If-Match)")
+
+
+class ShipIn(Input):
+    to_organization_id: UUID
+    carrier: str = Field(min_length=1, max_length=100)
+    tracking_number: str = Field("", max_length=100)
+    sent_at: datetime | None = Field(None, description="Default: now")
+
+
+class ReceiveIn(Input):
+    condition: Condition
+    condition_notes: str = Field("", max_length=5000, description="Required unless good")
+    received_at: datetime | None = Field(None, description="Default: now")
+
+
+class FileOut(Schema):
+    id: UUID
+    lot_id: UUID
+    kind: Kind
+    name: str = Field(alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str = Field(alias="uploaded_by_label")
+    uploaded_at: datetime
+
+
+def _project(request: HttpRequest, project_id: UUID) -> Project:
+    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+
+
+def _compound(request: HttpRequest, compound_id: UUID) -> Compound:
+    return get_visible(Compound.objects, request.user, pk=compound_id)
+
+
+def _lot(request: HttpRequest, lot_id: UUID) -> Lot:
+    lots = Lot.objects.select_related("compound", "producer", "project")
+    return get_visible(lots, request.user, pk=lot_id)
+
+
+@router.post("/projects/{project_id}/compounds", response={201: RegistrationOut})
+def register(request: HttpRequest, project_id: UUID, body: RegisterIn):
+    """Register a structure with a new lot; a structure already registered gets the lot only.
+
+    The structure is standardized (ChEMBL pipeline: salts and solvents stripped to
+    the parent) in a separate process; unreadable structures answer 422 with RDKit's
+    messages.
+    """
+    registration = services.register_structure(
+        actor=request.user, project=_project(request, project_id), **body.model_dump()
+    )
+    return Status(201, registration)
+
+
+@router.get("/projects/{project_id}/compounds", response=list[CompoundOut])
+@paginate
+def list_compounds(
+    request: HttpRequest,
+    project_id: UUID,
+    registry_id: str | None = Query(None, max_length=40, description="Exact, or a prefix"),
+    formula: str | None = Query(None, max_length=200),
+):
+    """The compounds registered in a project, by registry id."""
+    compounds = Compound.objects.visible_to(request.user).in_project(_project(request, project_id))
+    if registry_id:
+        compounds = compounds.filter(registry_id__istartswith=registry_id.strip())
+    if formula:
+        compounds = compounds.filter(formula=formula.strip())
+    return compounds.order_by("number")
+
+
+@router.get("/projects/{project_id}/compounds/export", response={200: None})
+def export(
+    request: HttpRequest,
+    project_id: UUID,
+    format: Literal["sdf", "csv"] = "sdf",
+    ids: str = Query("", max_length=40_000, description="Compound ids, comma-separated; all"),
+):
+    """The selected compounds of a project (all when `ids` is empty) as SDF or CSV."""
+    project = _project(request, project_id)
+    compounds = Compound.objects.visible_to(request.user).in_project(project).order_by("number")
+    wanted = [part.strip() for part in ids.split(",") if part.strip()]
+    if wanted:
+        try:
+            chosen = {UUID(part) for part in wanted[: MAX_IDS + 1]}
+        except ValueError as exc:
+            raise InvalidInput("ids must be compound ids.", errors={"ids": [str(exc)]}) from exc
+        if len(chosen) > MAX_IDS:
+            raise InvalidInput("Too many ids.", errors={"ids": [f"At most {MAX_IDS}."]})
+        compounds = compounds.filter(pk__in=chosen)
+        if compounds.count() != len(chosen):
+            raise InvalidInput(
+                "Some ids are not compounds of this project.",
+                errors={"ids": ["Not compounds of this project."]},
+            )
+    compounds = list(compounds.prefetch_related("lots"))
+    if format == "csv":
+        body, content_type = services.export_csv(compounds, project), "text/csv; charset=utf-8"
+    else:
+        body, content_type = services.export_sdf(compounds, project), "chemical/x-mdl-sdfile"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-compounds.{format}"'
+    return response
+
+
+@router.get("/compounds/{compound_id}", response=CompoundDetailOut)
+def get_compound(request: HttpRequest, compound_id: UUID):
+    """A compound: its parent structure, properties, warnings and the lots you may see."""
+    return _compound(request, compound_id)
+
+
+@router.get("/projects/{project_id}/lots", response=list[LotOut])
+@paginate
+def list_lots(request: HttpRequest, project_id: UUID):
+    """The lots registered in a project."""
+    project = _project(request, project_id)
+    lots = Lot.objects.visible_to(request.user).filter(project=project)
+    return lots.select_related("compound", "producer").order_by("-created_at")
+
+
+@router.get("/lots/{lot_id}", response=LotOut)
+def get_lot(request: HttpRequest, lot_id: UUID, response: HttpResponse):
+    """A lot with its chain of custody; the ETag is its version."""
+    lot = _lot(request, lot_id)
+    set_etag(response, lot.version)
+    return lot
+
+
+@router.patch("/lots/{lot_id}", response=LotOut)
+def update_lot(request: HttpRequest, lot_id: UUID, body: LotPatch, response: HttpResponse):
+    """Change a lot's details; send the version you read (If-Match or `version`)."""
+    lot = _lot(request, lot_id)
+    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    lot = services.update_lot(
+        actor=request.user,
+        lot=lot,
+        expected_version=expected_version(request, body.version),
+        **fields,
+    )
+    set_etag(response, lot.version)
+    return lot
+
+
+@router.post("/lots/{lot_id}/shipments", response={201: ShipmentOut})
+def send_lot(request: HttpRequest, lot_id: UUID, body: ShipIn):
+    """Send a lot on from where it is to the sponsor or a partner of the project."""
+    lot = _lot(request, lot_id)
+    to_org = Organization.objects.filter(pk=body.to_organization_id).first()
+    if to_org is None:
+        raise InvalidInput(
+            "No such organization.", errors={"to_organization_id": ["No such organization."]}
+        )
+    shipment = services.send_lot(
+        actor=request.user,
+        lot=lot,
+        to_org=to_org,
+        carrier=body.carrier,
+        tracking_number=body.tracking_number,
+        sent_at=body.sent_at,
+    )
+    return Status(201, shipment)
+
+
+@router.post("/shipments/{shipment_id}/receive", response=ShipmentOut)
+def receive_shipment(request: HttpRequest, shipment_id: UUID, body: ReceiveIn):
+    """Record a shipment's arrival and its condition (people of the receiving organization)."""
+    shipment = get_visible(Shipment.objects, request.user, pk=shipment_id)
+    return services.receive_shipment(actor=request.user, shipment=shipment, **body.model_dump())
+
+
+@router.get("/lots/{lot_id}/files", response=list[FileOut])
+def list_files(request: HttpRequest, lot_id: UUID):
+    """A lot's analytical files."""
+    return _lot(request, lot_id).files.all()
+
+
+@router.post("/lots/{lot_id}/files", response={201: FileOut})
+def upload_file(
+    request: HttpRequest,
+    lot_id: UUID,
+    kind: Kind = Form("other"),
+    file: UploadedFile = File(...),
+):
+    """Attach an analytical file (multipart fields `file` and `kind`); size and type checked."""
+    attachment = services.attach_lot_file(
+        actor=request.user, lot=_lot(request, lot_id), upload=file, kind=kind
+    )
+    return Status(201, attachment)
+
+
+@router.get("/lot-files/{lot_file_id}", response={200: None})
+def download_file(request: HttpRequest, lot_file_id: UUID):
+    """The file itself, as an attachment."""
+    return attachments.file_response(get_visible(LotFile.objects, request.user, pk=lot_file_id))

@@ -1,0 +1,565 @@
+"""Registering compounds and lots, their analytical files, shipments, and exports.
+
+Registration is two steps so that a bulk import can reuse the second one per
+record: `standardize_structures` parses and standardizes untrusted text in
+disposable worker processes (a pathological structure cannot hang the web
+process), and `register_compound` files one standardized structure: the existing
+compound of the sponsor's registry when its registration key is known, else a new
+one with the next registry id; in both cases a new lot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from rdkit import Chem
+
+from cobench import chem
+from cobench.audit import services as audit
+from cobench.audit.events import Event
+from cobench.core import attachments
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.permissions import Action
+from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.tenancy.access import ensure_can
+from cobench.tenancy.models import Organization, Project, User
+
+from .models import Compound, Lot, LotFile, ProjectCompound, RegistrySequence, Shipment
+
+MAX_STRUCTURE_CHARS = 200_000
+MAX_SHORT, MAX_NOTES = 200, 20_000
+LOT_FIELDS = ("produced_on", "purity", "amount", "amount_unit", "appearance", "salt_form", "notes")
+
+
+# Standardizing untrusted input ------------------------------------------------------------
+
+
+def standardize_structures(structures: list[str]) -> list[chem.Standardized | chem.RecordError]:
+    """Each structure (SMILES or molfile) standardized in a worker process, in input order."""
+    return chem.parse_and_standardize_many(structures, timeout_s=10.0, memory_mb=2048, workers=1)
+
+
+def as_submitted(structure: str) -> str:
+    """The structure's text as parsed: a SMILES trimmed, a molfile kept line for line.
+
+    A molfile's first three lines are its header, and the first may be blank.
+    """
+    text = structure or ""
+    return text.rstrip() + "\n" if "\n" in text.strip() else text.strip()
+
+
+def standardize_one(structure: str, *, field: str = "structure") -> chem.Standardized:
+    """One structure standardized in isolation, or InvalidInput with RDKit's own messages."""
+    text = as_submitted(structure)
+    if not text.strip():
+        raise InvalidInput("Give a structure.", errors={field: ["Give a SMILES or a molfile."]})
+    if contains_nul(text):
+        raise InvalidInput(NUL_MESSAGE, errors={field: [NUL_MESSAGE]})
+    if len(text) > MAX_STRUCTURE_CHARS:
+        message = f"The structure is longer than {MAX_STRUCTURE_CHARS:,} characters."
+        raise InvalidInput(message, errors={field: [message]})
+    (result,) = standardize_structures([text])
+    if isinstance(result, chem.RecordError):
+        messages = list(result.messages) or [result.message]
+        detail = f"The structure cannot be registered: {result.message}"
+        extra = [m for m in messages if m != result.message]
+        raise InvalidInput(detail, errors={field: [result.message, *extra]})
+    return result
+
+
+# Registration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did: the compound (new or found), the new lot, and the warnings."""
+
+    compound: Compound
+    lot: Lot
+    created: bool
+    warnings: list[str]
+
+
+def _next_number(sponsor: Organization) -> int:
+    """The next registry number of `sponsor`: one row updated under its lock, never reused."""
+    RegistrySequence.objects.get_or_create(sponsor=sponsor)
+    RegistrySequence.objects.filter(sponsor=sponsor).update(last=F("last") + 1)
+    return RegistrySequence.objects.get(sponsor=sponsor).last
+
+
+def registry_id(number: int) -> str:
+    return f"{settings.COBENCH_REGISTRY_PREFIX}-{number:06d}"
+
+
+def warnings_of(std: chem.Standardized) -> list[str]:
+    """The pipeline's findings as sentences a chemist reads beside the compound."""
+    found = [f"{issue.message} (penalty {issue.penalty})" for issue in std.issues]
+    found += [f"InChI: {w}" for w in std.inchi_warnings]
+    if std.excluded:
+        found.append("The ChEMBL pipeline excludes this structure from parent generation.")
+    return found
+
+
+def _clean_lot(fields: dict[str, Any]) -> dict[str, Any]:
+    """Lot fields checked: lengths, no NUL, purity 0–100, a positive amount, a known unit."""
+    errors: dict[str, list[str]] = {}
+    out = dict(fields)
+    for name, limit in (("appearance", MAX_SHORT), ("salt_form", MAX_SHORT), ("notes", MAX_NOTES)):
+        if name not in out:
+            continue
+        value = (out[name] or "").strip()
+        if contains_nul(value):
+            errors[name] = [NUL_MESSAGE]
+        elif len(value) > limit:
+            errors[name] = [f"At most {limit:,} characters."]
+        out[name] = value
+    purity = out.get("purity")
+    if purity is not None and not (Decimal(0) <= Decimal(str(purity)) <= Decimal(100)):
+        errors["purity"] = ["A percentage between 0 and 100."]
+    amount = out.get("amount")
+    if amount is not None and Decimal(str(amount)) <= 0:
+        errors["amount"] = ["A positive amount."]
+    if "amount_unit" in out and out["amount_unit"] not in Lot.Unit.values:
+        errors["amount_unit"] = [f"One of {', '.join(Lot.Unit.values)}."]
+    if "produced_on" in out and not isinstance(out["produced_on"], date):
+        errors["produced_on"] = ["A date."]
+    if errors:
+        raise InvalidInput("The lot's details are not valid.", errors=errors)
+    return out
+
+
+def _lot_changes(lot: Lot) -> dict[str, Any]:
+    return {name: getattr(lot, name) for name in LOT_FIELDS}
+
+
+@transaction.atomic
+def register_compound(
+    *,
+    actor: User,
+    project: Project,
+    standardized: chem.Standardized,
+    structure: str,
+    produced_on: date | None = None,
+    purity: Decimal | None = None,
+    amount: Decimal | None = None,
+    amount_unit: str = Lot.Unit.MG,
+    appearance: str = "",
+    salt_form: str = "",
+    notes: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """File one standardized structure in the project's sponsor registry, with a new lot.
+
+    A registration key already known to the sponsor gives the existing compound
+    (linked to `project` if it was not yet); otherwise a new compound gets the next
+    registry id. Either way a new lot is made by the actor's organization. Callable
+    per record by a bulk import, after `standardize_structures`.
+    """
+    member = ensure_can(actor, project, Action.REGISTER_COMPOUND)
+    now = now or timezone.now()
+    lot_fields = _clean_lot(
+        {
+            "produced_on": produced_on or timezone.localdate(now),
+            "purity": purity,
+            "amount": amount,
+            "amount_unit": amount_unit,
+            "appearance": appearance,
+            "salt_form": salt_form,
+            "notes": notes,
+        }
+    )
+    if not lot_fields["salt_form"] and standardized.removed_fragments:
+        lot_fields["salt_form"] = ".".join(standardized.removed_fragments)[:MAX_SHORT]
+    warnings = warnings_of(standardized)
+    compound, created = _find_or_create(actor, project, standardized, warnings, now)
+    if not ProjectCompound.objects.filter(project=project, compound=compound).exists():
+        link = ProjectCompound.objects.create(project=project, compound=compound, added_at=now)
+        audit.record(
+            actor=actor,
+            event=Event.COMPOUND_LINKED,
+            target=link,
+            changes={"compound": [None, compound.registry_id], "project": [None, project.code]},
+        )
+    # the compound row is the lock that serializes lot numbers of one compound
+    Compound.objects.select_for_update().filter(pk=compound.pk).first()
+    number = (compound.lots.aggregate(n=Max("number"))["n"] or 0) + 1
+    lot = Lot.objects.create(
+        project=project,
+        compound=compound,
+        number=number,
+        lot_number=f"{compound.registry_id}-{number:03d}",
+        producer=member.organization,
+        removed_fragments=list(standardized.removed_fragments),
+        structure=structure,
+        registered_by=actor,
+        registered_by_label=actor.display_name,
+        created_at=now,
+        **lot_fields,
+    )
+    audit.record(
+        actor=actor,
+        event=Event.LOT_REGISTERED,
+        target=lot,
+        changes={
+            "lot_number": [None, lot.lot_number],
+            "compound": [None, compound.registry_id],
+            "producer": [None, str(lot.producer)],
+            "removed_fragments": [None, lot.removed_fragments],
+            "structure": [None, structure[:2000]],
+            **{name: [None, value] for name, value in _lot_changes(lot).items()},
+        },
+    )
+    return Registration(compound=compound, lot=lot, created=created, warnings=warnings)
+
+
+def _find_or_create(
+    actor: User,
+    project: Project,
+    std: chem.Standardized,
+    warnings: list[str],
+    now: datetime,
+) -> tuple[Compound, bool]:
+    sponsor = project.sponsor
+    existing = Compound.objects.filter(sponsor=sponsor, registration_key=std.registration_key)
+    found = existing.first()
+    if found:
+        return found, False
+    props = chem.properties(std.parent)
+    st = chem.stereo(std.parent)
+    number = _next_number(sponsor)
+    try:
+        # a concurrent registration of the same structure loses here and finds the winner's
+        with transaction.atomic():
+            compound = Compound.objects.create(
+                sponsor=sponsor,
+                number=number,
+                registry_id=registry_id(number),
+                smiles=std.parent_smiles,
+                molblock=Chem.MolToMolBlock(std.parent),
+                inchi=std.inchi,
+                inchikey=std.inchikey,
+                registration_key=std.registration_key,
+                formula=props.formula,
+                mw=props.mw,
+                exact_mass=props.exact_mass,
+                clogp=props.clogp,
+                tpsa=props.tpsa,
+                hbd=props.hbd,
+                hba=props.hba,
+                rotatable_bonds=props.rotatable_bonds,
+                rings=props.rings,
+                lipinski_violations=props.lipinski_violations,
+                stereo={**st.__dict__, "fully_defined": st.fully_defined},
+                warnings=warnings,
+                versions=dict(std.versions),
+                svg=chem.depict_svg(std.parent),
+                created_by=actor,
+                created_by_label=actor.display_name,
+                created_at=now,
+            )
+    except IntegrityError:
+        return existing.get(), False
+    audit.record(
+        actor=actor,
+        event=Event.COMPOUND_REGISTERED,
+        target=compound,
+        project=project,
+        changes={
+            "registry_id": [None, compound.registry_id],
+            "registration_key": [None, compound.registration_key],
+            "smiles": [None, compound.smiles],
+            "formula": [None, compound.formula],
+            "versions": [None, compound.versions],
+        },
+    )
+    return compound, True
+
+
+def register_structure(
+    *, actor: User, project: Project, structure: str, **lot_fields: Any
+) -> Registration:
+    """Register a structure typed or pasted by a person: standardized in isolation first."""
+    ensure_can(actor, project, Action.REGISTER_COMPOUND)
+    std = standardize_one(structure)
+    return register_compound(
+        actor=actor,
+        project=project,
+        standardized=std,
+        structure=as_submitted(structure),
+        **lot_fields,
+    )
+
+
+# Lots ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -> Lot:
+    """Change a lot's date, purity, amount, appearance, salt form or notes."""
+    ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
+    lot = Lot.objects.select_for_update().get(pk=lot.pk)
+    if lot.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=lot.version)
+    unknown = set(fields) - set(LOT_FIELDS)
+    if unknown:
+        raise InvalidInput("Unknown fields.", errors={n: ["Not a lot field."] for n in unknown})
+    fields = _clean_lot({k: v for k, v in fields.items() if v is not None or k in ("purity",)})
+    before = _lot_changes(lot)
+    for name, value in fields.items():
+        setattr(lot, name, value)
+    changes = audit.diff(before, _lot_changes(lot))
+    if changes:
+        lot.version += 1
+        lot.save()
+        audit.record(actor=actor, event=Event.LOT_UPDATED, target=lot, changes=changes)
+        lot.refresh_from_db()  # decimals as stored
+    return lot
+
+
+@transaction.atomic
+def attach_lot_file(
+    *, actor: User, lot: Lot, upload: UploadedFile, kind: str = LotFile.Kind.OTHER
+) -> LotFile:
+    """Attach an analytical file (NMR, LC-MS, certificate) to a lot; size and type checked."""
+    ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
+    if kind not in LotFile.Kind.values:
+        raise InvalidInput("Unknown kind.", errors={"kind": [f"One of {LotFile.Kind.values}."]})
+    stored = attachments.store(upload, folder="lots")
+    try:
+        attachment = LotFile.objects.create(
+            project=lot.project,
+            lot=lot,
+            kind=kind,
+            uploaded_by=actor,
+            uploaded_by_label=actor.display_name,
+            **stored.fields(),
+        )
+        audit.record(
+            actor=actor,
+            event=Event.LOT_FILE_ADDED,
+            target=attachment,
+            changes={
+                "name": [None, stored.original_name],
+                "kind": [None, kind],
+                "content_type": [None, stored.content_type],
+                "size": [None, stored.size],
+                "sha256": [None, stored.sha256],
+                "lot": [None, lot.lot_number],
+            },
+        )
+    except Exception:
+        attachments.discard(stored.storage_name)
+        raise
+    return attachment
+
+
+# Shipments -------------------------------------------------------------------------------
+
+
+def custodian(lot: Lot) -> Organization:
+    """Who holds the lot: the destination of its last received shipment, else its producer."""
+    last = lot.shipments.order_by("-number").first()
+    return last.to_org if last else lot.producer
+
+
+def destinations(project: Project) -> list[Organization]:
+    """Where a lot of the project may go: the sponsor and the project's partners."""
+    partners = Organization.objects.filter(partnerships__project=project).distinct()
+    return [project.sponsor, *[o for o in partners.order_by("name") if o != project.sponsor]]
+
+
+def _text(errors: dict, name: str, value: str, limit: int, required: bool = False) -> str:
+    value = (value or "").strip()
+    if contains_nul(value):
+        errors[name] = [NUL_MESSAGE]
+    elif len(value) > limit:
+        errors[name] = [f"At most {limit:,} characters."]
+    elif required and not value:
+        errors[name] = ["Required."]
+    return value
+
+
+@transaction.atomic
+def send_lot(
+    *,
+    actor: User,
+    lot: Lot,
+    to_org: Organization,
+    carrier: str,
+    tracking_number: str = "",
+    sent_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Shipment:
+    """Send a lot on from where it is now to the sponsor or a partner of the project."""
+    member = ensure_can(actor, lot.project, Action.SHIP_LOT)
+    Lot.objects.select_for_update().filter(pk=lot.pk).first()
+    now = now or timezone.now()
+    sent_at = sent_at or now
+    last = lot.shipments.order_by("-number").first()
+    if last and last.received_at is None:
+        raise Conflict(
+            f"{lot.lot_number} is on its way to {last.to_org}: record its receipt before "
+            "sending it on."
+        )
+    holder = last.to_org if last else lot.producer
+    if member.organization_id != holder.pk:
+        raise Forbidden(f"{lot.lot_number} is held by {holder}; only its people can send it.")
+    errors: dict[str, list[str]] = {}
+    carrier = _text(errors, "carrier", carrier, 100, required=True)
+    tracking_number = _text(errors, "tracking_number", tracking_number, 100)
+    if to_org not in destinations(lot.project):
+        errors["to_org"] = ["The sponsor or a partner of this project."]
+    elif to_org.pk == holder.pk:
+        errors["to_org"] = [f"{holder} holds the lot already."]
+    if sent_at > now + timedelta(minutes=5):
+        errors["sent_at"] = ["Not in the future."]
+    elif last and last.received_at and sent_at < last.received_at:
+        errors["sent_at"] = ["Not before the lot arrived from its previous shipment."]
+    if errors:
+        raise InvalidInput("The shipment is not valid.", errors=errors)
+    shipment = Shipment.objects.create(
+        project=lot.project,
+        lot=lot,
+        number=(last.number if last else 0) + 1,
+        from_org=holder,
+        to_org=to_org,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        sent_at=sent_at,
+        sent_by_label=actor.display_name,
+    )
+    audit.record(
+        actor=actor,
+        event=Event.SHIPMENT_SENT,
+        target=shipment,
+        changes={
+            "lot": [None, lot.lot_number],
+            "from": [None, str(holder)],
+            "to": [None, str(to_org)],
+            "carrier": [None, carrier],
+            "tracking_number": [None, tracking_number],
+            "sent_at": [None, sent_at],
+        },
+    )
+    return shipment
+
+
+@transaction.atomic
+def receive_shipment(
+    *,
+    actor: User,
+    shipment: Shipment,
+    condition: str,
+    condition_notes: str = "",
+    received_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Shipment:
+    """Record that a sent shipment arrived, and in what condition; by the receiving side."""
+    member = ensure_can(actor, shipment.project, Action.SHIP_LOT)
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if member.organization_id != shipment.to_org_id:
+        raise Forbidden(f"Only people of {shipment.to_org} record the receipt of this shipment.")
+    if shipment.received_at is not None:
+        raise Conflict("This shipment was received already.")
+    now = now or timezone.now()
+    received_at = received_at or now
+    errors: dict[str, list[str]] = {}
+    notes = _text(errors, "condition_notes", condition_notes, 5000)
+    if condition not in Shipment.Condition.values:
+        errors["condition"] = [f"One of {', '.join(Shipment.Condition.values)}."]
+    elif condition != Shipment.Condition.GOOD and not notes:
+        errors["condition_notes"] = ["Say what was wrong on arrival."]
+    if received_at < shipment.sent_at:
+        errors["received_at"] = ["Not before it was sent."]
+    elif received_at > now + timedelta(minutes=5):
+        errors["received_at"] = ["Not in the future."]
+    if errors:
+        raise InvalidInput("The receipt is not valid.", errors=errors)
+    shipment.received_at, shipment.received_by_label = received_at, actor.display_name
+    shipment.condition, shipment.condition_notes = condition, notes
+    shipment.save()
+    audit.record(
+        actor=actor,
+        event=Event.SHIPMENT_RECEIVED,
+        target=shipment,
+        changes={
+            "received_at": [None, received_at],
+            "condition": [None, condition],
+            "condition_notes": [None, notes],
+        },
+    )
+    return shipment
+
+
+# Export ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "registry_id",
+    "smiles",
+    "inchikey",
+    "formula",
+    "mw",
+    "exact_mass",
+    "clogp",
+    "tpsa",
+    "hbd",
+    "hba",
+    "rotatable_bonds",
+    "rings",
+    "lipinski_violations",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made plain text with a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _export_rows(compounds: Any, project: Project) -> list[dict[str, Any]]:
+    rows = []
+    for compound in compounds:
+        lots = [lot for lot in compound.lots.all() if lot.project_id == project.pk]
+        row = {name: getattr(compound, name) for name in EXPORT_COLUMNS}
+        row["lots"] = "; ".join(lot.lot_number for lot in lots)
+        row["salt_forms"] = "; ".join(sorted({lot.salt_form for lot in lots if lot.salt_form}))
+        row["warnings"] = "; ".join(compound.warnings)
+        rows.append(row)
+    return rows
+
+
+def export_csv(compounds: Any, project: Project) -> str:
+    """The compounds as CSV, one row each; text cells never start a spreadsheet formula."""
+    out = io.StringIO()
+    rows = _export_rows(compounds, project)
+    writer = csv.DictWriter(out, fieldnames=[*EXPORT_COLUMNS, "lots", "salt_forms", "warnings"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def export_sdf(compounds: Any, project: Project) -> str:
+    """The compounds as an SDF (V2000 where possible): the parent with its data as fields."""
+    out = io.StringIO()
+    writer = Chem.SDWriter(out)
+    for compound, row in zip(compounds, _export_rows(compounds, project), strict=True):
+        mol = Chem.MolFromMolBlock(compound.molblock)
+        mol.SetProp("_Name", compound.registry_id)
+        for key, value in row.items():
+            mol.SetProp(key, " ".join(str(value).splitlines()))
+        writer.write(mol)
+    writer.close()
+    return out.getvalue()
