@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cobench.status",
     "cobench.meetings",
     "cobench.compounds",
+    "cobench.compound_requests",
     "cobench.web",
     "cobench.demo",
 ]

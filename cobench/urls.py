@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("cobench.concerns.urls")),
     path("", include("cobench.meetings.urls")),
     path("", include("cobench.compounds.urls")),
+    path("", include("cobench.compound_requests.urls")),
     path("", include("cobench.web.urls")),
 ]

@@ -17,6 +17,7 @@ from django.apps import apps
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
+from cobench.compound_requests import services as compound_requests
 from cobench.compounds import services as compounds
 from cobench.concerns import services as concerns
 from cobench.core.querysets import ProjectScopedQuerySet
@@ -25,6 +26,7 @@ from cobench.status import services as status
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
 
+from .compound_requests import objects as request_objects
 from .compounds import objects as compound_objects
 from .conftest import World
 from .factories import UserFactory
@@ -106,6 +108,17 @@ def _escalation(w: World):
 
 
 COVERAGE: dict[str, Coverage] = {
+    "compound_requests.compoundrequest": Coverage(
+        create=request_objects.new_request,
+        update=lambda w, r: compound_requests.accept_request(actor=w.partner_lead, request=r),
+        delete="requests are abandoned (a state, with a reason), never deleted",
+    ),
+    "compound_requests.requestmessage": Coverage(
+        create=request_objects.new_message,
+        update="a message in a request's thread never changes",
+        delete="a request's thread is its record: messages are never removed",
+        audited_as=lambda m: m.request,
+    ),
     "compounds.compound": Coverage(
         create=lambda w: compound_objects.register(w).compound,
         update="a compound never changes: its structure is its identity; lots change",

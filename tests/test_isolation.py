@@ -26,6 +26,7 @@ from cobench.status.services import start_status
 from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
+from .compound_requests.objects import cdk2_requests
 from .compounds.objects import cdk2_compounds
 from .conftest import ApiClient, World
 from .meetings.objects import cdk2_meetings
@@ -48,6 +49,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "target_id": lambda w, o: w.project.id,
     "document_id": lambda w, o: o["status"].document_id,
     "version_number": lambda w, o: o["status"].number,
+    "compound_request_id": lambda w, o: o["compound_request"].id,
     "compound_id": lambda w, o: o["compound"].id,
     "lot_id": lambda w, o: o["lot"].id,
     "lot_file_id": lambda w, o: o["lot_file"].id,
@@ -103,10 +105,13 @@ def cdk2(world: World) -> dict[str, Any]:
     }
     meetings = cdk2_meetings(world)
     objects |= meetings
+    requests = cdk2_requests(world)
+    objects |= requests
     registry = cdk2_compounds(world)
     objects |= registry
     objects["markers"] = [
         *meetings["markers"],
+        *requests["markers"],
         *registry["markers"],
         "PRJ-CDK2",
         "CDK2 inhibitors",

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
+from cobench.compound_requests.api import router as requests_router
 from cobench.compounds.api import router as compounds_router
 from cobench.concerns.api import router as concerns_router
 from cobench.meetings.api import router as meetings_router
@@ -32,5 +33,6 @@ for router in (
     concerns_router,
     meetings_router,
     compounds_router,
+    requests_router,
 ):
     api.add_router("", router)

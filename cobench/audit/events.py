@@ -69,3 +69,27 @@ class Event(models.TextChoices):
     LOT_FILE_ADDED = "lot.file_added", "An analytical file was attached to a lot"
     SHIPMENT_SENT = "shipment.sent", "A lot was sent to another organization"
     SHIPMENT_RECEIVED = "shipment.received", "A shipped lot was received"
+    REQUEST_CREATED = "compound_request.created", "The sponsor requested a compound from a partner"
+    REQUEST_ACCEPTED = "compound_request.accepted", "A partner accepted a compound request"
+    REQUEST_PUSHED_BACK = "compound_request.pushed_back", "A partner pushed back on a request"
+    REQUEST_ALTERNATIVE_PROPOSED = (
+        "compound_request.alternative_proposed",
+        "A partner proposed an alternative structure for a request",
+    )
+    REQUEST_ALTERNATIVE_ACCEPTED = (
+        "compound_request.alternative_accepted",
+        "The sponsor accepted a partner's alternative structure",
+    )
+    REQUEST_ANSWERED = (
+        "compound_request.answered",
+        "The sponsor answered a push-back or an alternative",
+    )
+    REQUEST_SYNTHESIS_STARTED = (
+        "compound_request.synthesis_started",
+        "A partner started making a requested compound",
+    )
+    REQUEST_MADE = "compound_request.made", "A partner made a requested compound"
+    REQUEST_SHIPPED = "compound_request.shipped", "A partner shipped a requested compound"
+    REQUEST_RECEIVED = "compound_request.received", "The sponsor received a requested compound"
+    REQUEST_TESTED = "compound_request.tested", "The sponsor tested a requested compound"
+    REQUEST_ABANDONED = "compound_request.abandoned", "The sponsor abandoned a compound request"

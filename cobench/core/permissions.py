@@ -43,6 +43,14 @@ class Action(models.TextChoices):
         "Register compounds and lots, change lots and attach their analytical files",
     )
     SHIP_LOT = "ship_lot", "Send lots and record their receipt"
+    REQUEST_COMPOUND = (
+        "request_compound",
+        "Request compounds, answer push-backs, accept alternatives, receive and abandon",
+    )
+    ANSWER_REQUEST = (
+        "answer_request",
+        "Accept, push back on or propose alternatives to requests, report synthesis progress",
+    )
 
 
 _EVERYONE = frozenset(Role)
@@ -75,6 +83,9 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
     Action.SHIP_LOT: frozenset(
         {Role.SPONSOR_LEAD, Role.SPONSOR_SCIENTIST, Role.PARTNER_LEAD, Role.PARTNER_SCIENTIST}
     ),
+    Action.REQUEST_COMPOUND: SPONSOR_ROLES,
+    # only the people of the partner a request is assigned to (compound_requests.services)
+    Action.ANSWER_REQUEST: PARTNER_ROLES,
 }
 
 

@@ -376,8 +376,23 @@ def _concerns(demo: Demo) -> None:
     concerns_demo.load(demo)
 
 
+def _requests(demo: Demo) -> None:
+    """Compound requests in every state; one pushed back, its alternative accepted."""
+    from cobench.compound_requests import demo as requests_demo
+
+    requests_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
-STEPS: list[Callable[[Demo], None]] = [_people, _project, _charter, _meetings, _status, _concerns]
+STEPS: list[Callable[[Demo], None]] = [
+    _people,
+    _project,
+    _charter,
+    _meetings,
+    _status,
+    _concerns,
+    _requests,
+]
 
 
 def load_demo(*, today: date | None = None) -> Demo:

@@ -14,6 +14,11 @@ class Kind(models.TextChoices):
     STATUS_UPDATED = "status_updated", "A status document was updated"
     ENGAGEMENT_WARNING = "engagement_warning", "Attendance of key members fell"
     CHARTER_AWAITING_SIGNATURE = "charter_awaiting_signature", "A charter awaits your signature"
+    REQUEST_NEW = "request_new", "A compound was requested from your organization"
+    REQUEST_ANSWERED = (
+        "request_answered",
+        "A partner pushed back on a request or proposed an alternative",
+    )
 
 
 class Delivery(models.TextChoices):

@@ -1,0 +1,132 @@
+"""Web forms for compound requests: they parse input only; the services decide."""
+
+from django import forms
+
+from cobench.tenancy.models import Project
+
+from . import services
+from .models import Priority, PushBackReason
+
+_STRUCTURE = {"rows": 4, "class": "structure-input", "spellcheck": "false"}
+_TEXTAREA = {"rows": 4}
+
+
+def _structure(required: bool, label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        max_length=services.MAX_STRUCTURE,
+        required=required,
+        strip=False,
+        label=label,
+        widget=forms.Textarea(attrs=_STRUCTURE),
+        help_text=help_text,
+    )
+
+
+class RequestForm(forms.Form):
+    structure = _structure(
+        True,
+        "Structure",
+        "A SMILES (e.g. Nc1nc(Nc2ccccc2)nc2[nH]cnc12) or a whole molfile (V2000 or V3000).",
+    )
+    title = forms.CharField(max_length=services.MAX_TITLE, required=False, label="Name (optional)")
+    rationale = forms.CharField(
+        max_length=services.MAX_TEXT,
+        label="Why",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="The hypothesis: what this compound should tell us, and the data behind it.",
+    )
+    partner = forms.ChoiceField(label="Partner asked to make it")
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    due_date = forms.DateField(
+        required=False, label="Due (optional)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        partners = services.current_partners(project)
+        self.partners = {str(o.pk): o for o in partners}
+        self.fields["partner"].choices = [(str(o.pk), o.name) for o in partners]
+
+
+class FilterForm(forms.Form):
+    partner = forms.ChoiceField(required=False)
+    priority = forms.ChoiceField(required=False, choices=[("", "Any priority"), *Priority.choices])
+    due_before = forms.DateField(
+        required=False, label="Due before", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [
+            ("", "Any partner"),
+            *((str(o.pk), o.name) for o in services.current_partners(project)),
+        ]
+
+
+class _Versioned(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NoteForm(_Versioned):
+    note = forms.CharField(max_length=services.MAX_NOTE, required=False, label="Note (optional)")
+
+
+class PushBackForm(_Versioned):
+    reason = forms.ChoiceField(choices=PushBackReason.choices)
+    text = forms.CharField(
+        max_length=services.MAX_TEXT,
+        label="Explain",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="What stands in the way, and what would work instead.",
+    )
+
+
+class AlternativeForm(_Versioned):
+    structure = _structure(True, "Alternative structure", "A SMILES or a molfile.")
+    text = forms.CharField(
+        max_length=services.MAX_TEXT,
+        label="Reasoning",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="Why this one serves the hypothesis as well, and what it saves.",
+    )
+
+
+class AnswerForm(_Versioned):
+    text = forms.CharField(
+        max_length=services.MAX_TEXT, label="Your answer", widget=forms.Textarea(attrs=_TEXTAREA)
+    )
+    structure = _structure(
+        False, "Revised structure (optional)", "Leave empty to keep the requested structure."
+    )
+
+
+class MadeForm(_Versioned):
+    registry_ref = forms.CharField(
+        max_length=services.MAX_REF,
+        required=False,
+        label="Registry id or lot (optional)",
+        help_text="e.g. CB-000123 lot 1",
+    )
+    note = forms.CharField(max_length=services.MAX_NOTE, required=False, label="Note (optional)")
+
+
+class AbandonForm(_Versioned):
+    reason = forms.CharField(
+        max_length=services.MAX_NOTE, label="Why", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+FORMS: dict[str, type[forms.Form]] = {
+    "accept": NoteForm,
+    "push_back": PushBackForm,
+    "propose_alternative": AlternativeForm,
+    "accept_alternative": NoteForm,
+    "answer": AnswerForm,
+    "start_synthesis": NoteForm,
+    "mark_made": MadeForm,
+    "mark_shipped": NoteForm,
+    "mark_received": NoteForm,
+    "mark_tested": NoteForm,
+    "abandon": AbandonForm,
+}

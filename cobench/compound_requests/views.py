@@ -1,0 +1,193 @@
+"""Compound request pages: the board with its filters, the new-request form, one request with
+its thread and the steps the viewer may take, and the structure pictures."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput, NotFound
+from cobench.core.permissions import Action
+from cobench.tenancy.access import ensure_can
+from cobench.tenancy.models import Project
+from cobench.web.errors import page, submit
+from cobench.web.views import _project, _project_context, is_htmx, posted
+
+from . import services
+from .forms import FORMS, FilterForm, RequestForm
+from .models import CompoundRequest, RequestMessage, State
+
+
+def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    return {**_project_context(request, project, "requests"), **extra}
+
+
+def _get(request: HttpRequest, project: Project, compound_request_id: UUID) -> CompoundRequest:
+    return get_visible(
+        CompoundRequest.objects.select_related("project", "partner", "requested_by"),
+        request.user,
+        pk=compound_request_id,
+        project=project,
+    )
+
+
+@page
+def request_board(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    filters = FilterForm(request.GET or None, project=project)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    today = timezone.localdate()
+    requests = services.filtered(
+        CompoundRequest.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("partner", "requested_by", "project"),
+        today=today,
+        **chosen,
+    )
+    context = _context(
+        request,
+        project,
+        filters=filters,
+        columns=services.board(requests, today),
+        filtered=any(chosen.values()),
+    )
+    if is_htmx(request):
+        return render(request, "compound_requests/_board.html", context)
+    return render(request, "compound_requests/board.html", context)
+
+
+@page
+def request_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    ensure_can(request.user, project, Action.REQUEST_COMPOUND)
+    form = RequestForm(posted(request), project=project)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.create_request(
+            actor=request.user,
+            project=project,
+            structure=data["structure"],
+            partner=form.partners.get(data["partner"]),
+            rationale=data["rationale"],
+            priority=data["priority"],
+            due_date=data["due_date"],
+            title=data["title"],
+        ),
+    )
+    if outcome.done:
+        made = outcome.result
+        messages.success(
+            request, f"Request #{made.number} is sent; {made.partner.name}'s leads are told."
+        )
+        return redirect("request-detail", project_id=project.pk, compound_request_id=made.pk)
+    return render(
+        request,
+        "compound_requests/new.html",
+        _context(request, project, form=form),
+        status=outcome.status,
+    )
+
+
+_DONE = {
+    "accept": "accepted",
+    "push_back": "pushed back",
+    "propose_alternative": "answered with an alternative",
+    "accept_alternative": "accepted with the alternative structure",
+    "answer": "answered: it is proposed again",
+    "start_synthesis": "in synthesis",
+    "mark_made": "made",
+    "mark_shipped": "shipped",
+    "mark_received": "received",
+    "mark_tested": "tested",
+    "abandon": "abandoned",
+}
+
+
+def _forms(compound: CompoundRequest, data: Any = None, action: str = "") -> dict[str, Any]:
+    """Every step's form; only the posted one is bound to `data`."""
+    return {
+        name: form_class(
+            data if action == name else None,
+            initial={"version": compound.version},
+            prefix=name,
+        )
+        for name, form_class in FORMS.items()
+    }
+
+
+@page
+def request_detail(
+    request: HttpRequest, project_id: UUID, compound_request_id: UUID
+) -> HttpResponse:
+    project = _project(request, project_id)
+    compound = _get(request, project, compound_request_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = _forms(compound, request.POST, action)
+    status, failed = 200, ""
+    if request.method == "POST":
+        if action not in services.TRANSITIONS:
+            raise InvalidInput(f"Say what to do: one of {', '.join(services.TRANSITIONS)}.")
+        form, failed = forms[action], action
+
+        def take(data: dict[str, Any]) -> CompoundRequest:
+            data = dict(data)
+            version = data.pop("version")
+            return services.SERVICES[action](
+                actor=request.user, request=compound, expected_version=version, **data
+            )
+
+        outcome = submit(request, form, take)
+        if outcome.done:
+            messages.success(request, f"Request #{compound.number} is {_DONE[action]}.")
+            return redirect(
+                "request-detail", project_id=project.pk, compound_request_id=compound.pk
+            )
+        status = outcome.status
+    context = _context(request, project)
+    steps = services.allowed_steps(context["me"], compound)
+    context |= {
+        "req": compound,
+        "overdue": services.is_overdue(compound),
+        "steps": [
+            {"name": n, "label": services.TRANSITIONS[n].label, "form": forms[n]} for n in steps
+        ],
+        "failed": failed,
+        "failed_form": forms.get(failed) if failed and failed not in steps else None,
+        "thread": compound.messages.select_related("author", "author_org"),
+        "pending": services.alternatives_pending(compound),
+        "side": services.side_of(context["me"], compound),
+        "State": State,
+    }
+    return render(request, "compound_requests/detail.html", context, status=status)
+
+
+@page
+def request_picture(
+    request: HttpRequest, project_id: UUID, compound_request_id: UUID
+) -> HttpResponse:
+    """The SVG picture of a request's structure, or (`?message=`) of one its thread carries."""
+    project = _project(request, project_id)
+    compound = _get(request, project, compound_request_id)
+    svg = compound.svg
+    if message_id := request.GET.get("message"):
+        try:
+            message = compound.messages.get(pk=message_id)
+        except (RequestMessage.DoesNotExist, ValidationError, ValueError) as exc:
+            raise NotFound() from exc
+        if not message.svg:
+            raise NotFound()
+        svg = message.svg
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # drawn by RDKit from a parsed molecule; still, an SVG opened alone must run nothing
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
