@@ -70,10 +70,10 @@ def standardize_one(structure: str, *, field: str = "structure") -> chem.Standar
         raise InvalidInput(message, errors={field: [message]})
     (result,) = standardize_structures([text])
     if isinstance(result, chem.RecordError):
-        messages = list(result.messages) or [result.message]
+        # RDKit may log one finding twice (parse and sanitize): each is shown once
+        messages = list(dict.fromkeys([result.message, *result.messages]))
         detail = f"The structure cannot be registered: {result.message}"
-        extra = [m for m in messages if m != result.message]
-        raise InvalidInput(detail, errors={field: [result.message, *extra]})
+        raise InvalidInput(detail, errors={field: messages})
     return result
 
 
@@ -367,9 +367,11 @@ def attach_lot_file(
 
 
 def custodian(lot: Lot) -> Organization:
-    """Who holds the lot: the destination of its last received shipment, else its producer."""
+    """Who answers for the lot: its producer, then each receiver; the sender while in transit."""
     last = lot.shipments.order_by("-number").first()
-    return last.to_org if last else lot.producer
+    if last is None:
+        return lot.producer
+    return last.to_org if last.received_at else last.from_org
 
 
 def destinations(project: Project) -> list[Organization]:

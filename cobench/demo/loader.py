@@ -383,6 +383,13 @@ def _requests(demo: Demo) -> None:
     requests_demo.load(demo)
 
 
+def _compounds(demo: Demo) -> None:
+    """A registered CDK2 series with lots (one a hydrochloride) and a chain of custody."""
+    from cobench.compounds import demo as compounds_demo
+
+    compounds_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
 STEPS: list[Callable[[Demo], None]] = [
     _people,
@@ -392,6 +399,7 @@ STEPS: list[Callable[[Demo], None]] = [
     _status,
     _concerns,
     _requests,
+    _compounds,
 ]
 
 

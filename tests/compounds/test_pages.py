@@ -81,3 +81,19 @@ def test_a_ship_form_with_a_bad_carrier_stays_on_the_lot_page(web, world):
         f"/lots/{lot.id}/ship/", {"to_org": str(world.sponsor.id), "carrier": " "}
     )
     assert r.status_code == 422
+
+
+def test_the_registry_section_renders_for_the_project_home(world, rf):
+    from django.template import Context, Template
+
+    register(world)
+    html = Template("{% load compound_tags %}{% registry_section project %}").render(
+        Context({"project": world.project, "can": {"register_compound": True}})
+    )
+    assert "1</strong> compound" in html and "CB-000001" in html and "<svg" in html
+
+
+def test_the_project_home_card_shows_registered_compounds(web, world):
+    register(world)
+    html = web(world.partner_scientist).get(f"/projects/{world.project.id}/").content.decode()
+    assert 'id="registry-summary"' in html and "CB-000001" in html
