@@ -108,7 +108,12 @@ TRANSITIONS: dict[str, Step] = {
         "Start synthesis",
     ),
     "mark_made": Step(
-        (State.IN_SYNTHESIS,), State.MADE, PARTNER, Event.REQUEST_MADE, MessageKind.PROGRESS, "Made"
+        (State.IN_SYNTHESIS,),
+        State.MADE,
+        PARTNER,
+        Event.REQUEST_MADE,
+        MessageKind.PROGRESS,
+        "Mark made",
     ),
     "mark_shipped": Step(
         (State.MADE,),
@@ -116,7 +121,7 @@ TRANSITIONS: dict[str, Step] = {
         PARTNER,
         Event.REQUEST_SHIPPED,
         MessageKind.PROGRESS,
-        "Shipped",
+        "Mark shipped",
     ),
     "mark_received": Step(
         (State.SHIPPED,),
@@ -124,7 +129,7 @@ TRANSITIONS: dict[str, Step] = {
         SPONSOR,
         Event.REQUEST_RECEIVED,
         MessageKind.PROGRESS,
-        "Received",
+        "Mark received",
     ),
     "mark_tested": Step(
         (State.RECEIVED,),
@@ -132,7 +137,7 @@ TRANSITIONS: dict[str, Step] = {
         SPONSOR,
         Event.REQUEST_TESTED,
         MessageKind.PROGRESS,
-        "Tested",
+        "Mark tested",
     ),
     "abandon": Step(
         _OPEN, State.ABANDONED, SPONSOR, Event.REQUEST_ABANDONED, MessageKind.ABANDONED, "Abandon"
