@@ -84,7 +84,7 @@ def test_project_home_shows_facts_partners_charter_and_places_for_later(web, wor
         "Status",
         "Concerns",
         "Compounds",
-        "not yet available",
+        "No compound requested yet",
     ]:
         assert text in page, text
 
