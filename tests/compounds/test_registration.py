@@ -192,3 +192,14 @@ def test_export_sdf_round_trips_through_rdkit_and_takes_a_selection(api, world):
     assert [m.GetProp("_Name") for m in supplier] == [second.registry_id]
     assert api(world.partner_lead).get(f"{base}&ids=nonsense").status_code == 422
     assert api(world.other_member).get(f"{base}&ids={first.id}").status_code == 404
+
+
+def test_the_registry_prefix_is_a_setting_and_numbers_are_per_sponsor(api, world, settings):
+    settings.COBENCH_REGISTRY_PREFIX = "HX"
+    first = _register(api, world.partner_scientist, world.project, ADENINE).json()
+    second = _register(api, world.partner_scientist, world.project, ROSCOVITINE).json()
+    assert [first["compound"]["registry_id"], second["compound"]["registry_id"]] == [
+        "HX-000001",
+        "HX-000002",
+    ]
+    assert second["lot"]["lot_number"] == "HX-000002-001"
