@@ -276,7 +276,7 @@ def charter_content(demo: Demo) -> dict[str, Any]:
         "and returns results within 10 working days of receiving a compound.",
         "decision_rights": "Helix Bio chooses which compounds are made, approves route changes "
         "and decides go / no-go at each decision point.",
-        "meeting_cadence": "Weekly joint call, Tuesdays 15:00 Berlin; monthly steering meeting",
+        "meeting_cadence": "Weekly joint call, Tuesdays 15:00 Berlin; monthly leadership review",
         "status_update_cadence_days": 7,
         "escalation_ladder": [
             {

@@ -19,7 +19,7 @@ LADDER = [
     },
     {
         "level": 3,
-        "who": "Steering committee",
+        "who": "Leadership committee",
         "notify": "executives",
         "response_hours": {"high": 48},
     },

@@ -8,7 +8,7 @@ from cobench.meetings.models import Meeting, MeetingSeries
 
 def _new(api, user, project, **overrides):
     body = {
-        "name": "Steering",
+        "name": "Leadership review",
         "local_time": "16:30",
         "time_zone": "America/Toronto",
         "weekday": 3,

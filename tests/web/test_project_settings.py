@@ -91,7 +91,7 @@ def test_sponsor_lead_changes_the_project_with_a_reason(web, world):
             "description": "Now selective over CDK1.",
             "phase": "lead_optimization",
             "status": "on_hold",
-            "reason": "Steering committee, 3 March",
+            "reason": "Leadership review, 3 March",
             "version": world.project.version,
         },
     )
@@ -100,7 +100,7 @@ def test_sponsor_lead_changes_the_project_with_a_reason(web, world):
     assert world.project.name == "CDK2 selective inhibitors"
     assert (world.project.phase, world.project.status) == ("lead_optimization", "on_hold")
     history = web(world.auditor).get(f"/history/tenancy.project/{world.project.id}/")
-    assert "Steering committee, 3 March" in history.content.decode()
+    assert "Leadership review, 3 March" in history.content.decode()
 
 
 def test_a_stale_settings_form_keeps_my_input_and_says_what_changed(web, world):
