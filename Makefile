@@ -7,15 +7,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+JSME := cobench/static/vendor/jsme/jsme.nocache.js
 
-.PHONY: run test lint format bench install clean-db chromium
+.PHONY: run test lint format bench install clean-db chromium vendor
 
-run: $(STAMP)
+run: $(STAMP) $(JSME)
 	$(BIN)/cobench migrate --verbosity 0
 	$(BIN)/cobench demo
 	$(BIN)/cobench serve
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium $(JSME)
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -31,7 +32,9 @@ bench: $(STAMP)
 	@mkdir -p bench/results
 	$(BIN)/python bench/run.py | tee bench/results/$$(date -u +%Y%m%dT%H%M%SZ).jsonl
 
-install: $(STAMP)
+install: $(STAMP) $(JSME)
+
+vendor: $(JSME)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +43,23 @@ $(VENV)/bin/python:
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# the structure editor (JSME, BSD-3-Clause) comes from the npm registry, pinned by
+# frontend/package-lock.json, and is served from cobench/static/vendor/jsme/ (not committed)
+$(JSME): frontend/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "npm is needed for the structure editor: sudo apt-get install nodejs npm"; exit 1; \
+		fi; \
+	fi
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	rm -rf cobench/static/vendor/jsme && mkdir -p cobench/static/vendor/jsme
+	cp -R frontend/node_modules/jsme-editor/. cobench/static/vendor/jsme/
+	cd cobench/static/vendor/jsme && rm -f README.md jsme_screenshot.png jsme.devmode.js compilation-mappings.txt
+	touch $(JSME)
 
 # the browser tests drive Debian's chromium; install it when we may
 chromium:
