@@ -14,11 +14,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import pickle
 import resource
 import signal
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
@@ -32,6 +34,7 @@ R = TypeVar("R")
 ErrorKind = Literal["invalid", "error", "timeout", "crashed", "memory"]
 
 _START_TIMEOUT_S = 120.0
+_PIPE_ROOM = 32_768  # bytes of queued items a worker's pipe takes without blocking the sender
 
 
 @dataclass(frozen=True)
@@ -87,16 +90,16 @@ def _worker(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -
 
 
 class _Slot:
-    """One worker process and the item it is working on."""
+    """One worker process and the items queued on it, the first of which it is working on."""
 
     def __init__(self, ctx: Any, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker, args=(child, fn, memory_mb), daemon=True)
         self.process.start()
         child.close()
-        self.index: int | None = None
+        self.queued: deque[tuple[int, Any, int]] = deque()  # (index, item, payload bytes)
         self.deadline = 0.0
-        self.done = 0
+        self.given = 0
         try:
             started = self.conn.poll(_START_TIMEOUT_S) and self.conn.recv() == "ready"
         except (EOFError, OSError):
@@ -105,9 +108,21 @@ class _Slot:
             self.kill()
             raise RuntimeError(f"a worker process did not start ({_death(self.process.exitcode)})")
 
-    def give(self, index: int, item: Any, timeout_s: float) -> None:
-        self.conn.send((index, item))
-        self.index, self.deadline = index, time.monotonic() + timeout_s
+    def room(self, size: int, prefetch: int, tasks_per_worker: int) -> bool:
+        """Whether one more item of `size` pickled bytes may be queued without blocking a send."""
+        if self.given >= tasks_per_worker:
+            return False
+        if not self.queued:
+            return True
+        inflight = sum(s for _, _, s in self.queued)
+        return len(self.queued) < prefetch and inflight + size <= _PIPE_ROOM
+
+    def give(self, index: int, item: Any, payload: bytes, timeout_s: float) -> None:
+        self.conn.send_bytes(payload)
+        if not self.queued:
+            self.deadline = time.monotonic() + timeout_s
+        self.queued.append((index, item, len(payload)))
+        self.given += 1
 
     def kill(self) -> None:
         self.process.kill()
@@ -133,6 +148,183 @@ def _death(exitcode: int | None) -> str:
     return f"the worker exited with code {exitcode}"
 
 
+def iter_isolated(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    timeout_s: float = 10.0,
+    memory_mb: int | None = 2048,
+    workers: int | None = None,
+    tasks_per_worker: int = 5000,
+    prefetch: int = 1,
+    window: int = 1000,
+) -> Iterator[R | RecordError]:
+    """`fn` applied to each item in worker processes, yielded in input order as they finish.
+
+    The streaming form of :func:`run_isolated`, for a caller that has work of its own
+    to do with each result (storing it): the workers are fed from a background thread,
+    so they carry on while the caller works, at most `window` items ahead of it. With
+    `prefetch` > 1 each worker has that many small items queued, so it never waits
+    for the feeder; the time cap still applies to each item from the moment its
+    worker starts it. `items` is read lazily.
+    """
+    source = iter(enumerate(items))
+    done: dict[int, Any] = {}
+    state = {"taken": 0, "yielded": 0, "finished": False, "error": None, "stop": False}
+    cv = threading.Condition()
+
+    def feed() -> None:
+        try:
+            _dispatch(
+                fn,
+                source,
+                done,
+                state,
+                cv,
+                timeout_s,
+                memory_mb,
+                workers,
+                tasks_per_worker,
+                prefetch,
+                window,
+            )
+        except BaseException as e:  # handed to the consumer, which raises it
+            with cv:
+                state["error"] = e
+        finally:
+            with cv:
+                state["finished"] = True
+                cv.notify_all()
+
+    feeder = threading.Thread(target=feed, name="cobench-isolation", daemon=True)
+    feeder.start()
+    try:
+        while True:
+            with cv:
+                index = state["yielded"]
+                while index not in done and not state["finished"]:
+                    cv.wait()
+                if index not in done:
+                    if state["error"] is not None:
+                        raise state["error"]
+                    return
+                result = done.pop(index)
+                state["yielded"] = index + 1
+            yield result
+    finally:
+        with cv:
+            state["stop"] = True
+        feeder.join()
+
+
+def _dispatch(
+    fn: Callable[[Any], Any],
+    source: Iterator[tuple[int, Any]],
+    done: dict[int, Any],
+    state: dict[str, Any],
+    cv: threading.Condition,
+    timeout_s: float,
+    memory_mb: int | None,
+    workers: int | None,
+    tasks_per_worker: int,
+    prefetch: int,
+    window: int,
+) -> None:
+    pending: deque[tuple[int, Any, bytes]] = deque()  # taken from the source, not yet given
+    exhausted = False
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["cobench.chem"])
+    slots: list[_Slot | None] = [None] * max(1, workers or default_workers())
+
+    def finish(index: int, result: Any) -> None:
+        with cv:
+            done[index] = result
+            cv.notify_all()
+
+    def requeue(slot: _Slot) -> None:
+        for index, item, _ in reversed(slot.queued):
+            pending.appendleft((index, item, pickle.dumps((index, item))))
+        slot.queued.clear()
+
+    def drop(i: int, slot: _Slot, kind: ErrorKind, message: str = "") -> None:
+        slot.kill()
+        message = message or _death(slot.process.exitcode)  # known once the process is reaped
+        index = slot.queued.popleft()[0]
+        finish(index, RecordError(index, kind, message))
+        requeue(slot)
+        slots[i] = None
+
+    try:
+        while True:
+            with cv:
+                if state["stop"]:
+                    return
+                ahead = state["taken"] - state["yielded"]
+            while not exhausted and len(pending) < len(slots) * prefetch and ahead < window:
+                try:
+                    index, item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append((index, item, pickle.dumps((index, item))))
+                ahead += 1
+                with cv:
+                    state["taken"] = index + 1
+            for i in range(len(slots)):
+                while pending:
+                    slot = slots[i]
+                    if slot is None:
+                        slot = slots[i] = _Slot(ctx, fn, memory_mb)
+                    if not slot.room(len(pending[0][2]), prefetch, tasks_per_worker):
+                        break
+                    index, item, payload = pending.popleft()
+                    slot.give(index, item, payload, timeout_s)
+            busy = [s for s in slots if s is not None and s.queued]
+            if not busy:
+                if exhausted and not pending:
+                    return
+                if not pending:  # waiting for the consumer to catch up with the window
+                    time.sleep(0.01)
+                continue
+            remaining = min(s.deadline for s in busy) - time.monotonic()
+            ready = wait(
+                [s.conn for s in busy] + [s.process.sentinel for s in busy],
+                timeout=min(0.1, max(0.0, remaining)),
+            )
+            now = time.monotonic()
+            for i, slot in enumerate(slots):
+                if slot is None or not slot.queued:
+                    continue
+                if slot.conn in ready:
+                    try:
+                        got, out = slot.conn.recv()
+                    except (EOFError, OSError):
+                        drop(i, slot, "crashed")
+                        continue
+                    slot.queued.popleft()
+                    slot.deadline = now + timeout_s
+                    if out[0] == "ok":
+                        finish(got, out[1])
+                    else:
+                        finish(got, RecordError(got, out[0], out[1], tuple(out[2])))
+                    if out[0] == "memory":
+                        requeue(slot)
+                        slot.stop()
+                        slots[i] = None
+                    elif not slot.queued and slot.given >= tasks_per_worker:
+                        slot.stop()
+                        slots[i] = None
+                elif slot.process.sentinel in ready:
+                    drop(i, slot, "crashed")
+                elif now >= slot.deadline:
+                    message = f"gave up after {timeout_s:g} s; the worker was stopped"
+                    drop(i, slot, "timeout", message)
+    finally:
+        for slot in slots:
+            if slot is not None:
+                slot.kill() if slot.queued else slot.stop()
+
+
 def run_isolated(
     fn: Callable[[T], R],
     items: Iterable[T],
@@ -148,69 +340,16 @@ def run_isolated(
     runs longer than `timeout_s`, exceeds `memory_mb` or kills its worker gives a
     `RecordError` in its place. Workers are replaced after `tasks_per_worker` items.
     """
-    pending = deque(enumerate(items))
-    results: list[Any] = [None] * len(pending)
-    if not pending:
-        return []
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["cobench.chem"])
-    n = max(1, min(workers or default_workers(), len(pending)))
-    slots: list[_Slot | None] = [None] * n
-    try:
-        while True:
-            for i, slot in enumerate(slots):
-                if pending and (slot is None or slot.index is None):
-                    if slot is None:
-                        slot = slots[i] = _Slot(ctx, fn, memory_mb)
-                    index, item = pending.popleft()
-                    slot.give(index, item, timeout_s)
-            busy = [s for s in slots if s is not None and s.index is not None]
-            if not busy:
-                break
-            remaining = min(s.deadline for s in busy) - time.monotonic()
-            ready = wait(
-                [s.conn for s in busy] + [s.process.sentinel for s in busy],
-                timeout=max(0.0, remaining),
-            )
-            now = time.monotonic()
-            for i, slot in enumerate(slots):
-                if slot is None or slot.index is None:
-                    continue
-                index = slot.index
-                if slot.conn in ready:
-                    try:
-                        got, out = slot.conn.recv()
-                    except (EOFError, OSError):
-                        slot.kill()
-                        results[index] = RecordError(
-                            index, "crashed", _death(slot.process.exitcode)
-                        )
-                        slots[i] = None
-                        continue
-                    if out[0] == "ok":
-                        results[got] = out[1]
-                    else:
-                        results[got] = RecordError(got, out[0], out[1], tuple(out[2]))
-                    slot.index = None
-                    slot.done += 1
-                    if out[0] == "memory" or slot.done >= tasks_per_worker:
-                        slot.stop()
-                        slots[i] = None
-                elif slot.process.sentinel in ready:
-                    slot.kill()
-                    results[index] = RecordError(index, "crashed", _death(slot.process.exitcode))
-                    slots[i] = None
-                elif now >= slot.deadline:
-                    slot.kill()
-                    results[index] = RecordError(
-                        index, "timeout", f"gave up after {timeout_s:g} s; the worker was stopped"
-                    )
-                    slots[i] = None
-    finally:
-        for slot in slots:
-            if slot is not None:
-                slot.kill() if slot.index is not None else slot.stop()
-    return results
+    return list(
+        iter_isolated(
+            fn,
+            items,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            workers=workers,
+            tasks_per_worker=tasks_per_worker,
+        )
+    )
 
 
 def _parse_and_standardize(task: tuple[str, Format]) -> Standardized:
