@@ -27,6 +27,7 @@ from rdkit import Chem
 from cobench import chem
 from cobench.audit import services as audit
 from cobench.audit.events import Event
+from cobench.chem.registration import Prepared, prepare
 from cobench.core import attachments
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action
@@ -101,7 +102,7 @@ def registry_id(number: int) -> str:
     return f"{settings.COBENCH_REGISTRY_PREFIX}-{number:06d}"
 
 
-def warnings_of(std: chem.Standardized) -> list[str]:
+def warnings_of(std: chem.Standardized | Prepared) -> list[str]:
     """The pipeline's findings as sentences a chemist reads beside the compound."""
     found = [f"{issue.message} (penalty {issue.penalty})" for issue in std.issues]
     found += [f"InChI: {w}" for w in std.inchi_warnings]
@@ -181,14 +182,11 @@ def register_compound(
     if not lot_fields["salt_form"] and standardized.removed_fragments:
         lot_fields["salt_form"] = ".".join(standardized.removed_fragments)[:MAX_SHORT]
     warnings = warnings_of(standardized)
-    compound, created = _find_or_create(actor, project, standardized, warnings, now)
+    compound, created = _find_or_create(actor, project, standardized, now)
     if not ProjectCompound.objects.filter(project=project, compound=compound).exists():
         link = ProjectCompound.objects.create(project=project, compound=compound, added_at=now)
         audit.record(
-            actor=actor,
-            event=Event.COMPOUND_LINKED,
-            target=link,
-            changes={"compound": [None, compound.registry_id], "project": [None, project.code]},
+            actor=actor, event=Event.COMPOUND_LINKED, target=link, changes=link_changes(link)
         )
     # the compound row is the lock that serializes lot numbers of one compound
     Compound.objects.select_for_update().filter(pk=compound.pk).first()
@@ -206,27 +204,76 @@ def register_compound(
         created_at=now,
         **lot_fields,
     )
-    audit.record(
-        actor=actor,
-        event=Event.LOT_REGISTERED,
-        target=lot,
-        changes={
-            "lot_number": [None, lot.lot_number],
-            "compound": [None, compound.registry_id],
-            "producer": [None, str(lot.producer)],
-            "removed_fragments": [None, lot.removed_fragments],
-            "structure": [None, structure[:2000]],
-            **{name: [None, value] for name, value in _lot_changes(lot).items()},
-        },
-    )
+    audit.record(actor=actor, event=Event.LOT_REGISTERED, target=lot, changes=lot_changes(lot))
     return Registration(compound=compound, lot=lot, created=created, warnings=warnings)
+
+
+def link_changes(link: ProjectCompound) -> dict[str, Any]:
+    """What `compound.linked` records."""
+    return {"compound": [None, link.compound.registry_id], "project": [None, link.project.code]}
+
+
+def lot_changes(lot: Lot) -> dict[str, Any]:
+    """What `lot.registered` records."""
+    return {
+        "lot_number": [None, lot.lot_number],
+        "compound": [None, lot.compound.registry_id],
+        "producer": [None, str(lot.producer)],
+        "removed_fragments": [None, lot.removed_fragments],
+        "structure": [None, lot.structure[:2000]],
+        **{name: [None, value] for name, value in _lot_changes(lot).items()},
+    }
+
+
+def compound_changes(compound: Compound) -> dict[str, Any]:
+    """What `compound.registered` records."""
+    return {
+        "registry_id": [None, compound.registry_id],
+        "registration_key": [None, compound.registration_key],
+        "smiles": [None, compound.smiles],
+        "formula": [None, compound.formula],
+        "versions": [None, compound.versions],
+    }
+
+
+def new_compound(
+    *, sponsor: Organization, number: int, prepared: Prepared, actor: User, now: datetime
+) -> Compound:
+    """The (unsaved) compound row for a prepared structure given registry number `number`."""
+    props = prepared.properties
+    return Compound(
+        sponsor=sponsor,
+        number=number,
+        registry_id=registry_id(number),
+        smiles=prepared.parent_smiles,
+        molblock=prepared.molblock,
+        inchi=prepared.inchi,
+        inchikey=prepared.inchikey,
+        registration_key=prepared.registration_key,
+        formula=props.formula,
+        mw=props.mw,
+        exact_mass=props.exact_mass,
+        clogp=props.clogp,
+        tpsa=props.tpsa,
+        hbd=props.hbd,
+        hba=props.hba,
+        rotatable_bonds=props.rotatable_bonds,
+        rings=props.rings,
+        lipinski_violations=props.lipinski_violations,
+        stereo=prepared.stereo,
+        warnings=warnings_of(prepared),
+        versions=dict(prepared.versions),
+        svg=prepared.svg,
+        created_by=actor,
+        created_by_label=actor.display_name,
+        created_at=now,
+    )
 
 
 def _find_or_create(
     actor: User,
     project: Project,
     std: chem.Standardized,
-    warnings: list[str],
     now: datetime,
 ) -> tuple[Compound, bool]:
     sponsor = project.sponsor
@@ -234,39 +281,14 @@ def _find_or_create(
     found = existing.first()
     if found:
         return found, False
-    props = chem.properties(std.parent)
-    st = chem.stereo(std.parent)
     number = _next_number(sponsor)
+    compound = new_compound(
+        sponsor=sponsor, number=number, prepared=prepare(std), actor=actor, now=now
+    )
     try:
         # a concurrent registration of the same structure loses here and finds the winner's
         with transaction.atomic():
-            compound = Compound.objects.create(
-                sponsor=sponsor,
-                number=number,
-                registry_id=registry_id(number),
-                smiles=std.parent_smiles,
-                molblock=Chem.MolToMolBlock(std.parent),
-                inchi=std.inchi,
-                inchikey=std.inchikey,
-                registration_key=std.registration_key,
-                formula=props.formula,
-                mw=props.mw,
-                exact_mass=props.exact_mass,
-                clogp=props.clogp,
-                tpsa=props.tpsa,
-                hbd=props.hbd,
-                hba=props.hba,
-                rotatable_bonds=props.rotatable_bonds,
-                rings=props.rings,
-                lipinski_violations=props.lipinski_violations,
-                stereo={**st.__dict__, "fully_defined": st.fully_defined},
-                warnings=warnings,
-                versions=dict(std.versions),
-                svg=chem.depict_svg(std.parent),
-                created_by=actor,
-                created_by_label=actor.display_name,
-                created_at=now,
-            )
+            compound.save(force_insert=True)
     except IntegrityError:
         return existing.get(), False
     audit.record(
@@ -274,13 +296,7 @@ def _find_or_create(
         event=Event.COMPOUND_REGISTERED,
         target=compound,
         project=project,
-        changes={
-            "registry_id": [None, compound.registry_id],
-            "registration_key": [None, compound.registration_key],
-            "smiles": [None, compound.smiles],
-            "formula": [None, compound.formula],
-            "versions": [None, compound.versions],
-        },
+        changes=compound_changes(compound),
     )
     return compound, True
 
