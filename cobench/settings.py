@@ -138,7 +138,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]  # the site shell's own and vendored as
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "cobench.web.staticfiles.StaticStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
