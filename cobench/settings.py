@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cobench.meetings",
     "cobench.compounds",
     "cobench.compound_requests",
+    "cobench.search",
     "cobench.web",
     "cobench.demo",
 ]
@@ -173,6 +174,13 @@ COBENCH_PAGE_SIZE = 50
 COBENCH_REGISTRY_PREFIX = os.environ.get("COBENCH_REGISTRY_PREFIX", "CB")
 # attachments (cobench.core.attachments): size limit, and the types accepted (each is sniffed)
 COBENCH_MAX_ATTACHMENT_BYTES = int(os.environ.get("COBENCH_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
+# bulk import of structures (cobench.compounds.imports): file size limit, time cap per
+# structure, worker processes (0: one per CPU), and the largest file imported at once in the
+# web request (larger ones run in `cobench worker`)
+COBENCH_MAX_IMPORT_BYTES = int(os.environ.get("COBENCH_MAX_IMPORT_BYTES", 200 * 1024 * 1024))
+COBENCH_IMPORT_TIMEOUT_S = float(os.environ.get("COBENCH_IMPORT_TIMEOUT_S", "10"))
+COBENCH_IMPORT_WORKERS = int(os.environ.get("COBENCH_IMPORT_WORKERS", "0"))
+COBENCH_IMPORT_INLINE_RECORDS = int(os.environ.get("COBENCH_IMPORT_INLINE_RECORDS", "200"))
 COBENCH_ATTACHMENT_TYPES = _list(
     "COBENCH_ATTACHMENT_TYPES",
     "application/pdf,image/png,image/jpeg,text/plain,text/csv,"

@@ -16,6 +16,7 @@ from cobench.tenancy.models import Organization, Project
 
 from .querysets import (
     CompoundQuerySet,
+    ImportJobQuerySet,
     LotFileQuerySet,
     LotQuerySet,
     ProjectCompoundQuerySet,
@@ -204,3 +205,57 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot} shipment {self.number}"
+
+
+class ImportJob(StoredFile):
+    """A file of structures imported into a project's registry: its options, progress and report.
+
+    Resumable: records are written in batches, each in one transaction together with
+    `done_through` (the last record committed), so a stopped job starts again after it.
+    """
+
+    class Format(models.TextChoices):
+        SDF = "sdf", "SDF (V2000 or V3000)"
+        SMILES = "smiles", "SMILES file"
+        CSV = "csv", "CSV with a SMILES column"
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        CHECKED = "checked", "Checked (dry run)"
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=10, choices=Format.choices)
+    smiles_column = models.CharField(max_length=200, blank=True)
+    mapping = models.JSONField(default=dict, help_text="File column or SDF field → lot field")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    records = models.PositiveIntegerField(default=0, help_text="Records in the file")
+    done_through = models.PositiveIntegerField(
+        default=0, help_text="The last record committed: a resumed import starts after it"
+    )
+    imported = models.PositiveIntegerField(default=0, help_text="Records written as lots")
+    new_compounds = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0, help_text="Records refused")
+    check_report = models.JSONField(default=dict, help_text="The dry run's counts and findings")
+    report = models.JSONField(default=dict, help_text="The import's per-record errors and lots")
+    message = models.TextField(blank=True, help_text="Why the job stopped, if it did")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_through / self.records) if self.records else 100

@@ -43,3 +43,7 @@ class LotFileQuerySet(ProjectScopedQuerySet):
 
 class ShipmentQuerySet(ProjectScopedQuerySet):
     pass
+
+
+class ImportJobQuerySet(ProjectScopedQuerySet):
+    pass

@@ -157,19 +157,22 @@ def _root() -> Path:
     return Path(settings.MEDIA_ROOT).resolve()
 
 
-def store(upload: UploadedFile, *, folder: str) -> Stored:
+def store(
+    upload: UploadedFile, *, folder: str, content_type: str = "", limit: int | None = None
+) -> Stored:
     """Check `upload` and write it under MEDIA_ROOT/`folder` with a random name.
 
     Call inside the service's transaction, and `discard` the file if the service then
-    fails before saving its record.
+    fails before saving its record. A caller that checked the content itself (an
+    import reads every byte) names its `content_type` and size `limit` instead.
     """
-    content_type = check(upload)
+    content_type = content_type or check(upload)
     name = secrets.token_hex(16)
     relative = f"{folder}/{name[:2]}/{name}"
     path = _root() / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    limit = settings.COBENCH_MAX_ATTACHMENT_BYTES
+    limit = limit or settings.COBENCH_MAX_ATTACHMENT_BYTES
     with path.open("xb") as out:
         for chunk in upload.chunks():
             size += len(chunk)
@@ -195,14 +198,20 @@ def discard_after_commit(storage_name: str) -> None:
     transaction.on_commit(lambda: discard(storage_name))
 
 
+def path_of(obj: StoredFile) -> Path:
+    """Where the bytes of `obj` are; NotFound if they are missing."""
+    path = (_root() / obj.storage_name).resolve()
+    if not path.is_relative_to(_root()) or not path.is_file():
+        raise NotFound("The file is missing from storage.")
+    return path
+
+
 def file_response(obj: StoredFile) -> HttpResponse:
     """The file of `obj` as a download; the caller has already checked who may read it.
 
     Read whole (files are bounded by the size limit), so every door and test sees the body.
     """
-    path = (_root() / obj.storage_name).resolve()
-    if not path.is_relative_to(_root()) or not path.is_file():
-        raise NotFound("The file is missing from storage.")
+    path = path_of(obj)
     response = HttpResponse(path.read_bytes(), content_type=obj.content_type)
     response["Content-Disposition"] = content_disposition_header(True, obj.original_name)
     response["X-Content-Type-Options"] = "nosniff"
