@@ -2,12 +2,12 @@
 
 from django import forms
 
+from cobench.compounds.forms import StructureInput
 from cobench.tenancy.models import Project
 
 from . import services
 from .models import Priority, PushBackReason
 
-_STRUCTURE = {"rows": 4, "class": "structure-input", "spellcheck": "false"}
 _TEXTAREA = {"rows": 4}
 
 
@@ -17,7 +17,7 @@ def _structure(required: bool, label: str, help_text: str) -> forms.CharField:
         required=required,
         strip=False,
         label=label,
-        widget=forms.Textarea(attrs=_STRUCTURE),
+        widget=StructureInput(attrs={"rows": 4}),
         help_text=help_text,
     )
 
@@ -26,7 +26,7 @@ class RequestForm(forms.Form):
     structure = _structure(
         True,
         "Structure",
-        "A SMILES (e.g. Nc1nc(Nc2ccccc2)nc2[nH]cnc12) or a whole molfile (V2000 or V3000).",
+        "Draw it, or type a SMILES (e.g. Nc1nc(Nc2ccccc2)nc2[nH]cnc12) or paste a whole molfile.",
     )
     title = forms.CharField(max_length=services.MAX_TITLE, required=False, label="Name (optional)")
     rationale = forms.CharField(

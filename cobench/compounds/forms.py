@@ -5,6 +5,12 @@ from django import forms
 from .models import Lot, LotFile, Shipment
 
 
+class StructureInput(forms.Textarea):
+    """A SMILES or molfile textarea with the structure editor (JSME) drawn above it."""
+
+    template_name = "compounds/widgets/structure.html"
+
+
 class LotFieldsForm(forms.Form):
     produced_on = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Default: today"
@@ -27,8 +33,8 @@ class RegisterForm(LotFieldsForm):
     structure = forms.CharField(
         max_length=200_000,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "class": "mono", "spellcheck": "false"}),
-        help_text="A SMILES, or a molfile (V2000 or V3000) pasted whole",
+        widget=StructureInput(attrs={"rows": 8}),
+        help_text="Draw it, or type a SMILES or paste a molfile (V2000 or V3000) whole",
     )
 
     field_order = ["structure"]
