@@ -1,0 +1,327 @@
+"""The in-process search index: per sponsor registry, FPSim2 for similarity, SubstructLibrary for
+substructure, and per project masks for the tenancy restriction.
+
+How an index keeps in step with registration (registration calls nothing here):
+
+* An index holds one sponsor's registry; position ``i`` is its ``i``-th compound in
+  the order of ``Compound.number``, so ``numbers`` is sorted and maps a compound
+  number to its position with a binary search.
+* Before each search the caller reads, in two small queries, each project's link
+  count (``ProjectLinks``, kept by database triggers) and then each sponsor's
+  highest compound number (one index lookup per sponsor). Numbers are handed out
+  under a row lock held until commit, so they commit in order: the compounds above
+  the index's ``last`` are exactly the new ones. Only those are read and appended
+  (``SubstructLibrary`` holders and a small FPSim2 "delta" engine), with their links.
+* A project whose link count differs from the links the index holds (a known
+  compound registered in another project) has its mask read again, that project only.
+* A highest number below ``last`` means rows were rolled back or the database
+  replaced: the index starts again from nothing.
+
+Tenancy costs no database work per hit: a user's scope is the OR of the masks of
+their projects (numpy, a byte per compound), and results are positions filtered by
+it; the service still fetches the hits through the restricted queryset.
+
+FPSim2 needs its fingerprints sorted by popcount, so appended compounds go to a
+small delta engine (re-sorted on each append) searched beside the main one, and
+are merged into the main engine when the delta grows past `MERGE_AT` or a tenth of
+the index. One lock per index serializes refreshes and searches.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import numpy as np
+import rdkit
+from FPSim2 import FPSim2Engine
+from FPSim2 import __version__ as fpsim2_version
+from FPSim2.io.backends.base import BaseStorageBackend
+from rdkit import Chem, DataStructs
+from rdkit.Chem import rdFingerprintGenerator, rdSubstructLibrary
+
+FP_TYPE = "Morgan"
+FP_PARAMS: dict[str, Any] = {"radius": 2, "fpSize": 2048}
+WORDS = FP_PARAMS["fpSize"] // 64
+MERGE_AT = 20_000
+FIRST_CHUNK = 20_000
+"""Positions scanned by the first substructure step; later steps double while time allows."""
+
+_SIM_DTYPE = np.dtype([("mol_id", "<u4"), ("coeff", "<f4")])
+
+
+def morgan(mol: Chem.Mol) -> DataStructs.ExplicitBitVect:
+    """The similarity fingerprint: Morgan, radius 2, 2048 bits."""
+    return rdFingerprintGenerator.GetMorganGenerator(**FP_PARAMS).GetFingerprint(mol)
+
+
+def fp_rows(mols: Sequence[Chem.Mol | None], first: int) -> np.ndarray:
+    """FPSim2 rows (position, fingerprint words, popcount) for mols at positions first, ..."""
+    generator = rdFingerprintGenerator.GetMorganGenerator(**FP_PARAMS)
+    rows = np.zeros((len(mols), WORDS + 2), dtype=np.uint64)
+    rows[:, 0] = np.arange(first, first + len(mols), dtype=np.uint64)
+    for i, mol in enumerate(mols):
+        if mol is not None:
+            bits = generator.GetFingerprintAsNumPy(mol)
+            # FPSim2's layout: 64 bits a word, the first bit the most significant
+            rows[i, 1:-1] = np.packbits(bits).view(">u8")
+            rows[i, -1] = int(bits.sum())
+    return rows
+
+
+class _Memory(BaseStorageBackend):
+    """FPSim2 storage over fingerprints already in memory, sorted by popcount here."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.fps = rows[np.argsort(rows[:, -1], kind="stable")]
+        self.popcnt_bins = self.calc_popcnt_bins(self.fps) if len(self.fps) else []
+        self.fp_type, self.fp_params = FP_TYPE, dict(FP_PARAMS)
+        self.rdkit_ver, self.fpsim2_ver = rdkit.__version__, fpsim2_version
+        self.in_memory_fps = True
+
+    def load_fps(self, in_memory_fps: bool, fps_sort: bool) -> None:  # pragma: no cover
+        pass
+
+    def read_parameters(self) -> None:  # pragma: no cover
+        pass
+
+    def load_popcnt_bins(self) -> None:  # pragma: no cover
+        pass
+
+
+class Engine(FPSim2Engine):
+    """FPSim2's in-memory engine built from fingerprint rows rather than an HDF5 file."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.storage = _Memory(rows)
+        self.in_memory_fps = True
+        self.fp_filename = ""
+        self.empty_sim = np.ndarray((0,), dtype=_SIM_DTYPE)
+        self.empty_subs = np.ndarray((0,), dtype="<u4")
+
+    def __len__(self) -> int:
+        return int(self.fps.shape[0])
+
+    def top(
+        self, query: Any, k: int, threshold: float, allowed: np.ndarray | None, workers: int
+    ) -> np.ndarray:
+        """The `k` most similar at or above `threshold` among the `allowed` positions."""
+        if not len(self):
+            return self.empty_sim
+        k_try = k
+        while True:
+            found = self.top_k(query, k_try, threshold, n_workers=workers)
+            if allowed is None:
+                return found
+            kept = found[allowed[found["mol_id"]]]
+            if len(kept) >= k or len(found) < k_try:
+                return kept[:k]
+            k_try *= 8  # most neighbours were outside the scope: look further
+
+
+@dataclass(frozen=True)
+class Substructures:
+    """Positions matching a substructure query; `more` if the cap cut them, `stopped` if time."""
+
+    positions: np.ndarray
+    more: bool
+    stopped: bool
+
+
+class SponsorIndex:
+    """One sponsor's compounds ready for similarity and substructure search."""
+
+    def __init__(self, sponsor_id: UUID) -> None:
+        self.sponsor_id = sponsor_id
+        self.lock = threading.Lock()
+        self._clear()
+
+    def _clear(self) -> None:
+        self.size = 0
+        self.last = 0
+        self.numbers = np.zeros(0, dtype=np.int64)
+        self.ids: list[UUID] = []
+        self.main = Engine(np.zeros((0, WORDS + 2), dtype=np.uint64))
+        self.delta_rows = np.zeros((0, WORDS + 2), dtype=np.uint64)
+        self.delta = Engine(self.delta_rows)
+        self.mols = rdSubstructLibrary.CachedTrustedSmilesMolHolder()
+        self.patterns = rdSubstructLibrary.PatternHolder()
+        self.library = rdSubstructLibrary.SubstructLibrary(self.mols, self.patterns)
+        self.masks: dict[UUID, np.ndarray] = {}
+        self.links: dict[UUID, int] = {}
+
+    # Keeping in step -------------------------------------------------------------------
+
+    def refresh(self, last: int, links: dict[UUID, int]) -> None:
+        """Bring the index up to `last` (highest number) and the projects' link counts."""
+        if last < self.last:
+            self._clear()
+        if last > self.last:
+            self._load(last)
+        for project_id, count in links.items():
+            if self.links.get(project_id, 0) != count:
+                self._reload_links(project_id)
+
+    def _load(self, last: int) -> None:
+        from cobench.compounds.models import Compound, ProjectCompound
+
+        before = self.last
+        rows = (
+            Compound.objects.filter(sponsor_id=self.sponsor_id, number__gt=before, number__lte=last)
+            .order_by("number")
+            .values_list("id", "number", "smiles")
+        )
+        batch: list[tuple[UUID, int, str]] = []
+        for row in rows.iterator(chunk_size=5000):
+            batch.append(row)
+            if len(batch) == 5000:
+                self.append(batch)
+                batch = []
+        self.append(batch)
+        self.last = last
+        links = ProjectCompound.objects.filter(
+            compound__sponsor_id=self.sponsor_id,
+            compound__number__gt=before,
+            compound__number__lte=last,
+        ).values_list("project_id", "compound__number")
+        self._link(links)
+
+    def append(self, compounds: Sequence[tuple[UUID, int, str]]) -> None:
+        """Add compounds (id, number, canonical SMILES) numbered above those held, in order."""
+        if not compounds:
+            return
+        mols = []
+        for compound_id, _number, smiles in compounds:
+            mol = Chem.MolFromSmiles(smiles)
+            mols.append(mol)
+            # a SMILES RDKit no longer reads keeps its position but matches nothing
+            self.mols.AddSmiles(smiles if mol is not None else "")
+            self.patterns.AddFingerprint(self.patterns.MakeFingerprint(mol or Chem.Mol()))
+            self.ids.append(compound_id)
+        rows = fp_rows(mols, self.size)
+        self.numbers = np.concatenate([self.numbers, [n for _, n, _ in compounds]])
+        self.size += len(compounds)
+        self.last = max(self.last, int(self.numbers[-1]))
+        self.delta_rows = np.concatenate([self.delta_rows, rows])
+        if len(self.delta_rows) >= max(MERGE_AT, self.size // 10):
+            self.main = Engine(np.concatenate([self.main.fps, self.delta_rows]))
+            self.delta_rows = np.zeros((0, WORDS + 2), dtype=np.uint64)
+        self.delta = Engine(self.delta_rows)
+        for project_id, mask in self.masks.items():
+            self.masks[project_id] = np.concatenate([mask, np.zeros(len(compounds), bool)])
+
+    def positions(self, numbers: Iterable[int]) -> np.ndarray:
+        """Positions of the held compounds with these numbers (others are left out)."""
+        wanted = np.fromiter(numbers, dtype=np.int64)
+        at = np.searchsorted(self.numbers, wanted)
+        ok = at < self.size
+        ok[ok] = self.numbers[at[ok]] == wanted[ok]
+        return at[ok]
+
+    def _link(self, links: Iterable[tuple[UUID, int]]) -> None:
+        by_project: dict[UUID, list[int]] = {}
+        for project_id, number in links:
+            by_project.setdefault(project_id, []).append(number)
+        for project_id, numbers in by_project.items():
+            mask = self.masks.setdefault(project_id, np.zeros(self.size, bool))
+            mask[self.positions(numbers)] = True
+            self.links[project_id] = self.links.get(project_id, 0) + len(numbers)
+
+    def _reload_links(self, project_id: UUID) -> None:
+        from cobench.compounds.models import ProjectCompound
+
+        numbers = list(
+            ProjectCompound.objects.filter(
+                project_id=project_id, compound__sponsor_id=self.sponsor_id
+            ).values_list("compound__number", flat=True)
+        )
+        mask = np.zeros(self.size, bool)
+        mask[self.positions(numbers)] = True
+        self.masks[project_id], self.links[project_id] = mask, len(numbers)
+
+    # Searching -------------------------------------------------------------------------
+
+    def allowed(self, projects: Iterable[UUID]) -> np.ndarray | None:
+        """The positions the projects' members may see: a mask, or None for all of them."""
+        mask = np.zeros(self.size, bool)
+        for project_id in projects:
+            if project_id in self.masks:
+                mask |= self.masks[project_id]
+        return None if self.size and mask.all() else mask
+
+    def similar(
+        self, fp: Any, *, threshold: float, k: int, allowed: np.ndarray | None, workers: int
+    ) -> np.ndarray:
+        """The `k` most similar positions (mol_id) and their Tanimoto (coeff), best first."""
+        found = np.concatenate(
+            [
+                self.main.top(fp, k, threshold, allowed, workers),
+                self.delta.top(fp, k, threshold, allowed, 1),
+            ]
+        )
+        order = np.lexsort((found["mol_id"], -found["coeff"]))
+        return found[order][:k]
+
+    def substructure(
+        self,
+        query: Chem.Mol,
+        *,
+        cap: int,
+        allowed: np.ndarray | None,
+        workers: int,
+        time_limit_s: float,
+    ) -> Substructures:
+        """Positions matching `query`, at most `cap`, scanning in chunks until `time_limit_s`.
+
+        Each chunk is one `GetMatches` over a range of positions; chunks double in
+        size while they are quick, and no new chunk starts after the time limit.
+        """
+        start_time = time.monotonic()
+        found: list[np.ndarray] = []
+        count, start, chunk = 0, 0, FIRST_CHUNK
+        while start < self.size:
+            end = min(self.size, start + chunk)
+            began = time.monotonic()
+            want = cap + 1 - count if allowed is None else -1
+            got = np.array(
+                self.library.GetMatches(query, start, end, True, False, False, workers, want),
+                dtype=np.int64,
+            )
+            if allowed is not None:
+                got = got[allowed[got]]
+            found.append(got)
+            count += len(got)
+            start = end
+            if count > cap:
+                break
+            now = time.monotonic()
+            if start < self.size and now - start_time >= time_limit_s:
+                positions = np.sort(np.concatenate(found))
+                return Substructures(positions, more=False, stopped=True)
+            if now - began < time_limit_s / 50:
+                chunk *= 2
+        positions = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return Substructures(positions[:cap], more=len(positions) > cap, stopped=False)
+
+
+_indexes: dict[tuple[str, UUID], SponsorIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def for_sponsor(database: str, sponsor_id: UUID) -> SponsorIndex:
+    """This process's index of a sponsor's registry in `database` (empty until refreshed)."""
+    with _indexes_lock:
+        key = (database, sponsor_id)
+        if key not in _indexes:
+            _indexes[key] = SponsorIndex(sponsor_id)
+        return _indexes[key]
+
+
+def forget_all() -> None:
+    """Drop every index of this process (they are built again on the next search)."""
+    with _indexes_lock:
+        _indexes.clear()

@@ -1,0 +1,324 @@
+"""Structure search: exact (same parent), substructure and similarity, within what a user may see.
+
+Every search is restricted to the compounds linked to the projects the acting user
+is a member of (or to one of them): the backends search only those, and the hits
+are fetched again through those links, so a compound of another project never
+shows. Two backends run the same searches:
+
+* in-process (SQLite, or PostgreSQL without the RDKit cartridge): FPSim2 and
+  RDKit's SubstructLibrary over per-sponsor indexes (`cobench.search.index`);
+* the RDKit cartridge in PostgreSQL when its side table exists
+  (`cobench.search.cartridge`).
+
+`COBENCH_SEARCH_BACKEND` ("auto", "inprocess", "cartridge") forces one. Exact search
+standardizes the query as registration does and looks the parent's registration
+key and InChIKey up in the registry, the same SQL on both.
+
+Bounds: a query of more than `MAX_QUERY_ATOMS` atoms is refused; at most
+`MAX_HITS` hits are returned (the result says when there were more); a search
+stops starting new work after `COBENCH_SEARCH_TIME_LIMIT_S` seconds (PostgreSQL:
+the statement timeout) and returns what it found, saying so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import OuterRef, Q, Subquery
+
+from cobench.chem.isolation import default_workers
+from cobench.compounds import services as compounds
+from cobench.compounds.models import Compound, ProjectCompound
+from cobench.core.errors import InvalidInput
+from cobench.core.querysets import member_projects
+from cobench.tenancy.models import Organization, Project, User
+
+from . import cartridge, index
+from .models import ProjectLinks
+from .queries import MAX_QUERY_ATOMS, Query, QueryType, parse_query
+
+Mode = Literal["exact", "substructure", "similarity"]
+MODES: tuple[Mode, ...] = ("exact", "substructure", "similarity")
+MAX_HITS = 1000
+DEFAULT_TOP = 50
+
+__all__ = ["MAX_HITS", "MAX_QUERY_ATOMS", "MODES", "Hit", "Result", "search"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One compound found: its score (Tanimoto; 1 for exact; None for substructure) and the
+    projects it is in that the searcher is a member of."""
+
+    compound: Compound
+    score: float | None
+    projects: list[Project]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a search found and how far it got."""
+
+    mode: Mode
+    query: Query | None
+    hits: list[Hit]
+    more: bool = False
+    stopped_after_s: float | None = None
+    backend: str = "inprocess"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        """What the searcher should know beyond the hits, or ''."""
+        if self.stopped_after_s is not None:
+            return (
+                f"Stopped after {self.stopped_after_s:.1f} s: partial results. "
+                "Narrow the query (more atoms, fewer wildcards) or pick a project."
+            )
+        if self.more:
+            return f"The first {len(self.hits):,} hits of more; narrow the query to see the rest."
+        return ""
+
+
+def _workers() -> int:
+    return int(getattr(settings, "COBENCH_SEARCH_THREADS", 0)) or default_workers()
+
+
+def _time_limit() -> float:
+    return float(getattr(settings, "COBENCH_SEARCH_TIME_LIMIT_S", 10.0))
+
+
+def backend() -> str:
+    """The backend searches use on this database: 'cartridge' or 'inprocess'."""
+    chosen = getattr(settings, "COBENCH_SEARCH_BACKEND", "auto")
+    if chosen == "auto":
+        return "cartridge" if cartridge.available() else "inprocess"
+    return chosen
+
+
+# Scope ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The projects searched (`by_sponsor`) and all the projects the searcher sees."""
+
+    by_sponsor: dict[UUID, list[UUID]]
+    visible: list[UUID]
+
+    @property
+    def projects(self) -> list[UUID]:
+        return [p for projects in self.by_sponsor.values() for p in projects]
+
+
+def _scope(actor: User, project: Project | None) -> Scope:
+    visible = list(
+        Project.objects.filter(pk__in=member_projects(actor)).values_list("id", "sponsor_id")
+    )
+    searched = [(p, s) for p, s in visible if project is None or p == project.pk]
+    by_sponsor: dict[UUID, list[UUID]] = {}
+    for project_id, sponsor_id in searched:
+        by_sponsor.setdefault(sponsor_id, []).append(project_id)
+    return Scope(by_sponsor=by_sponsor, visible=[p for p, _ in visible])
+
+
+def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
+    """The in-process indexes of the scope's sponsors, each brought up to date (see index)."""
+    counts = dict(ProjectLinks.objects.filter(project_id__in=scope.projects).values_list())
+    last = Compound.objects.filter(sponsor=OuterRef("pk")).order_by("-number").values("number")
+    lasts = dict(
+        Organization.objects.filter(pk__in=list(scope.by_sponsor))
+        .annotate(last=Subquery(last[:1]))
+        .values_list("pk", "last")
+    )
+    found = []
+    for sponsor_id, projects in scope.by_sponsor.items():
+        sponsor_index = index.for_sponsor(connection.settings_dict["NAME"], sponsor_id)
+        with sponsor_index.lock:
+            sponsor_index.refresh(
+                lasts.get(sponsor_id) or 0, {p: counts.get(p, 0) for p in projects}
+            )
+        found.append((sponsor_index, projects))
+    return found
+
+
+def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
+    """The ranked compounds, fetched again through the searcher's project links."""
+    ids = [compound_id for compound_id, _ in ranked]
+    links = ProjectCompound.objects.filter(
+        compound_id__in=ids, project_id__in=scope.visible
+    ).select_related("project")
+    projects: dict[UUID, list[Project]] = {}
+    for link in links:
+        projects.setdefault(link.compound_id, []).append(link.project)
+    found = Compound.objects.filter(pk__in=list(projects)).defer("molblock", "inchi")
+    by_id = {c.pk: c for c in found}
+    return [
+        Hit(by_id[cid], score, sorted(projects[cid], key=lambda p: p.code))
+        for cid, score in ranked
+        if cid in by_id
+    ]
+
+
+# Validation -------------------------------------------------------------------------------
+
+
+def _check_number(name: str, value: object, low: float, high: float, kind: type) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is int:
+        ok = ok and float(value).is_integer()  # type: ignore[arg-type]
+    if not ok or not (low <= value <= high):  # type: ignore[operator]
+        what = "a whole number" if kind is int else "a number"
+        raise InvalidInput(
+            f"{name.capitalize()} must be {what} from {low:g} to {high:g}.",
+            errors={name: [f"{what.capitalize()} from {low:g} to {high:g}."]},
+        )
+
+
+# Searches ---------------------------------------------------------------------------------
+
+
+def search_exact(*, actor: User, query: str, project: Project | None = None) -> Result:
+    """Compounds with the same parent as `query`: standardized as registration does."""
+    std = compounds.standardize_one(query, field="query")
+    scope = _scope(actor, project)
+    same = Compound.objects.filter(
+        Q(registration_key=std.registration_key) | Q(inchikey=std.inchikey),
+        sponsor_id__in=list(scope.by_sponsor),
+        project_links__project_id__in=scope.projects,
+    ).distinct()
+    ranked = [(cid, 1.0) for cid in same.order_by("sponsor", "number").values_list("pk", flat=True)]
+    parsed = Query(text=query.strip(), kind="smiles", mol=std.parent)
+    return Result("exact", parsed, _hits(scope, ranked[:MAX_HITS]), backend=backend())
+
+
+def search_similarity(
+    *,
+    actor: User,
+    query: str,
+    query_type: QueryType = "auto",
+    threshold: float = 0.0,
+    top: int = DEFAULT_TOP,
+    project: Project | None = None,
+) -> Result:
+    """The `top` compounds most similar to `query` (Tanimoto, Morgan radius 2, 2048 bits)
+    with a similarity of at least `threshold`, best first."""
+    _check_number("threshold", threshold, 0, 1, float)
+    _check_number("top", top, 1, MAX_HITS, int)
+    parsed = parse_query(query, query_type=query_type, smarts=False)
+    scope = _scope(actor, project)
+    which = backend()
+    if not scope.by_sponsor:
+        return Result("similarity", parsed, [], backend=which)
+    if which == "cartridge":
+        ranked = cartridge.similar(
+            parsed,
+            sponsors=list(scope.by_sponsor),
+            projects=scope.projects,
+            threshold=threshold,
+            k=top + 1,
+            time_limit_s=_time_limit(),
+        )
+    else:
+        fp = index.morgan(parsed.mol)
+        found = []
+        for sponsor_index, projects in _indexes(scope):
+            with sponsor_index.lock:
+                similar = sponsor_index.similar(
+                    fp,
+                    threshold=threshold,
+                    k=top + 1,
+                    allowed=sponsor_index.allowed(projects),
+                    workers=_workers(),
+                )
+                ids = sponsor_index.ids
+                found += [(ids[int(p)], float(c)) for p, c in similar]
+        ranked = sorted(found, key=lambda hit: -hit[1])
+    hits = _hits(scope, ranked[:top])  # type: ignore[arg-type]
+    return Result("similarity", parsed, hits, more=len(ranked) > top, backend=which)
+
+
+def search_substructure(
+    *,
+    actor: User,
+    query: str,
+    query_type: QueryType = "auto",
+    project: Project | None = None,
+) -> Result:
+    """Compounds containing `query` (SMILES, SMARTS or molfile), in registry order."""
+    parsed = parse_query(query, query_type=query_type, smarts=True)
+    scope = _scope(actor, project)
+    which = backend()
+    if not scope.by_sponsor:
+        return Result("substructure", parsed, [], backend=which)
+    began, limit = time.monotonic(), _time_limit()
+    stopped = False
+    if which == "cartridge":
+        try:
+            found = cartridge.substructure(
+                parsed,
+                sponsors=list(scope.by_sponsor),
+                projects=scope.projects,
+                cap=MAX_HITS + 1,
+                time_limit_s=limit,
+            )
+        except cartridge.TimedOut:
+            found, stopped = [], True
+        more, found = len(found) > MAX_HITS, found[:MAX_HITS]
+    else:
+        found, more = [], False
+        for sponsor_index, projects in _indexes(scope):
+            remaining = max(0.0, limit - (time.monotonic() - began))
+            with sponsor_index.lock:
+                matches = sponsor_index.substructure(
+                    parsed.mol,
+                    cap=MAX_HITS - len(found),
+                    allowed=sponsor_index.allowed(projects),
+                    workers=_workers(),
+                    time_limit_s=remaining,
+                )
+                found += [sponsor_index.ids[int(p)] for p in matches.positions]
+            stopped, more = stopped or matches.stopped, more or matches.more
+            if more or stopped:
+                break
+    hits = _hits(scope, [(cid, None) for cid in found])
+    return Result(
+        "substructure",
+        parsed,
+        hits,
+        more=more,
+        stopped_after_s=time.monotonic() - began if stopped else None,
+        backend=which,
+    )
+
+
+def search(
+    *,
+    actor: User,
+    mode: Mode,
+    query: str,
+    query_type: QueryType = "auto",
+    threshold: float = 0.0,
+    top: int = DEFAULT_TOP,
+    project: Project | None = None,
+) -> Result:
+    """One search of `mode`; the doors call this with what the user typed."""
+    if mode == "exact":
+        return search_exact(actor=actor, query=query, project=project)
+    if mode == "substructure":
+        return search_substructure(actor=actor, query=query, query_type=query_type, project=project)
+    if mode == "similarity":
+        return search_similarity(
+            actor=actor,
+            query=query,
+            query_type=query_type,
+            threshold=threshold,
+            top=top,
+            project=project,
+        )
+    raise InvalidInput("Unknown search mode.", errors={"mode": [f"One of {', '.join(MODES)}."]})

@@ -1,0 +1,132 @@
+"""Structure search through the API: each mode, its scope, and who finds what."""
+
+from cobench.compounds.models import Compound
+
+from .objects import CDK2_SERIES, KRAS_ONLY, register
+
+URL = "/api/v1/search"
+
+
+def _search(api, user, **params):
+    return api(user).post(URL, params)
+
+
+def _ids(response) -> list[str]:
+    assert response.status_code == 200, response.json()
+    return [hit["registry_id"] for hit in response.json()["hits"]]
+
+
+def test_exact_search_finds_the_same_parent_drawn_as_a_salt(api, world, compounds):
+    r = _search(
+        api, world.partner_scientist, mode="exact", query=f"{CDK2_SERIES['aspirin']}.[Na+].[Cl-]"
+    )
+    assert _ids(r) == [compounds["aspirin"].registry_id]
+    assert r.json()["hits"][0]["score"] == 1.0
+
+
+def test_similarity_ranks_the_query_first_then_its_relative(api, world, compounds):
+    r = _search(api, world.sponsor_lead, mode="similarity", query=CDK2_SERIES["roscovitine"], top=2)
+    assert _ids(r) == [compounds["roscovitine"].registry_id, compounds["olomoucine"].registry_id]
+    first, second = (hit["score"] for hit in r.json()["hits"])
+    assert first == 1.0 and 0.3 < second < 1.0
+    assert r.json()["more"] is True  # aspirin and caffeine are further down
+
+
+def test_similarity_threshold_keeps_only_close_compounds(api, world, compounds):
+    r = _search(
+        api, world.sponsor_lead, mode="similarity", query=CDK2_SERIES["caffeine"], threshold=0.9
+    )
+    assert _ids(r) == [compounds["caffeine"].registry_id]
+    assert r.json()["more"] is False
+
+
+def test_substructure_by_smiles_and_by_smarts(api, world, compounds):
+    benzyl_amine = _search(api, world.partner_lead, mode="substructure", query="NCc1ccccc1")
+    assert _ids(benzyl_amine) == [
+        compounds["roscovitine"].registry_id,
+        compounds["olomoucine"].registry_id,
+    ]
+    ester = _search(api, world.partner_lead, mode="substructure", query="[CX3](=O)[OX2][#6]")
+    assert _ids(ester) == [compounds["aspirin"].registry_id]
+    none = _search(api, world.partner_lead, mode="substructure", query="C#N")
+    assert _ids(none) == []
+
+
+def test_hits_name_the_projects_the_searcher_sees(api, world, compounds):
+    register(world, CDK2_SERIES["caffeine"], kras=True)  # caffeine is now in KRAS too
+    r = _search(api, world.sponsor_lead, mode="exact", query=CDK2_SERIES["caffeine"])
+    assert [p["code"] for p in r.json()["hits"][0]["projects"]] == ["PRJ-CDK2"]  # alice: CDK2 only
+
+
+def test_a_member_of_another_project_never_finds_its_neighbours_compounds(api, world, compounds):
+    for mode, query in [
+        ("exact", CDK2_SERIES["roscovitine"]),
+        ("similarity", CDK2_SERIES["roscovitine"]),
+        ("substructure", "*"),
+    ]:
+        r = _search(api, world.other_member, mode=mode, query=query, top=1000)
+        assert _ids(r) in ([], [compounds["kras"].registry_id]), mode
+    # and the CDK2 people never find the KRAS marker
+    for user in (world.sponsor_lead, world.partner_scientist, world.auditor):
+        for mode, query in [("exact", KRAS_ONLY), ("similarity", KRAS_ONLY), ("substructure", "*")]:
+            r = _search(api, user, mode=mode, query=query, top=1000)
+            assert compounds["kras"].registry_id not in _ids(r), (user, mode)
+
+
+def test_an_outsider_finds_nothing(api, world, compounds):
+    for mode, query in [("exact", KRAS_ONLY), ("similarity", KRAS_ONLY), ("substructure", "*")]:
+        assert _ids(_search(api, world.outsider, mode=mode, query=query)) == []
+
+
+def test_the_qa_auditor_finds_the_compounds_of_their_project(api, world, compounds):
+    r = _search(api, world.auditor, mode="substructure", query="c1ccccc1")
+    assert compounds["aspirin"].registry_id in _ids(r)
+
+
+def test_one_project_scope_and_someone_elses_project_is_not_found(api, world, compounds):
+    kim = world.other_lead  # a member of KRAS only, like olga
+    r = _search(api, kim, mode="substructure", query="*", project_id=str(world.other_project.id))
+    assert _ids(r) == [compounds["kras"].registry_id]
+    elsewhere = _search(api, kim, mode="substructure", query="*", project_id=str(world.project.id))
+    assert elsewhere.status_code == 404
+
+
+def test_get_with_a_query_string_searches_too(api, world, compounds):
+    r = api(world.sponsor_lead).get(f"{URL}?mode=substructure&query=Cn1cnc2c1c(%3DO)n(C)c(%3DO)n2C")
+    assert _ids(r) == [compounds["caffeine"].registry_id]
+
+
+def test_a_new_registration_is_found_without_a_restart(api, world, compounds):
+    query = "CCCCCCCCCCCCCCCCO"
+    assert _ids(_search(api, world.sponsor_lead, mode="substructure", query=query)) == []
+    new = register(world, "CCCCCCCCCCCCCCCCCCO").compound
+    assert _ids(_search(api, world.sponsor_lead, mode="substructure", query=query)) == [
+        new.registry_id
+    ]
+    assert _ids(
+        _search(api, world.sponsor_lead, mode="similarity", query="CCCCCCCCCCCCCCCCCCO", top=1)
+    ) == [new.registry_id]
+
+
+def test_a_known_compound_linked_to_a_second_project_is_found_there(api, world, compounds):
+    kim = world.other_lead
+    query = CDK2_SERIES["aspirin"]
+    assert _ids(_search(api, kim, mode="exact", query=query)) == []
+    assert _ids(_search(api, kim, mode="similarity", query=query, threshold=0.99)) == []
+    register(world, query, kras=True)
+    assert Compound.objects.filter(registry_id=compounds["aspirin"].registry_id).count() == 1
+    aspirin = compounds["aspirin"].registry_id
+    assert _ids(_search(api, kim, mode="similarity", query=query, threshold=0.99)) == [aspirin]
+    assert aspirin in _ids(_search(api, kim, mode="substructure", query="OC(=O)c1ccccc1"))
+
+
+def test_postgresql_with_the_cartridge_searches_in_the_database(api, world, compounds):
+    from django.db import connection
+
+    from cobench.search import cartridge
+
+    r = _search(api, world.sponsor_lead, mode="substructure", query="c1ccccc1")
+    expected = (
+        "cartridge" if connection.vendor == "postgresql" and cartridge.available() else "inprocess"
+    )
+    assert r.json()["backend"] == expected
