@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JSME := cobench/static/vendor/jsme/jsme.nocache.js
 
-.PHONY: run test lint format bench install clean-db chromium vendor
+.PHONY: run test lint format bench install clean-db chromium vendor cartridge
 
 run: $(STAMP) $(JSME)
 	$(BIN)/cobench migrate --verbosity 0
@@ -72,6 +72,22 @@ chromium:
 			echo "No /usr/bin/chromium (sudo apt-get install chromium): browser tests will skip"; \
 		fi; \
 	fi
+
+# structure search in PostgreSQL: Debian's RDKit cartridge for the installed PostgreSQL, when we
+# may. Its 2022.09 script declares `@=` with `=` as commutator and `<>` as negator, which
+# PostgreSQL (15.8 and later) refuses ("commutator operator = is already the commutator of
+# operator ="); as upstream did (rdkit#7596), `@=` becomes its own commutator.
+cartridge:
+	@pg="$$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)"; \
+	if [ -z "$$pg" ]; then echo "No PostgreSQL here: no cartridge"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then echo "sudo apt-get install postgresql-$$pg-rdkit for in-database search"; exit 0; fi; \
+	if [ ! -f /usr/share/postgresql/$$pg/extension/rdkit.control ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$pg-rdkit >/dev/null; \
+	fi; \
+	for f in /usr/share/postgresql/$$pg/extension/rdkit--*.sql; do \
+		sed -i "/CREATE OPERATOR @= (/,/);/{s/COMMUTATOR = '='/COMMUTATOR = '@='/;/NEGATOR = '<>'/d}" "$$f"; \
+	done
 
 # delete the local SQLite database (the demo is loaded again by `make run`)
 clean-db:
