@@ -9,6 +9,7 @@ from cobench.compounds.api import router as compounds_router
 from cobench.concerns.api import router as concerns_router
 from cobench.meetings.api import router as meetings_router
 from cobench.notifications.api import router as notifications_router
+from cobench.search.api import router as search_router
 from cobench.status.api import router as status_router
 from cobench.tenancy.api import router as tenancy_router
 
@@ -34,5 +35,6 @@ for router in (
     meetings_router,
     compounds_router,
     requests_router,
+    search_router,
 ):
     api.add_router("", router)
