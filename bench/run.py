@@ -3,8 +3,10 @@
     .venv/bin/python bench/run.py            every benchmark (bench/bench_*.py)
     .venv/bin/python bench/run.py api        only bench/bench_api.py
     .venv/bin/python bench/run.py --quick    a few iterations each: checks they still run
+    .venv/bin/python bench/run.py --full     full size, for those that have one (slow)
 
-A benchmark module defines `run(*, quick: bool) -> Iterable[dict]`. The runner gives
+A benchmark module defines `run(*, quick: bool) -> Iterable[dict]`, and takes
+`full: bool` too if it has a full size. The runner gives
 it a throwaway SQLite database, migrated, under a temporary directory: benchmarks
 build their own small world through the services and leave nothing behind.
 """
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (of: {', '.join(discover())})")
     parser.add_argument("--quick", action="store_true", help="a few iterations only")
+    parser.add_argument("--full", action="store_true", help="full size where a benchmark has one")
     args = parser.parse_args(argv)
     names = args.names or discover()
     if unknown := set(names) - set(discover()):
@@ -61,11 +64,13 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "django": django.get_version(),
             "quick": args.quick,
+            "full": args.full,
         }
         for name in names:
             module = importlib.import_module(f"bench_{name}")
             started = time.perf_counter()
-            for result in module.run(quick=args.quick):
+            sizes = {"full": True} if args.full else {}
+            for result in module.run(quick=args.quick, **sizes):
                 line = {"benchmark": name, **result, **context}
                 print(json.dumps(line), flush=True)
             print(f"# {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)

@@ -23,7 +23,7 @@ def test_bench_runner_quick_mode_prints_json_results():
     results = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     names = {(r["benchmark"], r["name"]) for r in results}
     assert {("api", "projects_list"), ("api", "projects_detail")} <= names
-    assert ("standardize", "registration_standardize") in names
+    assert ("registration", "registration_import") in names
     for r in results:
         if "ratio" in r:
             assert r["ratio"] > 0

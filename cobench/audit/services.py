@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from cobench.core import bulk
 from cobench.core.context import current_request_id
 
 from .events import Event
@@ -137,7 +138,7 @@ def record_many(
     if len(entries) == 1:
         entries[0].save(force_insert=True)
     else:
-        AuditEvent.objects.bulk_create(entries, batch_size=500)
+        bulk.insert(entries)
     return entries
 
 

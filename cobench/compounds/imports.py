@@ -38,7 +38,7 @@ from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.chem.isolation import default_workers, iter_isolated
 from cobench.chem.registration import Prepared, prepare_text
-from cobench.core import attachments
+from cobench.core import attachments, bulk
 from cobench.core.errors import Conflict, InvalidInput
 from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
@@ -711,7 +711,7 @@ def _write(
             )
             compounds[key] = compound
             fresh.append(compound)
-        Compound.objects.bulk_create(fresh)
+        bulk.insert(fresh)
     ids = [c.pk for c in compounds.values()]
     linked = set(
         ProjectCompound.objects.filter(project=project, compound_id__in=ids).values_list(
@@ -770,8 +770,8 @@ def _write(
                 "new": new,
             }
         )
-    ProjectCompound.objects.bulk_create(links)
-    Lot.objects.bulk_create(lots)
+    bulk.insert(links)
+    bulk.insert(lots)
     audit.record_many(actor=actor, events=events)
     return outcomes
 
