@@ -49,7 +49,7 @@ class Query:
 
 
 def _refuse(message: str, details: list[str] | None = None) -> InvalidInput:
-    return InvalidInput(message, errors={FIELD: details or [message]})
+    return InvalidInput(message, errors={FIELD: [message, *(details or [])]})
 
 
 def _check_size(mol: Chem.Mol) -> None:

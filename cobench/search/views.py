@@ -1,0 +1,61 @@
+"""The structure search page: a query drawn or typed, and the hits as cards."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cobench.core.errors import InvalidInput
+from cobench.tenancy.models import Project
+from cobench.web.errors import attach, page
+
+from . import pictures, services
+from .forms import SearchForm
+
+PAGE_SIZE = 48
+
+
+@page
+def search_page(request: HttpRequest) -> HttpResponse:
+    projects = list(Project.objects.visible_to(request.user).order_by("code"))
+    form = SearchForm(
+        request.GET if "query" in request.GET else None,
+        projects=projects,
+        initial={"project": request.GET.get("project", "")},  # from a project's compounds page
+    )
+    context: dict = {"form": form, "result": None}
+    status = 200
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        project = next((p for p in projects if str(p.pk) == data["project"]), None)
+        try:
+            result = services.search(
+                actor=request.user,
+                mode=data["mode"],
+                query=data["query"],
+                query_type=data["query_type"] or "auto",
+                threshold=data["threshold"] if data["threshold"] is not None else 0.0,
+                top=data["top"] or services.DEFAULT_TOP,
+                project=project,
+            )
+        except InvalidInput as exc:
+            attach(form, exc)
+            status = 422
+        else:
+            listing = Paginator(result.hits, PAGE_SIZE).get_page(request.GET.get("page"))
+            cards = [
+                {"hit": hit, "svg": pictures.hit_svg(hit.compound, result.query, result.mode)}
+                for hit in listing
+            ]
+            params = request.GET.copy()
+            params.pop("page", None)
+            context |= {
+                "result": result,
+                "listing": listing,
+                "cards": cards,
+                "params": params.urlencode(),
+            }
+    elif form.is_bound:
+        status = 422
+    return render(request, "search/search.html", context, status=status)
