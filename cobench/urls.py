@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("cobench.meetings.urls")),
     path("", include("cobench.compounds.urls")),
     path("", include("cobench.compound_requests.urls")),
+    path("", include("cobench.search.urls")),
     path("", include("cobench.web.urls")),
 ]
