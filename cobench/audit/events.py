@@ -93,6 +93,10 @@ class Event(models.TextChoices):
         "A partner started making a requested compound",
     )
     REQUEST_MADE = "compound_request.made", "A partner made a requested compound"
+    REQUEST_COMPOUND_LINKED = (
+        "compound_request.compound_linked",
+        "A made request was linked to its registered compound",
+    )
     REQUEST_SHIPPED = "compound_request.shipped", "A partner shipped a requested compound"
     REQUEST_RECEIVED = "compound_request.received", "The sponsor received a requested compound"
     REQUEST_TESTED = "compound_request.tested", "The sponsor tested a requested compound"

@@ -6,6 +6,7 @@ body): of two people answering at once, the second is told the request changed (
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input
+from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.tenancy.access import membership
 from cobench.tenancy.models import Organization, Project
@@ -83,7 +85,11 @@ class RequestOut(Schema):
     partner: OrgRef
     requested_by: PersonRef
     state: StateName
-    registry_ref: str = Field(description="Registry id or lot reference given when made")
+    compound_id: UUID | None = Field(description="The registered compound it was made as")
+    registry_id: str | None = Field(description="That compound's registry id")
+    registry_ref: str = Field(
+        description="Free text given when made, by requests made before they linked a compound"
+    )
     abandon_reason: str
     created_at: datetime
     updated_at: datetime
@@ -96,6 +102,10 @@ class RequestOut(Schema):
             "request-picture",
             kwargs={"project_id": request.project_id, "compound_request_id": request.pk},
         )
+
+    @staticmethod
+    def resolve_registry_id(request: CompoundRequest) -> str | None:
+        return request.compound.registry_id if request.compound_id else None
 
     @staticmethod
     def resolve_overdue(request: CompoundRequest) -> bool:
@@ -177,7 +187,16 @@ class AnswerIn(Input):
 
 
 class MadeIn(Input):
-    registry_ref: str = Field("", max_length=services.MAX_REF)
+    """Which registered compound it is: `compound_id` or `registry_id` of a compound of the
+    request's project, or `register_now` the requested structure (a new lot)."""
+
+    compound_id: UUID | None = None
+    registry_id: str = Field("", max_length=services.MAX_REGISTRY_ID)
+    register_now: bool = False
+    produced_on: date | None = Field(None, description="For `register_now`: default today")
+    purity: Decimal | None = Field(None, ge=0, le=100, description="For `register_now`: percent")
+    amount: Decimal | None = Field(None, gt=0, description="For `register_now`")
+    amount_unit: Literal["mg", "g", "kg"] = "mg"
     note: str = Field("", max_length=services.MAX_NOTE)
     version: int | None = Version
 
@@ -196,7 +215,7 @@ class RequestFilters(Schema):
 
 
 def _requests():
-    return CompoundRequest.objects.select_related("project", "partner", "requested_by")
+    return CompoundRequest.objects.select_related("project", "partner", "requested_by", "compound")
 
 
 def _get(request: HttpRequest, compound_request_id: UUID) -> CompoundRequest:
@@ -352,15 +371,17 @@ _progress_route("start-synthesis", "start_synthesis", "The assigned partner star
 def mark_made(
     request: HttpRequest, compound_request_id: UUID, payload: MadeIn, response: HttpResponse
 ):
-    """The assigned partner made it; `registry_ref` names its registry id or lot (free text)."""
+    """The assigned partner made it and names the registered compound it is (`compound_id` or
+    `registry_id` in the request's project), or registers the requested structure now."""
+    compound = None
+    if payload.compound_id is not None:
+        req = _get(request, compound_request_id)
+        compound = get_visible(
+            Compound.objects.in_project(req.project), request.user, pk=payload.compound_id
+        )
+    data = payload.dict(exclude={"compound_id", "version"})
     return _step(
-        request,
-        compound_request_id,
-        response,
-        "mark_made",
-        payload,
-        registry_ref=payload.registry_ref,
-        note=payload.note,
+        request, compound_request_id, response, "mark_made", payload, compound=compound, **data
     )
 
 

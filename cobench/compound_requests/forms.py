@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cobench.compounds.forms import StructureInput
+from cobench.compounds.forms import LotFieldsForm, StructureInput
 from cobench.tenancy.models import Project
 
 from . import services
@@ -102,12 +102,20 @@ class AnswerForm(_Versioned):
 
 
 class MadeForm(_Versioned):
-    registry_ref = forms.CharField(
-        max_length=services.MAX_REF,
+    registry_id = forms.CharField(
+        max_length=services.MAX_REGISTRY_ID,
         required=False,
-        label="Registry id or lot (optional)",
-        help_text="e.g. CB-000123 lot 1",
+        label="Registry id",
+        help_text="The compound as registered in this project, e.g. CB-000123",
+        widget=forms.TextInput(attrs={"list": "project-compounds", "autocomplete": "off"}),
     )
+    register_now = forms.BooleanField(
+        required=False,
+        label="Not registered yet: register the requested structure now, as a new lot",
+    )
+    purity = LotFieldsForm.base_fields["purity"]
+    amount = LotFieldsForm.base_fields["amount"]
+    amount_unit = LotFieldsForm.base_fields["amount_unit"]
     note = forms.CharField(max_length=services.MAX_NOTE, required=False, label="Note (optional)")
 
 

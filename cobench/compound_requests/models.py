@@ -66,8 +66,19 @@ class CompoundRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField(max_length=24, choices=State.choices, default=State.PROPOSED)
+    compound = models.ForeignKey(
+        "compounds.Compound",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The registered compound it was made as (set when marked made)",
+    )
     registry_ref = models.CharField(
-        max_length=200, blank=True, help_text="Registry id or lot reference given when made"
+        max_length=200,
+        blank=True,
+        help_text="Free-text registry id or lot given when made, before requests linked "
+        "their compound (kept readable; no longer written)",
     )
     abandon_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField()

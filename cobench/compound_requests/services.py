@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +24,9 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.chem import InvalidStructure
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.compounds import services as registry
+from cobench.compounds.models import Compound, Lot
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from cobench.core.permissions import Action, Role, role_may
 from cobench.core.text import NUL_MESSAGE, contains_nul
 from cobench.notifications.kinds import Kind
@@ -35,12 +38,24 @@ from . import structure as structures
 from .models import CompoundRequest, Priority, PushBackReason, RequestMessage, State
 
 MessageKind = RequestMessage.Kind
-MAX_TITLE, MAX_TEXT, MAX_NOTE, MAX_REF = 200, 20_000, 2000, 200
+MAX_TITLE, MAX_TEXT, MAX_NOTE, MAX_REGISTRY_ID = 200, 20_000, 2000, 40
 MAX_STRUCTURE = 200_000
 SPONSOR, PARTNER = "sponsor", "partner"
 FINAL = (State.TESTED, State.ABANDONED)
 # past its due date, a request not yet shipped (nor abandoned) is overdue
 DELIVERED = (State.SHIPPED, State.RECEIVED, State.TESTED, State.ABANDONED)
+
+
+@dataclass(frozen=True)
+class Made:
+    """Which registered compound a made request is: one of a compound of the request's
+    project (`compound`, or its `registry_id`), or `register_now` the requested structure now as
+    a new lot with the given lot fields."""
+
+    registry_id: str = ""
+    compound: Compound | None = None
+    register_now: bool = False
+    lot: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +285,37 @@ def _message(
     )
 
 
+def _made_compound(
+    errors: dict[str, list[str]], request: CompoundRequest, made: Made | None
+) -> Compound | None:
+    """The compound of the request's project a made request names; None when it is to be
+    registered now (or `errors` says why neither). Another project's compound is not found."""
+    made = made or Made()
+    registry_id = _text(errors, "registry_id", made.registry_id, limit=MAX_REGISTRY_ID)
+    named = [x for x in (registry_id, made.compound, made.register_now) if x]
+    if len(named) != 1:
+        errors.setdefault("registry_id", []).append(
+            "Say which registered compound it is: its registry id, or register the "
+            "requested structure now (one of the two)."
+        )
+        return None
+    in_project = Compound.objects.in_project(request.project)
+    if made.compound is not None:
+        compound = in_project.filter(pk=made.compound.pk).first()
+        if compound is None:
+            raise NotFound()
+        return compound
+    if registry_id:
+        compound = in_project.filter(registry_id__iexact=registry_id).first()
+        if compound is None:
+            errors.setdefault("registry_id", []).append(
+                f"No compound {registry_id} is registered in {request.project.code}: "
+                "register it first, or register the requested structure now."
+            )
+        return compound
+    return None
+
+
 # Requesting ---------------------------------------------------------------------------
 
 
@@ -384,7 +430,7 @@ def _take(
     reason: str = "",
     structure: str = "",
     structure_required: bool = False,
-    registry_ref: str = "",
+    made: Made | None = None,
     expected_version: int | None,
     now: datetime | None,
 ) -> CompoundRequest:
@@ -406,12 +452,19 @@ def _take(
     text = _text(errors, field, text, limit=text_limit, required=text_required)
     if name == "push_back" and reason not in PushBackReason.values:
         errors["reason"] = [f"One of: {', '.join(PushBackReason.values)}."]
-    registry_ref = _text(errors, "registry_ref", registry_ref, limit=MAX_REF)
     found = None
     if not errors:  # read the structure only when the rest is right: it costs a worker
         found = _structure(errors, "structure", structure, required=structure_required)
+    compound = _made_compound(errors, request, made) if name == "mark_made" else None
     if errors:
         raise InvalidInput(f"Request #{request.number} was not changed.", errors=errors)
+    lot = None
+    if name == "mark_made" and compound is None:  # checked: register the structure now
+        assert made is not None
+        registered = registry.register_structure(
+            actor=actor, project=request.project, structure=request.molblock, **(made.lot or {})
+        )
+        compound, lot = registered.compound, registered.lot
 
     before: dict[str, Any] = {"state": request.state}
     after: dict[str, Any] = {"state": step.to}
@@ -433,10 +486,11 @@ def _take(
         after["alternative"] = found.smiles
     if name == "push_back":
         after["reason"] = reason
-    if name == "mark_made" and registry_ref:
-        before["registry_ref"], after["registry_ref"] = request.registry_ref, registry_ref
-        request.registry_ref = registry_ref
-        fields.append("registry_ref")
+    if compound is not None:
+        request.compound = compound
+        fields.append("compound")
+        made_as = f"Made as {compound.registry_id}" + (f", lot {lot.lot_number}" if lot else "")
+        text = f"{text}\n\n{made_as}.".strip()
     if name == "abandon":
         request.abandon_reason = text
         fields.append("abandon_reason")
@@ -448,7 +502,7 @@ def _take(
         actor=actor,
         member=member,
         kind=step.kind,
-        text=text if not registry_ref else f"{text}\n\nRegistry / lot: {registry_ref}".strip(),
+        text=text,
         reason=reason if name == "push_back" else "",
         found=found,
         now=now,
@@ -460,6 +514,16 @@ def _take(
         changes=audit.diff(before, after),
         reason=text,
     )
+    if compound is not None:
+        audit.record(
+            actor=actor,
+            event=Event.REQUEST_COMPOUND_LINKED,
+            target=request,
+            changes={
+                "compound": [None, compound.registry_id],
+                **({"lot": [None, lot.lot_number]} if lot else {}),
+            },
+        )
     if name in ("push_back", "propose_alternative"):
         what = (
             f"pushed back ({PushBackReason(reason).label.lower()})"
@@ -631,18 +695,36 @@ def mark_made(
     *,
     actor: User,
     request: CompoundRequest,
-    registry_ref: str = "",
+    registry_id: str = "",
+    compound: Compound | None = None,
+    register_now: bool = False,
+    produced_on: date | None = None,
+    purity: Decimal | None = None,
+    amount: Decimal | None = None,
+    amount_unit: str = Lot.Unit.MG,
     note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> CompoundRequest:
-    """The assigned partner made the compound; `registry_ref` names its registry id or lot."""
+    """The assigned partner made the compound and links the request to it in the registry.
+
+    Name a compound registered in the request's project (`registry_id`, or `compound`
+    already resolved), or `register_now` the requested structure now: a new lot (of the
+    existing compound if the sponsor's registry knows the structure) with the lot fields.
+    Requests made before links existed keep their free-text `registry_ref`.
+    """
+    lot = {
+        "produced_on": produced_on,
+        "purity": purity,
+        "amount": amount,
+        "amount_unit": amount_unit,
+    }
     return _take(
         actor=actor,
         request=request,
         name="mark_made",
         text=note,
-        registry_ref=registry_ref,
+        made=Made(registry_id=registry_id, compound=compound, register_now=register_now, lot=lot),
         expected_version=expected_version,
         now=now,
     )

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
@@ -31,7 +32,7 @@ def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, 
 
 def _get(request: HttpRequest, project: Project, compound_request_id: UUID) -> CompoundRequest:
     return get_visible(
-        CompoundRequest.objects.select_related("project", "partner", "requested_by"),
+        CompoundRequest.objects.select_related("project", "partner", "requested_by", "compound"),
         request.user,
         pk=compound_request_id,
         project=project,
@@ -47,7 +48,7 @@ def request_board(request: HttpRequest, project_id: UUID) -> HttpResponse:
     requests = services.filtered(
         CompoundRequest.objects.visible_to(request.user)
         .filter(project=project)
-        .select_related("partner", "requested_by", "project"),
+        .select_related("partner", "requested_by", "project", "compound"),
         today=today,
         **chosen,
     )
@@ -163,6 +164,10 @@ def request_detail(
         "failed_form": forms.get(failed) if failed and failed not in steps else None,
         "thread": compound.messages.select_related("author", "author_org"),
         "pending": services.alternatives_pending(compound),
+        # the registry ids offered when marking it made
+        "project_compounds": Compound.objects.in_project(project).order_by("-number")[:500]
+        if "mark_made" in steps
+        else (),
         "side": services.side_of(context["me"], compound),
         "State": State,
     }

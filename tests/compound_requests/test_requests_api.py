@@ -22,7 +22,7 @@ def _body_for(name):
         "propose_alternative": {"structure": ALTERNATIVE, "text": "Same hinge contacts, stable."},
         "answer": {"text": "Try it anyway."},
         "abandon": {"reason": "Series dropped."},
-        "mark_made": {"registry_ref": "CB-000042 lot 1"},
+        "mark_made": {"register_now": True, "purity": "98.5", "amount": "12"},
     }.get(name, {})
 
 
@@ -86,7 +86,7 @@ def test_full_happy_path_with_push_back_alternative_and_delivery(api, world, cre
         assert r.status_code == 200, (name, r.content)
         req = r.json()
         assert req["state"] == state and r.headers["ETag"] == f'"{req["version"]}"'
-    assert req["registry_ref"] == "CB-000042 lot 1" and req["your_steps"] == []
+    assert req["registry_id"] == "CB-000001" and req["compound_id"] and req["your_steps"] == []
     thread = api(world.executive).get(f"/api/v1/requests/{req['id']}/messages").json()["items"]
     assert [m["kind"] for m in thread] == [
         "requested",
@@ -106,7 +106,8 @@ def test_full_happy_path_with_push_back_alternative_and_delivery(api, world, cre
         and thread[3]["smiles"] == "Nc1nc(Nc2ccc(F)cc2)c2nc[nH]c2n1"
     )
     events = AuditEvent.objects.filter(target_id=req["id"]).values_list("event", flat=True)
-    assert len(events) == 10 and "compound_request.alternative_accepted" in events
+    assert len(events) == 11 and "compound_request.alternative_accepted" in events
+    assert "compound_request.compound_linked" in events
 
 
 STATE_AFTER = {
