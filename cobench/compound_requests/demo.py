@@ -1,10 +1,11 @@
 """The demo's compound requests on CDK2: one in every state, and a pushed-back request whose
 alternative the sponsor accepted.
 
-The structures are illustrative: well-known CDK2-inhibitor chemotypes (purines such as
-roscovitine and NU2058, an aminothiazole, an oxindole, an anilinopyrimidine, a
-pyrazolopyrimidine) chosen to look like a real hinge-binder series, not compounds of
-an actual programme.
+What was made comes from the CDK2 ligand set the registry holds (compounds/demo.py, which
+runs first): each made request is linked to its registered compound by registry id. What
+is only asked for, pushed back on or proposed is new chemistry around that set, written as
+SMILES by hand after well-known CDK2 chemotypes (bohemine, a dinaciclib-like
+pyrazolopyrimidine, a palbociclib-like counterscreen).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from cobench.compounds.demo import smiles_of
 from cobench.core.permissions import Role
 
 from . import services
@@ -19,7 +21,7 @@ from . import services
 if TYPE_CHECKING:
     from cobench.demo.loader import Demo
 
-ROSCOVITINE = "CC[C@H](CO)Nc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"
+ROSCOVITINE = "CC[C@H](CO)Nc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"  # ZINC01649340 of the set
 BOHEMINE_LIKE = "OCCCNc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"
 
 
@@ -37,6 +39,13 @@ def load(demo: Demo) -> None:
 
     def due(days: int) -> date:
         return demo.today + timedelta(days=days)
+
+    def made(who, request, zinc_id, days, note=""):
+        """Mark it made, linked to the compound of the set registered for it that day."""
+        compound = demo.extra["compounds"][zinc_id]
+        services.mark_made(
+            actor=who, request=request, registry_id=compound.registry_id, note=note, now=ago(days)
+        )
 
     helena = demo.user(Role.SPONSOR_LEAD)
     stefan = demo.user(Role.SPONSOR_SCIENTIST)
@@ -106,7 +115,7 @@ def load(demo: Demo) -> None:
         stefan,
         ago(60),
         beacon,
-        "Nc1nc(OCC2CCCCC2)c2nc[nH]c2n1",
+        smiles_of("ZINC00023543"),
         "O6-cyclohexylmethylguanine",
         "Anchor of the O6-alkylguanine series: its CDK2 IC50 in our assay calibrates every "
         "later analogue.",
@@ -117,7 +126,7 @@ def load(demo: Demo) -> None:
         (services.start_synthesis, maria, 58),
     ]:
         step(actor=who, request=nu2058, now=ago(days))
-    services.mark_made(actor=maria, request=nu2058, registry_ref="CB-000101 lot 1", now=ago(50))
+    made(maria, nu2058, "ZINC00023543", 50, "Lot 1, 180 mg, 99% by HPLC")
     services.mark_shipped(actor=brian, request=nu2058, note="FedEx, dry ice", now=ago(49))
     services.mark_received(actor=stefan, request=nu2058, note="Arrived frozen", now=ago(46))
     services.mark_tested(
@@ -129,13 +138,14 @@ def load(demo: Demo) -> None:
         helena,
         ago(45),
         deccan,
-        "O=C(NC1CCNCC1)c1[nH]ncc1NC(=O)c1c(Cl)cccc1Cl",
-        "Pyrazole carboxamide",
-        "Does a pyrazole hinge binder hold CDK2 potency without the purine's CDK1 liability?",
+        smiles_of("ZINC03814464"),
+        "Pyrazolopyridine ketone",
+        "Does a pyrazolopyridine hinge binder hold CDK2 potency without the purine's CDK1 "
+        "liability?",
     )
     services.accept_request(actor=priya, request=at7519, now=ago(44))
     services.start_synthesis(actor=arjun, request=at7519, now=ago(42))
-    services.mark_made(actor=arjun, request=at7519, registry_ref="CB-000102 lot 1", now=ago(30))
+    made(arjun, at7519, "ZINC03814464", 30)
     services.mark_shipped(actor=priya, request=at7519, now=ago(28))
     services.mark_received(actor=stefan, request=at7519, now=ago(22))
 
@@ -144,14 +154,14 @@ def load(demo: Demo) -> None:
         stefan,
         ago(35),
         deccan,
-        "O=C1Nc2ccccc2/C1=C/c1ccc[nH]1",
-        "Pyrrolyl-methylidene oxindole",
+        smiles_of("ZINC03814467"),
+        "Imidazolyl-methylidene oxindole",
         "An oxindole to test whether the lactam NH/CO pair can replace the purine N3/N9 "
         "interaction.",
     )
     services.accept_request(actor=priya, request=oxindole, now=ago(34))
     services.start_synthesis(actor=arjun, request=oxindole, now=ago(33))
-    services.mark_made(actor=arjun, request=oxindole, registry_ref="CB-000103 lot 1", now=ago(12))
+    made(arjun, oxindole, "ZINC03814467", 12, "Z isomer by NOE; stored in the dark")
     services.mark_shipped(
         actor=priya, request=oxindole, note="Courier, tracking sent by e-mail", now=ago(3)
     )
@@ -161,23 +171,21 @@ def load(demo: Demo) -> None:
         helena,
         ago(25),
         beacon,
-        "c1ccc(Nc2nccc(-c3cccnc3)n2)cc1",
-        "Anilinopyrimidine",
-        "Smallest anilinopyrimidine with the pyridyl back-pocket group: a ligand-efficiency "
-        "benchmark for the series.",
+        smiles_of("ZINC03814452"),
+        "Imidazopyridinyl anilinopyrimidine",
+        "Smallest anilinopyrimidine with the imidazopyridine back-pocket group: a "
+        "ligand-efficiency benchmark for the series.",
     )
     services.accept_request(actor=brian, request=anilino, now=ago(24))
     services.start_synthesis(actor=maria, request=anilino, now=ago(20))
-    services.mark_made(
-        actor=maria, request=anilino, registry_ref="CB-000104 lot 1, 48 mg", now=ago(2)
-    )
+    made(maria, anilino, "ZINC03814452", 2, "48 mg")
 
     # accepted, overdue
     thiazole = ask(
         helena,
         ago(21),
         beacon,
-        "CC(C)(C)c1cnc(CSc2cnc(NC(=O)C3CCNCC3)s2)o1",
+        "CC(C)(C)c1cnc(CSc2cnc(NC(=O)C3CCNCC3)s2)o1",  # after ZINC03814455 of the set
         "Aminothiazole amide",
         "Aminothiazole with the oxazole back-pocket group: does the sulfur linker keep "
         "potency while lowering logD?",
@@ -195,8 +203,9 @@ def load(demo: Demo) -> None:
             deccan,
             "O=C1Nc2ccccc2/C1=C1/Nc2ccccc2C1=O",
             "Indirubin",
-            "Indirubin as a tool: its CDK2 and GSK3 activities would tell us whether the "
-            "cellular effect is CDK2-driven.",
+            "Indirubin as a tool (the registry has only its 5-sulfonic acid, which does not "
+            "enter cells): its CDK2 and GSK3 activities would tell us whether the cellular "
+            "effect is CDK2-driven.",
         ),
         reason="stability",
         text="Indirubin is barely soluble in DMSO and photo-isomerises in solution; "
@@ -243,7 +252,7 @@ def load(demo: Demo) -> None:
             helena,
             ago(50),
             deccan,
-            "CNc1nc(NCc2ccccc2)c2ncn(C)c2n1",
+            smiles_of("ZINC01641925"),
             "Olomoucine",
             "First-generation purine for the assay set-up.",
         ),

