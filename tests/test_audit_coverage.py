@@ -18,6 +18,7 @@ from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
 from cobench.compound_requests import services as compound_requests
+from cobench.compounds import imports
 from cobench.compounds import services as compounds
 from cobench.concerns import services as concerns
 from cobench.core.querysets import ProjectScopedQuerySet
@@ -147,6 +148,11 @@ COVERAGE: dict[str, Coverage] = {
             actor=w.sponsor_lead, shipment=s, condition="good"
         ),
         delete="shipments are never deleted: they are the lot's chain of custody",
+    ),
+    "compounds.importjob": Coverage(
+        create=compound_objects.new_import,
+        update=lambda w, job: imports.check_import(actor=w.partner_scientist, job=job),
+        delete="import jobs are kept: they record where each imported lot came from",
     ),
     "concerns.concern": Coverage(
         create=_concern,

@@ -4,6 +4,7 @@ A compound is reached through a project (its lots, files and shipments are that
 project's); `GET /compounds/{id}` shows the lots of every project of the caller's.
 """
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -21,7 +22,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
-from . import services
+from . import imports, services
 from .models import Compound, Lot, LotFile, Shipment
 
 router = Router(tags=["compounds"])
@@ -353,3 +354,147 @@ def upload_file(
 def download_file(request: HttpRequest, lot_file_id: UUID):
     """The file itself, as an attachment."""
     return attachments.file_response(get_visible(LotFile.objects, request.user, pk=lot_file_id))
+
+
+# Bulk import ------------------------------------------------------------------------------
+
+
+class ImportJobOut(Schema):
+    id: UUID
+    project_id: UUID
+    file: str = Field(alias="original_name")
+    size: int
+    sha256: str
+    format: Literal["sdf", "smiles", "csv"]
+    smiles_column: str
+    mapping: dict[str, str]
+    state: Literal["uploaded", "checked", "queued", "running", "done", "failed"]
+    records: int
+    done_through: int = Field(description="The last record committed; a resume starts after it")
+    percent: int
+    imported: int
+    new_compounds: int
+    failed: int
+    check: dict = Field(alias="check_report", description="The dry run's counts (no findings)")
+    message: str
+    uploaded_by: str = Field(alias="uploaded_by_label")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_check_report(job: imports.ImportJob) -> dict:
+        return {k: v for k, v in job.check_report.items() if k != "findings"}
+
+
+class ImportCreatedOut(ImportJobOut):
+    fields: list[str] = Field(description="The file's columns or SDF fields that can be mapped")
+
+    @staticmethod
+    def resolve_fields(job: imports.ImportJob) -> list[str]:
+        return imports.offered_fields(job)
+
+
+class CheckIn(Input):
+    smiles_column: str | None = Field(None, max_length=200, description="CSV only")
+    mapping: dict[str, str] | None = Field(
+        None, description="File column or SDF field → lot field or `name`"
+    )
+
+
+def _import_job(request: HttpRequest, import_id: UUID) -> imports.ImportJob:
+    jobs = imports.ImportJob.objects.select_related("project")
+    return get_visible(jobs, request.user, pk=import_id)
+
+
+def _parse_mapping(text: str) -> dict[str, str]:
+    """`mapping` as a form field: JSON (`{"Purity": "purity"}`) or lines of `column=field`."""
+    text = text.strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise InvalidInput("mapping is not JSON.", errors={"mapping": [str(exc)]}) from exc
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        raise InvalidInput("mapping is not an object.", errors={"mapping": ["An object."]})
+    pairs = [line.rpartition("=") for line in text.splitlines() if line.strip()]
+    return {column.strip(): target.strip() for column, _, target in pairs}
+
+
+@router.post("/projects/{project_id}/compound-imports", response={201: ImportCreatedOut})
+def create_import(
+    request: HttpRequest,
+    project_id: UUID,
+    file: UploadedFile = File(...),
+    format: Literal["", "sdf", "smiles", "csv"] = Form(""),
+    smiles_column: str = Form("", max_length=200),
+    mapping: str = Form("", max_length=20_000),
+):
+    """Upload an SDF, SMILES or CSV file to import (multipart): checked and counted, not imported.
+
+    `format` defaults to what the file name says; `mapping` maps file columns (CSV)
+    or data fields (SDF) to lot fields, as JSON or `column=field` lines. Then run the
+    dry run (`/check`) and start it (`/start`).
+    """
+    job = imports.create_import(
+        actor=request.user,
+        project=_project(request, project_id),
+        upload=file,
+        format=format,
+        smiles_column=smiles_column,
+        mapping=_parse_mapping(mapping),
+    )
+    return Status(201, job)
+
+
+@router.get("/projects/{project_id}/compound-imports", response=list[ImportJobOut])
+@paginate
+def list_imports(request: HttpRequest, project_id: UUID):
+    """A project's imports, newest first."""
+    project = _project(request, project_id)
+    return imports.ImportJob.objects.visible_to(request.user).filter(project=project)
+
+
+@router.get("/compound-imports/{import_id}", response=ImportJobOut)
+def get_import(request: HttpRequest, import_id: UUID):
+    """An import's state and progress (`done_through` of `records`, counts)."""
+    return _import_job(request, import_id)
+
+
+@router.post("/compound-imports/{import_id}/check", response=ImportJobOut)
+def check_import(request: HttpRequest, import_id: UUID, body: CheckIn):
+    """The dry run: every record parsed and standardized; errors and duplicates reported.
+
+    Nothing is written but the report (`GET .../check`). Options given here replace
+    the job's SMILES column and mapping first.
+    """
+    return imports.check_import(
+        actor=request.user,
+        job=_import_job(request, import_id),
+        smiles_column=body.smiles_column,
+        mapping=body.mapping,
+    )
+
+
+@router.get("/compound-imports/{import_id}/check", response=dict)
+def check_report(request: HttpRequest, import_id: UUID):
+    """The dry run's report: counts and per-record findings (errors, duplicates)."""
+    return _import_job(request, import_id).check_report
+
+
+@router.post("/compound-imports/{import_id}/start", response={202: ImportJobOut})
+def start_import(request: HttpRequest, import_id: UUID):
+    """Start (or resume) a checked import: small files at once, larger ones in the background."""
+    return Status(
+        202, imports.start_and_run(actor=request.user, job=_import_job(request, import_id))
+    )
+
+
+@router.get("/compound-imports/{import_id}/report", response=dict)
+def import_report(request: HttpRequest, import_id: UUID):
+    """The import's per-record report: `errors` (record, name, error) and `lots` written."""
+    job = _import_job(request, import_id)
+    return {"state": job.state, **(job.report or {"errors": [], "lots": []})}

@@ -813,3 +813,11 @@ def _advance(
                 "failed": [None, job.failed],
             },
         )
+
+
+def start_and_run(*, actor: User, job: ImportJob) -> ImportJob:
+    """Start an import; a small file is imported here and now, a large one by the worker."""
+    job = start_import(actor=actor, job=job)
+    if job.records <= settings.COBENCH_IMPORT_INLINE_RECORDS:
+        job = run_import(job=job)
+    return job

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cobench.compounds import imports
 from cobench.compounds import services as compounds
 
 from ..conftest import World
@@ -31,6 +32,14 @@ def new_shipment(world: World):
     )
 
 
+def new_import(world: World, text: str = f"{ROSCOVITINE} hinge-7\n", name: str = "hinge.smi"):
+    """An uploaded (not yet checked) import job of a one-record SMILES file."""
+    upload = SimpleUploadedFile(name, text.encode())
+    return imports.create_import(
+        actor=world.partner_scientist, project=world.project, upload=upload
+    )
+
+
 def cdk2_compounds(world: World) -> dict[str, Any]:
     """A registered compound with a lot, an analytical file and a shipment of CDK2."""
     registration = register(world, appearance="Pale yellow hinge powder")
@@ -42,7 +51,9 @@ def cdk2_compounds(world: World) -> dict[str, Any]:
         carrier="Hingeway Couriers",
         tracking_number="TRK-CDK2-777",
     )
+    job = new_import(world, name="hinge-series-secret.smi")
     return {
+        "compound_import": job,
         "compound": registration.compound,
         "lot": registration.lot,
         "lot_file": attachment,
@@ -54,6 +65,7 @@ def cdk2_compounds(world: World) -> dict[str, Any]:
             "nmr-roscovitine.pdf",
             "Hingeway Couriers",
             "TRK-CDK2-777",
+            "hinge-series-secret.smi",
             str(registration.compound.id),
         ],
     }
