@@ -54,6 +54,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "lot_id": lambda w, o: o["lot"].id,
     "lot_file_id": lambda w, o: o["lot_file"].id,
     "shipment_id": lambda w, o: o["shipment"].id,
+    "import_id": lambda w, o: o["compound_import"].id,
 }
 # Pages the sponsor lead may see but not open (403): who opens them instead (URL name → persona).
 OWNERS: dict[str, str] = {"status-edit": "partner_lead"}
