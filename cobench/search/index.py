@@ -288,7 +288,16 @@ class SponsorIndex:
             began = time.monotonic()
             want = cap + 1 - count if allowed is None else -1
             got = np.array(
-                self.library.GetMatches(query, start, end, True, False, False, workers, want),
+                self.library.GetMatches(
+                    query,
+                    start,
+                    end,
+                    recursionPossible=True,
+                    useChirality=False,
+                    useQueryQueryMatches=False,
+                    numThreads=workers,
+                    maxResults=want,
+                ),
                 dtype=np.int64,
             )
             if allowed is not None:

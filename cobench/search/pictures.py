@@ -16,6 +16,7 @@ from cobench import chem
 from cobench.compounds.models import Compound
 
 from .queries import Query
+from .services import Hit
 
 CACHE_SECONDS = 7 * 24 * 3600
 
@@ -25,14 +26,24 @@ def cache_key(compound: Compound, query: Query) -> str:
     return f"search:hit-svg:{compound.pk}:{digest}"
 
 
-def hit_svg(compound: Compound, query: Query | None, mode: str) -> str:
-    """SVG of `compound`; for a substructure hit, with the atoms and bonds matching `query` lit."""
+def hit_svgs(hits: list[Hit], query: Query | None, mode: str) -> list[str]:
+    """SVGs of the hits' compounds; for substructure hits, with the atoms and bonds matching
+    `query` lit (drawn once per compound and query, then cached)."""
+    stored = dict(
+        Compound.objects.filter(pk__in=[h.compound.pk for h in hits]).values_list("pk", "svg")
+    )
     if mode != "substructure" or query is None:
-        return compound.svg
-    key = cache_key(compound, query)
-    svg = cache.get(key)
-    if svg is None:
-        mol = Chem.MolFromSmiles(compound.smiles)
-        svg = chem.depict_svg(mol, highlight=query.mol) if mol is not None else compound.svg
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
+        return [stored.get(h.compound.pk, "") for h in hits]
+    keys = {h.compound.pk: cache_key(h.compound, query) for h in hits}
+    found = cache.get_many(list(keys.values()))
+    pictures = []
+    for hit in hits:
+        svg = found.get(keys[hit.compound.pk])
+        if svg is None:
+            mol = Chem.MolFromSmiles(hit.compound.smiles)
+            svg = stored.get(hit.compound.pk, "")
+            if mol is not None:
+                svg = chem.depict_svg(mol, highlight=query.mol)
+            cache.set(keys[hit.compound.pk], svg, CACHE_SECONDS)
+        pictures.append(svg)
+    return pictures

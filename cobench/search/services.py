@@ -36,7 +36,7 @@ from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
 from cobench.core.errors import InvalidInput
 from cobench.core.querysets import member_projects
-from cobench.tenancy.models import Organization, Project, User
+from cobench.tenancy.models import Project, User
 
 from . import cartridge, index
 from .models import ProjectLinks
@@ -46,6 +46,7 @@ Mode = Literal["exact", "substructure", "similarity"]
 MODES: tuple[Mode, ...] = ("exact", "substructure", "similarity")
 MAX_HITS = 1000
 DEFAULT_TOP = 50
+HIT_FIELDS = ("id", "sponsor_id", "number", "registry_id", "smiles", "formula", "mw")
 
 __all__ = ["MAX_HITS", "MAX_QUERY_ATOMS", "MODES", "Hit", "Result", "search"]
 
@@ -106,10 +107,14 @@ def backend() -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """The projects searched (`by_sponsor`) and all the projects the searcher sees."""
+    """The projects searched (`by_sponsor`), all the projects the searcher sees, and what the
+    in-process indexes compare to keep in step: each project's link count, each sponsor's
+    highest compound number (read in the same statement, so from one snapshot)."""
 
     by_sponsor: dict[UUID, list[UUID]]
-    visible: list[UUID]
+    visible: dict[UUID, Project]
+    links: dict[UUID, int]
+    last: dict[UUID, int]
 
     @property
     def projects(self) -> list[UUID]:
@@ -117,51 +122,57 @@ class Scope:
 
 
 def _scope(actor: User, project: Project | None) -> Scope:
-    visible = list(
-        Project.objects.filter(pk__in=member_projects(actor)).values_list("id", "sponsor_id")
+    links = ProjectLinks.objects.filter(project_id=OuterRef("pk")).values("links")
+    last = Compound.objects.filter(sponsor=OuterRef("sponsor_id")).order_by("-number")
+    rows = (
+        Project.objects.filter(pk__in=member_projects(actor))
+        .only("id", "code", "name", "sponsor_id")
+        .annotate(links=Subquery(links[:1]), last=Subquery(last.values("number")[:1]))
     )
-    searched = [(p, s) for p, s in visible if project is None or p == project.pk]
+    visible = {p.pk: p for p in rows}
     by_sponsor: dict[UUID, list[UUID]] = {}
-    for project_id, sponsor_id in searched:
-        by_sponsor.setdefault(sponsor_id, []).append(project_id)
-    return Scope(by_sponsor=by_sponsor, visible=[p for p, _ in visible])
+    for p in visible.values():
+        if project is None or p.pk == project.pk:
+            by_sponsor.setdefault(p.sponsor_id, []).append(p.pk)
+    return Scope(
+        by_sponsor=by_sponsor,
+        visible=visible,
+        links={p.pk: p.links or 0 for p in visible.values()},
+        last={p.sponsor_id: p.last or 0 for p in visible.values()},
+    )
 
 
 def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
     """The in-process indexes of the scope's sponsors, each brought up to date (see index)."""
-    counts = dict(ProjectLinks.objects.filter(project_id__in=scope.projects).values_list())
-    last = Compound.objects.filter(sponsor=OuterRef("pk")).order_by("-number").values("number")
-    lasts = dict(
-        Organization.objects.filter(pk__in=list(scope.by_sponsor))
-        .annotate(last=Subquery(last[:1]))
-        .values_list("pk", "last")
-    )
     found = []
     for sponsor_id, projects in scope.by_sponsor.items():
         sponsor_index = index.for_sponsor(connection.settings_dict["NAME"], sponsor_id)
         with sponsor_index.lock:
-            sponsor_index.refresh(
-                lasts.get(sponsor_id) or 0, {p: counts.get(p, 0) for p in projects}
-            )
+            sponsor_index.refresh(scope.last[sponsor_id], {p: scope.links[p] for p in projects})
         found.append((sponsor_index, projects))
     return found
 
 
 def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
-    """The ranked compounds, fetched again through the searcher's project links."""
-    ids = [compound_id for compound_id, _ in ranked]
-    links = ProjectCompound.objects.filter(
-        compound_id__in=ids, project_id__in=scope.visible
-    ).select_related("project")
+    """The ranked compounds, fetched again through the searcher's project links (one query;
+    the light fields only: a page asks for the pictures of the hits it shows)."""
+    fields = [f"compound__{name}" for name in HIT_FIELDS]
+    rows = ProjectCompound.objects.filter(
+        compound_id__in=[compound_id for compound_id, _ in ranked],
+        project_id__in=list(scope.visible),
+    ).values_list("project_id", *fields)
+    compounds: dict[UUID, Compound] = {}
     projects: dict[UUID, list[Project]] = {}
-    for link in links:
-        projects.setdefault(link.compound_id, []).append(link.project)
-    found = Compound.objects.filter(pk__in=list(projects)).defer("molblock", "inchi")
-    by_id = {c.pk: c for c in found}
+    for project_id, *values in rows:
+        compound = compounds.get(values[0]) or Compound.from_db(
+            connection.alias, HIT_FIELDS, values
+        )
+        compounds[compound.pk] = compound
+        projects.setdefault(compound.pk, []).append(scope.visible[project_id])
     return [
-        Hit(by_id[cid], score, sorted(projects[cid], key=lambda p: p.code))
+        Hit(compounds[cid], score, sorted(projects[cid], key=lambda p: p.code))
         for cid, score in ranked
-        if cid in by_id
+        if cid in compounds
     ]
 
 

@@ -44,10 +44,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             status = 422
         else:
             listing = Paginator(result.hits, PAGE_SIZE).get_page(request.GET.get("page"))
-            cards = [
-                {"hit": hit, "svg": pictures.hit_svg(hit.compound, result.query, result.mode)}
-                for hit in listing
-            ]
+            shown = list(listing)
+            svgs = pictures.hit_svgs(shown, result.query, result.mode)
+            cards = [{"hit": hit, "svg": svg} for hit, svg in zip(shown, svgs, strict=True)]
             params = request.GET.copy()
             params.pop("page", None)
             context |= {

@@ -1,0 +1,240 @@
+"""Structure search on a MOSES registry: the service layer against bare FPSim2 and SubstructLibrary.
+
+    .venv/bin/python bench/run.py search [--quick | --full]    2,000 / 20,000 / 1,000,000 compounds
+
+The registry is bench/registry.py's (made by the platform's bulk import, cached).
+The measurement runs in a process of its own opened on that database, as the
+registry's user (a member of its one project), with the in-process backend:
+
+* similarity, top 50 and threshold 0.7: median latency of
+  `cobench.search.services.search_similarity` (tenancy, index refresh, the hits
+  fetched from the database) against bare FPSim2 (`FPSim2Engine` on an HDF5 file of
+  the same fingerprints, the same `n_workers`), and the memory-bandwidth floor:
+  the bytes of fingerprints FPSim2 scans for the query divided by the read
+  bandwidth numpy measures here (summing a 256 MB array);
+* substructure, 20 queries (common scaffolds, rare ones, no hit): median of
+  `search_substructure` against `SubstructLibrary.GetMatches` on the same library
+  (same holders, same threads, the same cap of 1,001 results);
+* resident memory (VmRSS) of the process holding the index, and the index's own share.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+
+SUBSTRUCTURES = {
+    "common": [
+        "c1ccccc1",
+        "c1ccncc1",
+        "C(=O)N",
+        "C1CCNCC1",
+        "c1ccc2ccccc2c1",
+        "c1ccc2[nH]ccc2c1",
+        "S(=O)(=O)N",
+        "C(=O)[OH]",
+        "C1COCCN1",
+        "c1ccsc1",
+    ],
+    "rare": ["N#CC1CC1", "c1ccc2c(c1)oc1ccccc12", "FC(F)(F)S", "C1CC2CCC1C2", "[nH]1nnnc1"],
+    "none": ["[Hg]", "[Se]", "P(=O)(O)(O)O", "C1CCCCCCCCCCC1", "[Si](C)(C)(C)C"],
+}
+THREADS = 2
+
+
+def run(*, quick: bool, full: bool = False) -> list[dict[str, Any]]:
+    import registry
+
+    n = 2_000 if quick else 1_000_000 if full else 20_000
+    path = registry.build(n)
+    with tempfile.TemporaryDirectory(prefix="cobench-search-bench-") as var_dir:
+        Path(var_dir, "static").mkdir()
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{path}",
+            "COBENCH_VAR_DIR": var_dir,
+            "DJANGO_SETTINGS_MODULE": "cobench.settings",
+        }
+        out = subprocess.run(
+            [sys.executable, __file__, str(n), "--quick" if quick else "--normal"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _median_ms(calls: list, repeats: int) -> float:
+    times = []
+    for call in calls:
+        call()  # warm: caches, thread pools
+        for _ in range(repeats):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _bandwidth_bytes_per_s() -> float:
+    import numpy as np
+
+    data = np.ones(32 * 2**20, dtype=np.uint64)  # 256 MB, far beyond the caches
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        data.sum()
+        best = min(best, time.perf_counter() - started)
+    return data.nbytes / best
+
+
+def _measure(n: int, quick: bool) -> None:
+    sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)  # the search app's tables too
+    settings.COBENCH_SEARCH_BACKEND = "inprocess"
+    settings.COBENCH_SEARCH_THREADS = THREADS
+
+    import numpy as np
+    from FPSim2 import FPSim2Engine
+    from FPSim2.io.chem import get_bounds_range
+    from rdkit import Chem
+
+    from cobench.compounds.models import Compound
+    from cobench.search import index, services
+    from cobench.tenancy.models import User
+
+    def emit(**result: Any) -> None:
+        print(json.dumps({"compounds": n, "threads": THREADS, **result}), flush=True)
+
+    user = User.objects.get(username="moses")
+    rss_before = _rss_mb()
+    started = time.perf_counter()
+    services.search_similarity(actor=user, query="c1ccccc1", top=1)
+    build_s = time.perf_counter() - started
+    (sponsor_index,) = index._indexes.values()
+    emit(
+        name="search_index",
+        indexed=sponsor_index.size,
+        build_s=round(build_s, 1),
+        rss_mb=round(_rss_mb(), 1),
+        index_rss_mb=round(_rss_mb() - rss_before, 1),
+    )
+
+    rng = np.random.default_rng(7)
+    numbers = rng.choice(np.arange(1, sponsor_index.size + 1), size=5 if quick else 20)
+    queries = list(
+        Compound.objects.filter(number__in=numbers.tolist()).values_list("smiles", flat=True)
+    )
+    repeats = 2 if quick else 5
+
+    with tempfile.TemporaryDirectory() as tmp:
+        h5 = Path(tmp, "fps.h5")
+        index.Engine(np.concatenate([sponsor_index.main.fps, sponsor_index.delta.fps])).save_h5(
+            str(h5)
+        )
+        bare = FPSim2Engine(str(h5))
+    bandwidth = _bandwidth_bytes_per_s()
+    row_bytes = bare.fps.shape[1] * 8
+
+    def floor_ms(smiles: str, threshold: float) -> float:
+        query = bare.load_query(smiles)
+        bounds = get_bounds_range(query, threshold, 0, 0, bare.popcnt_bins, "tanimoto")
+        rows = bounds[1] - bounds[0] if bounds else 0
+        return rows * row_bytes / bandwidth * 1000
+
+    for name, threshold, top in (("similarity_top50", 0.0, 50), ("similarity_0.7", 0.7, 1000)):
+        service = _median_ms(
+            [
+                lambda q=q, t=threshold, k=top: services.search_similarity(
+                    actor=user, query=q, threshold=t, top=k
+                )
+                for q in queries
+            ],
+            repeats,
+        )
+        if top == 50:
+            calls = [lambda q=q: bare.top_k(q, 50, 0.0, n_workers=THREADS) for q in queries]
+        else:
+            calls = [
+                lambda q=q, t=threshold: bare.similarity(q, t, n_workers=THREADS) for q in queries
+            ]
+        reference = _median_ms(calls, repeats)
+        floor = statistics.median(floor_ms(q, threshold) for q in queries)
+        emit(
+            name=name,
+            service_ms=round(service, 3),
+            bare_fpsim2_ms=round(reference, 3),
+            ratio=round(service / reference, 3),
+            floor_ms=round(floor, 3),
+            ratio_to_floor=round(service / floor, 2) if floor else None,
+            bandwidth_gb_s=round(bandwidth / 1e9, 2),
+            target="<= 1.2",
+        )
+
+    library = sponsor_index.library
+    substructures = [q for group in SUBSTRUCTURES.values() for q in group]
+    if quick:
+        substructures = [group[0] for group in SUBSTRUCTURES.values()]
+    per_query = {}
+    service_times, bare_times = [], []
+    for smarts in substructures:
+        mol = Chem.MolFromSmiles(smarts) or Chem.MolFromSmarts(smarts)
+        s = _median_ms(
+            [lambda q=smarts: services.search_substructure(actor=user, query=q)], repeats
+        )
+        b = _median_ms(
+            [
+                lambda m=mol: library.GetMatches(
+                    m,
+                    recursionPossible=True,
+                    useChirality=False,
+                    useQueryQueryMatches=False,
+                    numThreads=THREADS,
+                    maxResults=services.MAX_HITS + 1,
+                )
+            ],
+            repeats,
+        )
+        hits = len(
+            library.GetMatches(mol, useChirality=False, maxResults=services.MAX_HITS + 1)
+        )
+        per_query[smarts] = {"service_ms": round(s, 2), "bare_ms": round(b, 2), "hits": hits}
+        service_times.append(s)
+        bare_times.append(b)
+    service, reference = statistics.median(service_times), statistics.median(bare_times)
+    emit(
+        name="substructure",
+        queries=len(substructures),
+        service_ms=round(service, 3),
+        bare_substructlibrary_ms=round(reference, 3),
+        ratio=round(service / reference, 3),
+        target="<= 1.2",
+        per_query=per_query,
+    )
+
+
+if __name__ == "__main__":
+    _measure(int(sys.argv[1]), quick=sys.argv[2] == "--quick")
