@@ -69,6 +69,7 @@ def _detail(request: HttpRequest, job: ImportJob, status: int = 200, **extra: An
         targets=imports.TARGETS,
         findings=job.check_report.get("findings", [])[:500],
         errors=(job.report or {}).get("errors", [])[:500],
+        resumable=imports.resumable(job),
         **extra,
     )
     return render(request, "compounds/imports/detail.html", context, status=status)
