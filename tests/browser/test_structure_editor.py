@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cobench.compound_requests import services
 from cobench.compound_requests.models import CompoundRequest
 from cobench.compounds.models import Compound
 
@@ -39,6 +40,31 @@ def test_draw_a_structure_and_request_it(page, log_in, world, screenshot):
     expect(page.locator("#smiles")).to_have_text(FLUORO)
     expect(page.locator(".req-head img")).to_be_visible()
     assert CompoundRequest.objects.get().smiles == FLUORO
+
+
+def test_the_partner_draws_an_alternative_in_a_closed_step_form(page, log_in, world):
+    request = services.create_request(
+        actor=world.sponsor_lead,
+        project=world.project,
+        structure=ROSCOVITINE,
+        partner=world.partner,
+        rationale="Reference compound",
+    )
+    log_in("pete", world.password)
+    page.goto(f"/projects/{world.project.id}/requests/{request.id}/")
+    step = page.locator("#step-propose_alternative")
+    step.get_by_text("Propose an alternative…").click()  # the editor is made when it opens
+    editor = "document.querySelector('#step-propose_alternative .structure-editor')"
+    page.wait_for_function(f"{editor}.jsme !== undefined")
+    # JSME drew itself at the open form's width, not the closed one's zero
+    assert page.evaluate(f"{editor}.querySelector('.structure-canvas > div').offsetWidth") > 300
+    page.evaluate(f"s => {editor}.jsme.readGenericMolecularInput(s)", FLUORO)
+    textarea = step.locator("textarea[name='propose_alternative-structure']")
+    expect(textarea).to_have_value(re.compile(r"V2000"))
+    step.get_by_label("Reasoning").fill("Achiral, and the same hinge contacts.")
+    step.get_by_role("button", name="Propose an alternative").click()
+    expect(page.locator("#request-state")).to_have_text("Alternative proposed")
+    expect(page.locator("#thread")).to_contain_text(FLUORO)
 
 
 def test_a_typed_smiles_is_drawn_and_registered_as_typed(page, log_in, world):

@@ -75,10 +75,22 @@
     document.head.appendChild(script);
   }
 
+  // JSME takes its size when made: an editor in a closed <details> (a step form of the
+  // request page) is made when it opens
+  function whenShown(box, then) {
+    var details = box.closest("details:not([open])");
+    if (!details) return then(box);
+    details.addEventListener("toggle", function opened() {
+      if (!details.open) return;
+      details.removeEventListener("toggle", opened);
+      whenShown(box, then);
+    });
+  }
+
   function scan(root) {
     (root || document).querySelectorAll(".structure-editor:not([data-editor])").forEach(function (box) {
       box.dataset.editor = "waiting";
-      if (window.JSApplet) attach(box);
+      if (window.JSApplet) whenShown(box, attach);
       else {
         waiting.push(box);
         requestJsme(box.dataset.jsme);
@@ -87,7 +99,7 @@
   }
 
   window.jsmeOnLoad = function () {
-    waiting.splice(0).forEach(attach);
+    waiting.splice(0).forEach(function (box) { whenShown(box, attach); });
   };
   window.cobenchStructureEditor = { scan: scan };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { scan(); });
