@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from cobench.search import index, services
+from cobench.search import cartridge, index, services
 from cobench.search.queries import MAX_QUERY_ATOMS
 
 from .objects import register
@@ -78,7 +78,11 @@ def test_a_smarts_matching_everything_stops_at_the_hit_cap(api, world, compounds
 def test_a_slow_scan_stops_at_the_time_limit_with_partial_results(
     api, world, compounds, monkeypatch
 ):
-    monkeypatch.setattr(index, "FIRST_CHUNK", 1)  # one compound per step
+    monkeypatch.setattr(index, "FIRST_CHUNK", 1)  # in-process: one compound per step
+    # in PostgreSQL: a scan slow enough for the statement timeout of a millisecond
+    monkeypatch.setattr(
+        cartridge, "_IN_SCOPE", "pg_sleep(0.01) IS NOT NULL AND " + cartridge._IN_SCOPE
+    )
     settings.COBENCH_SEARCH_TIME_LIMIT_S = 0.0
     try:
         r = _search(api, world.sponsor_lead, mode="substructure", query="*")
