@@ -70,6 +70,10 @@ class Event(models.TextChoices):
     SHIPMENT_SENT = "shipment.sent", "A lot was sent to another organization"
     SHIPMENT_RECEIVED = "shipment.received", "A shipped lot was received"
     IMPORT_CREATED = "compound_import.created", "A file of structures was uploaded for import"
+    IMPORT_CONFIGURED = (
+        "compound_import.configured",
+        "An import's SMILES column or field mapping changed, or its dry run was queued",
+    )
     IMPORT_CHECKED = "compound_import.checked", "An import's dry run reported what it would do"
     IMPORT_STARTED = "compound_import.started", "An import was started (or resumed)"
     IMPORT_FINISHED = "compound_import.finished", "An import wrote its last record"

@@ -368,7 +368,7 @@ class ImportJobOut(Schema):
     format: Literal["sdf", "smiles", "csv"]
     smiles_column: str
     mapping: dict[str, str]
-    state: Literal["uploaded", "checked", "queued", "running", "done", "failed"]
+    state: Literal["uploaded", "checking", "checked", "queued", "running", "done", "failed"]
     records: int
     done_through: int = Field(description="The last record committed; a resume starts after it")
     percent: int

@@ -24,6 +24,9 @@ from . import imports
 from .models import ImportJob
 from .views import _context
 
+POLLED = (ImportJob.State.CHECKING, ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+"""States in which the job's page polls its progress."""
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(help_text="SDF (V2000 or V3000), a SMILES file, or CSV; UTF-8 text")
@@ -70,6 +73,7 @@ def _detail(request: HttpRequest, job: ImportJob, status: int = 200, **extra: An
         findings=job.check_report.get("findings", [])[:500],
         errors=(job.report or {}).get("errors", [])[:500],
         resumable=imports.resumable(job),
+        polled=POLLED,
         **extra,
     )
     return render(request, "compounds/imports/detail.html", context, status=status)
@@ -79,7 +83,11 @@ def _detail(request: HttpRequest, job: ImportJob, status: int = 200, **extra: An
 def import_detail(request: HttpRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
     job = _job(request, project_id, import_id)
     if is_htmx(request):
-        return render(request, "compounds/imports/_progress.html", {"job": job})
+        context = {"job": job, "polled": POLLED}
+        response = render(request, "compounds/imports/_progress.html", context)
+        if job.state not in POLLED:
+            response["HX-Refresh"] = "true"  # finished: the whole page shows the report
+        return response
     return _detail(request, job)
 
 

@@ -448,12 +448,15 @@ def check_import(
     smiles_column: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    background: bool | None = None,
 ) -> ImportJob:
     """The dry run: every record read, standardized and compared; only the job's report is saved.
 
     Reports per-record errors, duplicates within the file ("same compound as record
     12") and structures already in the sponsor's registry ("would add a lot to
-    CB-000012"). `smiles_column` and `mapping` change the job's options first.
+    CB-000012"). `smiles_column` and `mapping` change the job's options first. Files
+    of more than `COBENCH_IMPORT_INLINE_RECORDS` records are checked by the
+    background worker (state "checking") unless `background` says otherwise.
     """
     ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
     job = ImportJob.objects.select_related("project").get(pk=job.pk)
@@ -464,6 +467,34 @@ def check_import(
         job.smiles_column = smiles_column_of(csv_columns(text), smiles_column.strip())
     if mapping is not None:
         job.mapping = _clean_mapping(mapping, fields_of(job, text))
+    changes = audit.diff(before, {"smiles_column": job.smiles_column, "mapping": job.mapping})
+    if background is None:
+        background = job.records > settings.COBENCH_IMPORT_INLINE_RECORDS
+    with transaction.atomic():
+        _checkable(ImportJob.objects.select_for_update().get(pk=job.pk))
+        if changes or background:
+            state = job.state
+            if background:
+                job.state, job.done_through = ImportJob.State.CHECKING, 0
+            job.updated_at = timezone.now()
+            job.save(
+                update_fields=["smiles_column", "mapping", "state", "done_through", "updated_at"]
+            )
+            if job.state != state:
+                changes["state"] = [state, job.state]
+            audit.record(actor=actor, event=Event.IMPORT_CONFIGURED, target=job, changes=changes)
+        if background:
+            from .tasks import check_import_task
+
+            transaction.on_commit(lambda: check_import_task.enqueue(str(job.pk)))
+            return job
+    return dry_run(job=job, actor=actor, progress=progress)
+
+
+def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) -> ImportJob:
+    """Check every record of `job` with its current options and save the report (see above)."""
+    job = ImportJob.objects.select_related("project").get(pk=job.pk)
+    text = _read(job)
     first_of: dict[str, int] = {}
     findings: list[dict[str, Any]] = []
     counts = {"records": 0, "valid": 0, "errors": 0, "new": 0, "in_file": 0, "known": 0}
@@ -514,13 +545,18 @@ def check_import(
             pending.append((record, result))  # type: ignore[arg-type]
             if len(pending) >= BATCH:
                 compare()
-        if progress and counts["records"] % 100 == 0:
+        if counts["records"] % 100 == 0:
             job.done_through = counts["records"]
-            progress(job)
+            if progress:
+                progress(job)
+            elif job.state == ImportJob.State.CHECKING:  # for the page that polls it
+                ImportJob.objects.filter(pk=job.pk).update(
+                    done_through=job.done_through, updated_at=timezone.now()
+                )
     compare()
     findings.sort(key=lambda f: f["record"])
     with transaction.atomic():  # the chemistry ran outside: save only if nothing started since
-        _checkable(ImportJob.objects.select_for_update().get(pk=job.pk))
+        _checkable(ImportJob.objects.select_for_update().get(pk=job.pk), checking=True)
         job.check_report = {
             **counts,
             "findings": findings,
@@ -528,25 +564,24 @@ def check_import(
         }
         job.state, job.done_through, job.updated_at = ImportJob.State.CHECKED, 0, timezone.now()
         job.save()
-        _checked_event(actor, job, before, counts)
+        audit.record(
+            actor=actor,
+            event=Event.IMPORT_CHECKED,
+            target=job,
+            changes={name: [None, value] for name, value in counts.items()},
+        )
     return job
 
 
-def _checkable(job: ImportJob) -> None:
-    if job.state not in (ImportJob.State.UPLOADED, ImportJob.State.CHECKED):
+def _checkable(job: ImportJob, checking: bool = False) -> None:
+    """Refuse a dry run of a job that started importing, or (unless `checking`) one under way."""
+    allowed = [ImportJob.State.UPLOADED, ImportJob.State.CHECKED]
+    if checking or job.updated_at < timezone.now() - STALE_AFTER:
+        allowed.append(ImportJob.State.CHECKING)
+    if job.state not in allowed:
+        if job.state == ImportJob.State.CHECKING:
+            raise Conflict("The dry run of this import is under way.")
         raise Conflict("This import has started; it cannot be checked again.")
-
-
-def _checked_event(actor: User, job: ImportJob, before: dict[str, Any], counts: dict) -> None:
-    audit.record(
-        actor=actor,
-        event=Event.IMPORT_CHECKED,
-        target=job,
-        changes={
-            **audit.diff(before, {"smiles_column": job.smiles_column, "mapping": job.mapping}),
-            **{name: [None, value] for name, value in counts.items()},
-        },
-    )
 
 
 # Importing ---------------------------------------------------------------------------------------

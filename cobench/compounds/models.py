@@ -221,6 +221,7 @@ class ImportJob(StoredFile):
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", "Uploaded"
+        CHECKING = "checking", "Dry run under way"
         CHECKED = "checked", "Checked (dry run)"
         QUEUED = "queued", "Waiting to run"
         RUNNING = "running", "Importing"

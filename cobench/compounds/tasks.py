@@ -16,3 +16,13 @@ def run_import_task(job_id: str) -> int:
         return 0
     with request_id():
         return imports.run_import(job=job).imported
+
+
+@task()
+def check_import_task(job_id: str) -> int:
+    """The dry run of a large file, for the person who uploaded it; the records checked."""
+    job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.CHECKING).first()
+    if job is None or job.uploaded_by is None:
+        return 0
+    with request_id():
+        return imports.dry_run(job=job, actor=job.uploaded_by).check_report["records"]

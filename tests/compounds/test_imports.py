@@ -16,7 +16,7 @@ from rdkit import Chem
 from cobench.audit.models import AuditEvent
 from cobench.compounds import imports
 from cobench.compounds.models import Compound, ImportJob, Lot
-from cobench.compounds.tasks import run_import_task
+from cobench.compounds.tasks import check_import_task, run_import_task
 from cobench.core.errors import Forbidden
 
 from .objects import register
@@ -72,11 +72,15 @@ def test_sdf_with_one_bad_record_in_1000_imports_999_and_names_the_bad_one(api, 
     job = r.json()
     assert (job["format"], job["records"], job["state"]) == ("sdf", 1000, "uploaded")
     assert "purity" in job["fields"] and "Supplier" in job["fields"]
-    checked, started = check_and_start(
-        api, world.partner_scientist, job["id"], mapping={"purity": "purity"}
+    # 1,000 records are more than a web request checks or imports: the background worker does
+    r = api(world.partner_scientist).post(
+        f"/api/v1/compound-imports/{job['id']}/check", json={"mapping": {"purity": "purity"}}
     )
+    assert r.json()["state"] == "checking"
+    check_import_task.call(job["id"])
+    started = api(world.partner_scientist).post(f"/api/v1/compound-imports/{job['id']}/start")
+    checked = api(world.partner_scientist).get(f"/api/v1/compound-imports/{job['id']}").json()
     assert checked["check"]["valid"] == 999 and checked["check"]["errors"] == 1
-    # 1,000 records are more than a web request imports: the background worker runs it
     assert started.status_code == 202 and started.json()["state"] == "queued"
     run_import_task.call(job["id"])
     status = api(world.partner_scientist).get(f"/api/v1/compound-imports/{job['id']}").json()
@@ -389,13 +393,19 @@ def test_the_web_flow_upload_map_dry_run_import_and_progress(web, world):
     assert b'<progress value="3" max="3"' in page.content and b"Done" in page.content
     fragment = client.get(f"{base}{job.id}/", headers={"HX-Request": "true"})
     assert fragment.content.startswith(b'<div id="import-progress">')
+    assert fragment["HX-Refresh"] == "true"  # done: the page reloads once to show the report
     assert Lot.objects.filter(purity=98.5).count() == 3
 
 
-def test_the_progress_fragment_polls_while_the_job_runs(web, api, world):
+def test_the_progress_fragment_polls_while_the_worker_checks_and_imports(web, api, world):
     job = upload(api, world.partner_scientist, world.project, "s.smi", "\n".join(moses(300))).json()
-    check_and_start(api, world.partner_scientist, job["id"])
     client = web(world.partner_scientist)
     url = f"/projects/{world.project.id}/compounds/imports/{job['id']}/"
+    r = client.post(f"{url}check/")
+    page = client.get(r["Location"])
+    assert b'hx-trigger="every 1s"' in page.content and b"Dry run under way" in page.content
+    check_import_task.call(job["id"])
+    client.post(f"{url}start/")
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in fragment.content and b"Waiting to run" in fragment.content
+    assert not fragment.has_header("HX-Refresh")

@@ -84,7 +84,9 @@ class Command(BaseCommand):
             )
         )
         job = run_service(
-            lambda: imports.check_import(actor=user, job=job, progress=progress_bar("checking "))
+            lambda: imports.check_import(
+                actor=user, job=job, progress=progress_bar("checking "), background=False
+            )
         )
         report = job.check_report
         for finding in report["findings"]:
