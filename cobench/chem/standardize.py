@@ -26,6 +26,7 @@ import rdkit
 from chembl_structure_pipeline import checker
 from chembl_structure_pipeline import standardizer as _stock
 from rdkit import Chem
+from rdkit.Chem import rdDepictor
 
 from cobench.chem.parent import get_parent_mol
 from cobench.chem.parsing import InvalidStructure, rdkit_messages
@@ -90,7 +91,7 @@ def standardize(mol: Chem.Mol, *, molblock: str | None = None) -> Standardized:
         try:
             molblock = molblock if molblock is not None else Chem.MolToMolBlock(mol)
             issues = tuple(Issue(int(p), str(m)) for p, m in checker.check_molblock(molblock))
-            std = _stock.standardize_mol(Chem.Mol(mol))
+            std = _stock.standardize_mol(_flat(mol))
             parent, excluded, removed = get_parent_mol(std)
             inchi, aux = _inchi(parent)
         except (ValueError, RuntimeError) as e:
@@ -110,6 +111,19 @@ def standardize(mol: Chem.Mol, *, molblock: str | None = None) -> Standardized:
         issues=issues,
         inchi_warnings=aux,
     )
+
+
+def _flat(mol: Chem.Mol) -> Chem.Mol:
+    """A copy of `mol` the ChEMBL standardizer takes: it tidies drawings and refuses 3D
+    coordinates (an SDF of minimized or docked ligands). Their stereo was read from the
+    coordinates when the molfile was parsed, so a 2D layout replaces them, drawn without
+    the explicit hydrogens such files carry (no wedge to an H is then needed)."""
+    if not (mol.GetNumConformers() and mol.GetConformer().Is3D()):
+        return Chem.Mol(mol)
+    flat = Chem.RemoveHs(mol)
+    flat.RemoveAllConformers()
+    rdDepictor.Compute2DCoords(flat)
+    return flat
 
 
 def _inchi(mol: Chem.Mol) -> tuple[str, tuple[str, ...]]:
