@@ -52,7 +52,8 @@ def event_hash(event: AuditEvent) -> str:
     """SHA-256 over the event's content and the previous event's hash."""
     payload = {name: getattr(event, name) for name in _HASHED_FIELDS}
     payload["created_at"] = event.created_at.isoformat()
-    text = json.dumps(_jsonable(payload), sort_keys=True, separators=(",", ":"))
+    # the same text as dumping `_jsonable(payload)`, without its round trip
+    text = json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
