@@ -639,6 +639,8 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
     job = ImportJob.objects.select_related("project", "project__sponsor", "uploaded_by").get(
         pk=job.pk
     )
+    if job.state == ImportJob.State.DONE:
+        return job
     actor = job.uploaded_by
     if actor is None:
         raise Conflict("The person who uploaded this file has no account any more.")
