@@ -3,7 +3,8 @@
 Parameters: `query` (SMILES, SMARTS or molfile), `mode` (exact, substructure,
 similarity), `query_type` (auto, smiles, smarts, molfile), `threshold` (0–1,
 similarity), `top` (1–1000, similarity), `project_id` (one project; default all of
-yours). A query that cannot be read answers 422 with per-field messages.
+yours), `offset` and `limit` (which of the hits found to list). A query that
+cannot be read answers 422 with per-field messages.
 """
 
 from typing import Literal
@@ -32,6 +33,8 @@ class SearchIn(Input):
     threshold: float = Field(0.0, ge=0, le=1, description="Similarity: the lowest Tanimoto")
     top: int = Field(services.DEFAULT_TOP, ge=1, le=services.MAX_HITS, description="Similarity")
     project_id: UUID | None = Field(None, description="Search one project; default all yours")
+    offset: int = Field(0, ge=0, le=services.MAX_HITS, description="Hits to skip")
+    limit: int = Field(100, ge=1, le=services.MAX_HITS, description="Hits to list")
 
 
 class ProjectRef(Schema):
@@ -41,9 +44,9 @@ class ProjectRef(Schema):
 
 
 class HitOut(Schema):
-    compound_id: UUID = Field(alias="compound.id")
-    registry_id: str = Field(alias="compound.registry_id")
-    smiles: str = Field(alias="compound.smiles")
+    compound_id: UUID
+    registry_id: str
+    smiles: str
     score: float | None = Field(description="Tanimoto (similarity), 1 (exact), none")
     projects: list[ProjectRef] = Field(description="Its projects that you are a member of")
 
@@ -51,8 +54,8 @@ class HitOut(Schema):
 class SearchOut(Schema):
     mode: str
     backend: Literal["inprocess", "cartridge"]
-    count: int
-    more: bool = Field(description="More hits exist than are listed")
+    count: int = Field(description="Hits found (at most 1,000); `hits` lists offset to limit")
+    more: bool = Field(description="More hits exist than were counted")
     partial: bool = Field(description="The search stopped at its time limit")
     message: str
     hits: list[HitOut]
@@ -74,11 +77,11 @@ def _search(request: HttpRequest, params: SearchIn) -> dict:
     return {
         "mode": result.mode,
         "backend": result.backend,
-        "count": len(result.hits),
+        "count": result.count,
         "more": result.more,
         "partial": result.stopped_after_s is not None,
         "message": result.message,
-        "hits": result.hits,
+        "hits": result.hits(params.offset, params.offset + params.limit),
     }
 
 

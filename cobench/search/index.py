@@ -93,6 +93,11 @@ class _Memory(BaseStorageBackend):
         pass
 
 
+def workers_for(size: int, threads: int) -> int:
+    """Threads worth using on `size` fingerprints: one per 100,000 (a pool costs more below)."""
+    return max(1, min(threads, size // 100_000))
+
+
 class Engine(FPSim2Engine):
     """FPSim2's in-memory engine built from fingerprint rows rather than an HDF5 file."""
 
@@ -259,7 +264,7 @@ class SponsorIndex:
         """The `k` most similar positions (mol_id) and their Tanimoto (coeff), best first."""
         found = np.concatenate(
             [
-                self.main.top(fp, k, threshold, allowed, workers),
+                self.main.top(fp, k, threshold, allowed, workers_for(len(self.main), workers)),
                 self.delta.top(fp, k, threshold, allowed, 1),
             ]
         )

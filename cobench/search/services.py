@@ -23,7 +23,7 @@ the statement timeout) and returns what it found, saying so.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
@@ -35,7 +35,6 @@ from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
 from cobench.core.errors import InvalidInput
-from cobench.core.querysets import member_projects
 from cobench.tenancy.models import Project, User
 
 from . import cartridge, index
@@ -46,7 +45,7 @@ Mode = Literal["exact", "substructure", "similarity"]
 MODES: tuple[Mode, ...] = ("exact", "substructure", "similarity")
 MAX_HITS = 1000
 DEFAULT_TOP = 50
-HIT_FIELDS = ("id", "sponsor_id", "number", "registry_id", "smiles", "formula", "mw")
+HIT_FIELDS = ("id", "registry_id", "smiles", "formula", "mw")
 
 __all__ = ["MAX_HITS", "MAX_QUERY_ATOMS", "MODES", "Hit", "Result", "search"]
 
@@ -56,22 +55,35 @@ class Hit:
     """One compound found: its score (Tanimoto; 1 for exact; None for substructure) and the
     projects it is in that the searcher is a member of."""
 
-    compound: Compound
+    compound_id: UUID
+    registry_id: str
+    smiles: str
+    formula: str
+    mw: float
     score: float | None
     projects: list[Project]
 
 
 @dataclass(frozen=True)
 class Result:
-    """What a search found and how far it got."""
+    """What a search found (`found`: compound ids and scores, best first, at most MAX_HITS)
+    and how far it got; `hits(start, stop)` fetches a slice of them for display."""
 
     mode: Mode
     query: Query | None
-    hits: list[Hit]
+    found: list[tuple[UUID, float | None]]
+    scope: Scope
     more: bool = False
     stopped_after_s: float | None = None
     backend: str = "inprocess"
-    notes: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.found)
+
+    def hits(self, start: int = 0, stop: int | None = None) -> list[Hit]:
+        """The found compounds from `start` to `stop`, fetched through the searcher's links."""
+        return _hits(self.scope, self.found[start:stop])
 
     @property
     def message(self) -> str:
@@ -82,7 +94,7 @@ class Result:
                 "Narrow the query (more atoms, fewer wildcards) or pick a project."
             )
         if self.more:
-            return f"The first {len(self.hits):,} hits of more; narrow the query to see the rest."
+            return f"The first {self.count:,} hits of more; narrow the query to see the rest."
         return ""
 
 
@@ -125,7 +137,7 @@ def _scope(actor: User, project: Project | None) -> Scope:
     links = ProjectLinks.objects.filter(project_id=OuterRef("pk")).values("links")
     last = Compound.objects.filter(sponsor=OuterRef("sponsor_id")).order_by("-number")
     rows = (
-        Project.objects.filter(pk__in=member_projects(actor))
+        Project.objects.visible_to(actor)
         .only("id", "code", "name", "sponsor_id")
         .annotate(links=Subquery(links[:1]), last=Subquery(last.values("number")[:1]))
     )
@@ -154,23 +166,19 @@ def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
 
 
 def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
-    """The ranked compounds, fetched again through the searcher's project links (one query;
+    """The ranked compounds, fetched again through the searcher's project links (one query,
     the light fields only: a page asks for the pictures of the hits it shows)."""
-    fields = [f"compound__{name}" for name in HIT_FIELDS]
     rows = ProjectCompound.objects.filter(
         compound_id__in=[compound_id for compound_id, _ in ranked],
         project_id__in=list(scope.visible),
-    ).values_list("project_id", *fields)
-    compounds: dict[UUID, Compound] = {}
+    ).values_list("project_id", *(f"compound__{name}" for name in HIT_FIELDS))
+    compounds: dict[UUID, tuple] = {}
     projects: dict[UUID, list[Project]] = {}
     for project_id, *values in rows:
-        compound = compounds.get(values[0]) or Compound.from_db(
-            connection.alias, HIT_FIELDS, values
-        )
-        compounds[compound.pk] = compound
-        projects.setdefault(compound.pk, []).append(scope.visible[project_id])
+        compounds[values[0]] = values
+        projects.setdefault(values[0], []).append(scope.visible[project_id])
     return [
-        Hit(compounds[cid], score, sorted(projects[cid], key=lambda p: p.code))
+        Hit(*compounds[cid], score, sorted(projects[cid], key=lambda p: p.code))
         for cid, score in ranked
         if cid in compounds
     ]
@@ -203,9 +211,12 @@ def search_exact(*, actor: User, query: str, project: Project | None = None) -> 
         sponsor_id__in=list(scope.by_sponsor),
         project_links__project_id__in=scope.projects,
     ).distinct()
-    ranked = [(cid, 1.0) for cid in same.order_by("sponsor", "number").values_list("pk", flat=True)]
+    ids = same.order_by("sponsor", "number").values_list("pk", flat=True)[: MAX_HITS + 1]
+    found: list[tuple[UUID, float | None]] = [(cid, 1.0) for cid in ids]
     parsed = Query(text=query.strip(), kind="smiles", mol=std.parent)
-    return Result("exact", parsed, _hits(scope, ranked[:MAX_HITS]), backend=backend())
+    return Result(
+        "exact", parsed, found[:MAX_HITS], scope, more=len(found) > MAX_HITS, backend=backend()
+    )
 
 
 def search_similarity(
@@ -225,7 +236,7 @@ def search_similarity(
     scope = _scope(actor, project)
     which = backend()
     if not scope.by_sponsor:
-        return Result("similarity", parsed, [], backend=which)
+        return Result("similarity", parsed, [], scope, backend=which)
     if which == "cartridge":
         ranked = cartridge.similar(
             parsed,
@@ -250,8 +261,8 @@ def search_similarity(
                 ids = sponsor_index.ids
                 found += [(ids[int(p)], float(c)) for p, c in similar]
         ranked = sorted(found, key=lambda hit: -hit[1])
-    hits = _hits(scope, ranked[:top])  # type: ignore[arg-type]
-    return Result("similarity", parsed, hits, more=len(ranked) > top, backend=which)
+    found: list[tuple[UUID, float | None]] = list(ranked[:top])
+    return Result("similarity", parsed, found, scope, more=len(ranked) > top, backend=which)
 
 
 def search_substructure(
@@ -266,7 +277,7 @@ def search_substructure(
     scope = _scope(actor, project)
     which = backend()
     if not scope.by_sponsor:
-        return Result("substructure", parsed, [], backend=which)
+        return Result("substructure", parsed, [], scope, backend=which)
     began, limit = time.monotonic(), _time_limit()
     stopped = False
     if which == "cartridge":
@@ -297,11 +308,11 @@ def search_substructure(
             stopped, more = stopped or matches.stopped, more or matches.more
             if more or stopped:
                 break
-    hits = _hits(scope, [(cid, None) for cid in found])
     return Result(
         "substructure",
         parsed,
-        hits,
+        [(cid, None) for cid in found],
+        scope,
         more=more,
         stopped_after_s=time.monotonic() - began if stopped else None,
         backend=which,

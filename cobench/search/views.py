@@ -43,8 +43,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             attach(form, exc)
             status = 422
         else:
-            listing = Paginator(result.hits, PAGE_SIZE).get_page(request.GET.get("page"))
-            shown = list(listing)
+            listing = Paginator(result.found, PAGE_SIZE).get_page(request.GET.get("page"))
+            start = listing.start_index() - 1 if result.found else 0
+            shown = result.hits(start, start + PAGE_SIZE)
             svgs = pictures.hit_svgs(shown, result.query, result.mode)
             cards = [{"hit": hit, "svg": svg} for hit, svg in zip(shown, svgs, strict=True)]
             params = request.GET.copy()

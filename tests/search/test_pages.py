@@ -33,7 +33,7 @@ def test_substructure_hits_show_cards_with_the_match_highlighted(web, world, com
     query = parse_query("NCc1ccccc1")
     from django.core.cache import cache
 
-    assert "#FF7F7F" in cache.get(pictures.cache_key(roscovitine, query)).upper()
+    assert "#FF7F7F" in cache.get(pictures.cache_key(roscovitine.id, query)).upper()
 
 
 def test_similarity_cards_show_the_score(web, world, compounds):

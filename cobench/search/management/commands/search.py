@@ -48,11 +48,9 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"{'registry id':<14} {'score':>6}  {'projects':<24} smiles")
-        for hit in result.hits:
+        for hit in result.hits():
             score = "" if hit.score is None else f"{hit.score:.3f}"
             codes = ",".join(p.code for p in hit.projects)
-            self.stdout.write(
-                f"{hit.compound.registry_id:<14} {score:>6}  {codes:<24} {hit.compound.smiles}"
-            )
-        summary = f"{len(result.hits):,} hit{'s' if len(result.hits) != 1 else ''}"
+            self.stdout.write(f"{hit.registry_id:<14} {score:>6}  {codes:<24} {hit.smiles}")
+        summary = f"{result.count:,} hit{'s' if result.count != 1 else ''}"
         sys.stderr.write(f"{summary}. {result.message}".rstrip() + "\n")
