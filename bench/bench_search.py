@@ -8,8 +8,9 @@ registry's user (a member of its one project), with the in-process backend:
 
 * similarity, top 50 and threshold 0.7: median latency of
   `cobench.search.services.search_similarity` (tenancy, index check, and the first
-  50 hits fetched through the searcher's links, as the API and page do) against bare FPSim2 (`FPSim2Engine` on an HDF5 file of
-  the same fingerprints, the same `n_workers`), and the memory-bandwidth floor:
+  50 hits fetched through the searcher's links, as the API and page do) against
+  bare FPSim2 (`FPSim2Engine` on an HDF5 file of the same fingerprints, the same
+  `n_workers`), and the memory-bandwidth floor:
   the bytes of fingerprints FPSim2 scans for the query divided by the read
   bandwidth numpy measures here (summing a 256 MB array); FPSim2 gets the threads
   the service gives it (one per 100,000 fingerprints, at most THREADS);
