@@ -27,7 +27,7 @@ from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
 from .compound_requests.objects import cdk2_requests
-from .compounds.objects import cdk2_compounds
+from .compounds.objects import ROSCOVITINE, cdk2_compounds
 from .conftest import ApiClient, World
 from .meetings.objects import cdk2_meetings
 
@@ -375,3 +375,35 @@ def test_a_confidential_raiser_is_named_on_no_route_to_the_other_side_or_executi
         assert mentions(path, client) <= baseline, f"{path} names the raiser to {viewer}"
         checked += 1
     assert checked >= 20
+
+
+# Structure search: the routes that take a structure rather than an id ---------------------
+
+SEARCHES = [
+    ("exact", ROSCOVITINE),
+    ("similarity", ROSCOVITINE),
+    ("substructure", "*"),
+    ("substructure", "NCc1ccccc1"),
+]
+
+
+@pytest.mark.parametrize("intruder", INTRUDERS)
+def test_structure_search_never_finds_another_projects_compound(world, cdk2, intruder):
+    """CDK2's roscovitine, searched for by an outsider and by a member of KRAS (same sponsor,
+    same registry) through the API and the page, in every mode: never found."""
+    from urllib.parse import urlencode
+
+    marker = cdk2["compound"].registry_id
+    owner, client = ApiClient(world.sponsor_lead), ApiClient(getattr(world, intruder))
+    web = Client()
+    web.force_login(getattr(world, intruder))
+    for mode, query in SEARCHES:
+        params = {"mode": mode, "query": query, "top": 1000}
+        assert marker in owner.request("post", "/api/v1/search", params).content.decode()
+        for response in (
+            client.request("post", "/api/v1/search", params),
+            client.get("/api/v1/search?" + urlencode(params)),
+            web.get("/search/?" + urlencode(params)),
+        ):
+            assert response.status_code == 200, (mode, response.status_code)
+            _assert_hidden(response, cdk2["markers"], f"search {mode} {query}")
