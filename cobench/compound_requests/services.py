@@ -292,6 +292,8 @@ def _made_compound(
     registered now (or `errors` says why neither). Another project's compound is not found."""
     made = made or Made()
     registry_id = _text(errors, "registry_id", made.registry_id, limit=MAX_REGISTRY_ID)
+    if "registry_id" in errors:  # e.g. a NUL, which PostgreSQL cannot even be asked about
+        return None
     named = [x for x in (registry_id, made.compound, made.register_now) if x]
     if len(named) != 1:
         errors.setdefault("registry_id", []).append(
