@@ -59,6 +59,7 @@
       b.addEventListener("click", function () { setMode(box, b.dataset.mode); });
     });
     setMode(box, "draw");
+    box.dataset.editor = "ready";
     box.dispatchEvent(new CustomEvent("structure-editor:ready", { bubbles: true }));
   }
 
