@@ -130,3 +130,21 @@ def test_postgresql_with_the_cartridge_searches_in_the_database(api, world, comp
         "cartridge" if connection.vendor == "postgresql" and cartridge.available() else "inprocess"
     )
     assert r.json()["backend"] == expected
+
+
+def test_registrations_one_after_another_are_all_found_as_the_index_merges(
+    api, world, compounds, monkeypatch
+):
+    from cobench.search import index
+
+    monkeypatch.setattr(index, "MERGE_AT", 2)  # appended compounds merge every other time
+    series = ["Clc1ccccc1", "Brc1ccccc1", "Ic1ccccc1", "Fc1ccncc1", "NC1CCOCC1", "OC1CCSCC1"]
+    found = []
+    for smiles in series:
+        compound = register(world, smiles).compound
+        found.append(compound.registry_id)
+        for earlier, registry_id in zip(series, found, strict=False):
+            r = _search(api, world.sponsor_lead, mode="similarity", query=earlier, top=1)
+            assert _ids(r) == [registry_id], (smiles, earlier)
+    r = _search(api, world.sponsor_lead, mode="substructure", query="[Cl,Br,I]c1ccccc1")
+    assert _ids(r) == found[:3]
