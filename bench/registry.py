@@ -58,11 +58,10 @@ def _report_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def populate(smiles: list[str], *, workers: int | None = None) -> dict[str, Any]:
-    """Import `smiles` into the configured database as PRJ-MOSES's registry; timings and job."""
+def world(*, workers: int | None = None) -> tuple[Any, Any]:
+    """The MOSES sponsor's registering user and project PRJ-MOSES, in the configured database."""
     from django.conf import settings
 
-    from cobench.compounds import imports
     from cobench.core.context import request_id
     from cobench.tenancy import services as tenancy
 
@@ -75,7 +74,15 @@ def populate(smiles: list[str], *, workers: int | None = None) -> dict[str, Any]
             actor=None, username="moses", password=os.urandom(16).hex(), organization=org
         )
         project = tenancy.create_project(actor=user, code=PROJECT, name="MOSES", sponsor=org)
-    text = "".join(f"{s} MOSES-{i:07d}\n" for i, s in enumerate(smiles, start=1))
+    return user, project
+
+
+def import_smiles(user: Any, project: Any, smiles: list[str], *, first: int = 1) -> dict[str, Any]:
+    """Import `smiles` (named MOSES-<first>, ...) as one SMILES file; the job and its time."""
+    from cobench.compounds import imports
+    from cobench.core.context import request_id
+
+    text = "".join(f"{s} MOSES-{i:07d}\n" for i, s in enumerate(smiles, start=first))
     upload = imports.SimpleUploadedFile("moses.smi", text.encode())
     with request_id():
         started = time.perf_counter()
@@ -83,6 +90,12 @@ def populate(smiles: list[str], *, workers: int | None = None) -> dict[str, Any]
         job = imports.run_import(job=job)
         seconds = time.perf_counter() - started
     return {"job": job, "seconds": seconds, "per_s": len(smiles) / seconds}
+
+
+def populate(smiles: list[str], *, workers: int | None = None) -> dict[str, Any]:
+    """Import `smiles` into the configured database as PRJ-MOSES's registry; timings and job."""
+    user, project = world(workers=workers)
+    return import_smiles(user, project, smiles)
 
 
 def _build_here(n: int, path: Path) -> dict[str, Any]:
