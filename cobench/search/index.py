@@ -149,7 +149,7 @@ class SponsorIndex:
         self.size = 0
         self.last = 0
         self.numbers = np.zeros(0, dtype=np.int64)
-        self.ids: list[UUID] = []
+        self.ids = np.zeros(0, dtype="S16")  # compound ids (UUID bytes) by position
         self.main = Engine(np.zeros((0, WORDS + 2), dtype=np.uint64))
         self.delta_rows = np.zeros((0, WORDS + 2), dtype=np.uint64)
         self.delta = Engine(self.delta_rows)
@@ -187,6 +187,8 @@ class SponsorIndex:
                 self.append(batch)
                 batch = []
         self.append(batch)
+        if len(self.delta_rows) >= MERGE_AT:
+            self._merge()  # after a bulk load, one engine searches faster than two
         self.last = last
         links = ProjectCompound.objects.filter(
             compound__sponsor_id=self.sponsor_id,
@@ -200,24 +202,34 @@ class SponsorIndex:
         if not compounds:
             return
         mols = []
-        for compound_id, _number, smiles in compounds:
+        for _, _, smiles in compounds:
             mol = Chem.MolFromSmiles(smiles)
             mols.append(mol)
             # a SMILES RDKit no longer reads keeps its position but matches nothing
             self.mols.AddSmiles(smiles if mol is not None else "")
             self.patterns.AddFingerprint(self.patterns.MakeFingerprint(mol or Chem.Mol()))
-            self.ids.append(compound_id)
         rows = fp_rows(mols, self.size)
+        ids = np.array([compound_id.bytes for compound_id, _, _ in compounds], dtype="S16")
+        self.ids = np.concatenate([self.ids, ids])
         self.numbers = np.concatenate([self.numbers, [n for _, n, _ in compounds]])
         self.size += len(compounds)
         self.last = max(self.last, int(self.numbers[-1]))
         self.delta_rows = np.concatenate([self.delta_rows, rows])
         if len(self.delta_rows) >= max(MERGE_AT, self.size // 10):
-            self.main = Engine(np.concatenate([self.main.fps, self.delta_rows]))
-            self.delta_rows = np.zeros((0, WORDS + 2), dtype=np.uint64)
-        self.delta = Engine(self.delta_rows)
+            self._merge()
+        else:
+            self.delta = Engine(self.delta_rows)
         for project_id, mask in self.masks.items():
             self.masks[project_id] = np.concatenate([mask, np.zeros(len(compounds), bool)])
+
+    def _merge(self) -> None:
+        """Move the delta's fingerprints into the main engine (one sort of the whole index)."""
+        self.main = Engine(np.concatenate([self.main.fps, self.delta_rows]))
+        self.delta_rows = np.zeros((0, WORDS + 2), dtype=np.uint64)
+        self.delta = Engine(self.delta_rows)
+
+    def compound_id(self, position: int) -> UUID:
+        return UUID(bytes=bytes(self.ids[position]))
 
     def positions(self, numbers: Iterable[int]) -> np.ndarray:
         """Positions of the held compounds with these numbers (others are left out)."""

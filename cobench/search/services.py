@@ -237,15 +237,19 @@ def search_similarity(
     which = backend()
     if not scope.by_sponsor:
         return Result("similarity", parsed, [], scope, backend=which)
+    began, stopped = time.monotonic(), False
     if which == "cartridge":
-        ranked = cartridge.similar(
-            parsed,
-            sponsors=list(scope.by_sponsor),
-            projects=scope.projects,
-            threshold=threshold,
-            k=top + 1,
-            time_limit_s=_time_limit(),
-        )
+        try:
+            ranked = cartridge.similar(
+                parsed,
+                sponsors=list(scope.by_sponsor),
+                projects=scope.projects,
+                threshold=threshold,
+                k=top + 1,
+                time_limit_s=_time_limit(),
+            )
+        except cartridge.TimedOut:
+            ranked, stopped = [], True
     else:
         fp = index.morgan(parsed.mol)
         found = []
@@ -258,11 +262,18 @@ def search_similarity(
                     allowed=sponsor_index.allowed(projects),
                     workers=_workers(),
                 )
-                ids = sponsor_index.ids
-                found += [(ids[int(p)], float(c)) for p, c in similar]
+                found += [(sponsor_index.compound_id(p), float(c)) for p, c in similar]
         ranked = sorted(found, key=lambda hit: -hit[1])
     found: list[tuple[UUID, float | None]] = list(ranked[:top])
-    return Result("similarity", parsed, found, scope, more=len(ranked) > top, backend=which)
+    return Result(
+        "similarity",
+        parsed,
+        found,
+        scope,
+        more=len(ranked) > top,
+        stopped_after_s=time.monotonic() - began if stopped else None,
+        backend=which,
+    )
 
 
 def search_substructure(
@@ -304,7 +315,7 @@ def search_substructure(
                     workers=_workers(),
                     time_limit_s=remaining,
                 )
-                found += [sponsor_index.ids[int(p)] for p in matches.positions]
+                found += [sponsor_index.compound_id(p) for p in matches.positions]
             stopped, more = stopped or matches.stopped, more or matches.more
             if more or stopped:
                 break
