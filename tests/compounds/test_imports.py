@@ -111,6 +111,7 @@ def test_the_command_line_imports_with_a_progress_bar_and_names_the_bad_record(w
             stderr=err,
         )
     assert "record 417 (broken-417): cannot register" in out.getvalue()
+    assert "importing [" in err.getvalue() and "] 1,000/1,000\n" in err.getvalue()
     assert "Imported 999 records into PRJ-CDK2 (999 new compounds); 1 refused." in out.getvalue()
     assert Lot.objects.filter(project=world.project).count() == 999
 

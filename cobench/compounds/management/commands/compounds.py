@@ -5,10 +5,9 @@ import, each with a progress bar on standard error; the report goes to standard
 output. The exit status is 1 when records were refused (the others are imported).
 """
 
-import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from cobench.compounds import imports
 from cobench.compounds.models import ImportJob
@@ -18,17 +17,16 @@ from cobench.tenancy.models import Project, User
 BAR = 30
 
 
-def progress_bar(label: str):
-    """A progress callback drawing `label [#####     ] done/total` on standard error."""
+def progress_bar(label: str, stream: OutputWrapper):
+    """A progress callback drawing `label [#####     ] done/total` on `stream` (stderr)."""
 
     def draw(job: ImportJob) -> None:
         done, total = job.done_through, job.records or 1
         filled = BAR * done // total
         bar = "#" * filled + " " * (BAR - filled)
-        sys.stderr.write(f"\r{label} [{bar}] {done:,}/{total:,}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        end = "\n" if done >= total else ""
+        stream.write(f"\r{label} [{bar}] {done:,}/{total:,}", ending=end)
+        stream.flush()
 
     return draw
 
@@ -70,6 +68,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No project {options['project']!r} with a member {options['username']!r}."
             )
+        self.stderr.style_func = None  # a progress bar, not an error
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No file {path}.")
@@ -85,7 +84,10 @@ class Command(BaseCommand):
         )
         job = run_service(
             lambda: imports.check_import(
-                actor=user, job=job, progress=progress_bar("checking "), background=False
+                actor=user,
+                job=job,
+                progress=progress_bar("checking ", self.stderr),
+                background=False,
             )
         )
         report = job.check_report
@@ -101,7 +103,7 @@ class Command(BaseCommand):
             failed = report["errors"]
         else:
             job = run_service(lambda: imports.start_import(actor=user, job=job, background=False))
-            job = imports.run_import(job=job, progress=progress_bar("importing"))
+            job = imports.run_import(job=job, progress=progress_bar("importing", self.stderr))
             for error in job.report["errors"]:
                 self.stdout.write(f"{_label(error)}: {error['error']}")
             self.stdout.write(
