@@ -73,7 +73,7 @@ def run(*, quick: bool, full: bool = False) -> list[dict[str, Any]]:
             [sys.executable, __file__, str(n), "--quick" if quick else "--normal"],
             env=env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # errors go to our standard error
             text=True,
         )
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]

@@ -149,7 +149,7 @@ class SponsorIndex:
         self.size = 0
         self.last = 0
         self.numbers = np.zeros(0, dtype=np.int64)
-        self.ids = np.zeros(0, dtype="S16")  # compound ids (UUID bytes) by position
+        self.ids = np.zeros((0, 16), dtype=np.uint8)  # compound ids (UUID bytes) by position
         self.main = Engine(np.zeros((0, WORDS + 2), dtype=np.uint64))
         self.delta_rows = np.zeros((0, WORDS + 2), dtype=np.uint64)
         self.delta = Engine(self.delta_rows)
@@ -209,7 +209,7 @@ class SponsorIndex:
             self.mols.AddSmiles(smiles if mol is not None else "")
             self.patterns.AddFingerprint(self.patterns.MakeFingerprint(mol or Chem.Mol()))
         rows = fp_rows(mols, self.size)
-        ids = np.array([compound_id.bytes for compound_id, _, _ in compounds], dtype="S16")
+        ids = np.frombuffer(b"".join(c.bytes for c, _, _ in compounds), np.uint8).reshape(-1, 16)
         self.ids = np.concatenate([self.ids, ids])
         self.numbers = np.concatenate([self.numbers, [n for _, n, _ in compounds]])
         self.size += len(compounds)
@@ -229,7 +229,7 @@ class SponsorIndex:
         self.delta = Engine(self.delta_rows)
 
     def compound_id(self, position: int) -> UUID:
-        return UUID(bytes=bytes(self.ids[position]))
+        return UUID(bytes=self.ids[position].tobytes())
 
     def positions(self, numbers: Iterable[int]) -> np.ndarray:
         """Positions of the held compounds with these numbers (others are left out)."""
