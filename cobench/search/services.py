@@ -168,6 +168,8 @@ def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
 def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
     """The ranked compounds, fetched again through the searcher's project links (one query,
     the light fields only: a page asks for the pictures of the hits it shows)."""
+    if not ranked:
+        return []
     rows = ProjectCompound.objects.filter(
         compound_id__in=[compound_id for compound_id, _ in ranked],
         project_id__in=list(scope.visible),
