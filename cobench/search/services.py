@@ -254,7 +254,7 @@ def search_similarity(
             ranked, stopped = [], True
     else:
         fp = index.morgan(parsed.mol)
-        found = []
+        scored: list[tuple[UUID, float]] = []
         for sponsor_index, projects in _indexes(scope):
             with sponsor_index.lock:
                 similar = sponsor_index.similar(
@@ -264,8 +264,8 @@ def search_similarity(
                     allowed=sponsor_index.allowed(projects),
                     workers=_workers(),
                 )
-                found += [(sponsor_index.compound_id(p), float(c)) for p, c in similar]
-        ranked = sorted(found, key=lambda hit: -hit[1])
+                scored += [(sponsor_index.compound_id(p), float(c)) for p, c in similar]
+        ranked = sorted(scored, key=lambda hit: -hit[1])
     found: list[tuple[UUID, float | None]] = list(ranked[:top])
     return Result(
         "similarity",
