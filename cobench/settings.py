@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cobench.compounds",
     "cobench.compound_requests",
     "cobench.search",
+    "cobench.assays",
     "cobench.web",
     "cobench.demo",
 ]
