@@ -21,6 +21,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -423,10 +424,11 @@ def _standardized(
         prefetch=8,
         window=2 * BATCH,
     )
-    for i, result in enumerate(results):
-        record = taken[i]
-        taken[i] = None  # type: ignore[call-overload]  # let it go
-        yield record, None if record.problem else result
+    with closing(results):  # stops the workers at once if the caller stops early
+        for i, result in enumerate(results):
+            record = taken[i]
+            taken[i] = None  # type: ignore[call-overload]  # let it go
+            yield record, None if record.problem else result
 
 
 def _fmt(job: ImportJob) -> str:
@@ -526,33 +528,34 @@ def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) ->
                 findings.append(entry)
         pending.clear()
 
-    for record, result in _standardized(job, text, read_records(job, text)):
-        counts["records"] += 1
-        problem = record.problem
-        if not problem and isinstance(result, chem.RecordError):
-            problem = f"cannot register: {_why(result)}"
-        if not problem:
-            try:
-                lot_fields(job, record)
-            except ValueError as e:
-                problem = str(e)
-        if problem:
-            counts["errors"] += 1
-            if len(findings) < MAX_REPORTED:
-                findings.append(_error(record, problem))
-        else:
-            counts["valid"] += 1
-            pending.append((record, result))  # type: ignore[arg-type]
-            if len(pending) >= BATCH:
-                compare()
-        if counts["records"] % 100 == 0:
-            job.done_through = counts["records"]
-            if progress:
-                progress(job)
-            elif job.state == ImportJob.State.CHECKING:  # for the page that polls it
-                ImportJob.objects.filter(pk=job.pk).update(
-                    done_through=job.done_through, updated_at=timezone.now()
-                )
+    with closing(_standardized(job, text, read_records(job, text))) as rows:
+        for record, result in rows:
+            counts["records"] += 1
+            problem = record.problem
+            if not problem and isinstance(result, chem.RecordError):
+                problem = f"cannot register: {_why(result)}"
+            if not problem:
+                try:
+                    lot_fields(job, record)
+                except ValueError as e:
+                    problem = str(e)
+            if problem:
+                counts["errors"] += 1
+                if len(findings) < MAX_REPORTED:
+                    findings.append(_error(record, problem))
+            else:
+                counts["valid"] += 1
+                pending.append((record, result))  # type: ignore[arg-type]
+                if len(pending) >= BATCH:
+                    compare()
+            if counts["records"] % 100 == 0:
+                job.done_through = counts["records"]
+                if progress:
+                    progress(job)
+                elif job.state == ImportJob.State.CHECKING:  # for the page that polls it
+                    ImportJob.objects.filter(pk=job.pk).update(
+                        done_through=job.done_through, updated_at=timezone.now()
+                    )
     compare()
     findings.sort(key=lambda f: f["record"])
     with transaction.atomic():  # the chemistry ran outside: save only if nothing started since
@@ -656,21 +659,22 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
     records = (r for r in read_records(job, text) if r.number > start)
     batch: list[tuple[Record, Prepared | None, dict[str, Any], str]] = []
     try:
-        for record, result in _standardized(job, text, records):
-            problem, fields = record.problem, {}
-            if not problem and isinstance(result, chem.RecordError):
-                problem = f"cannot register: {_why(result)}"
-            if not problem:
-                try:
-                    fields = lot_fields(job, record)
-                except ValueError as e:
-                    problem = str(e)
-            batch.append((record, None if problem else result, fields, problem))  # type: ignore[arg-type]
-            if len(batch) >= BATCH:
-                _commit(job, actor, member.organization, batch)
-                batch = []
-                if progress:
-                    progress(job)
+        with closing(_standardized(job, text, records)) as rows:
+            for record, result in rows:
+                problem, fields = record.problem, {}
+                if not problem and isinstance(result, chem.RecordError):
+                    problem = f"cannot register: {_why(result)}"
+                if not problem:
+                    try:
+                        fields = lot_fields(job, record)
+                    except ValueError as e:
+                        problem = str(e)
+                batch.append((record, None if problem else result, fields, problem))  # type: ignore[arg-type]
+                if len(batch) >= BATCH:
+                    _commit(job, actor, member.organization, batch)
+                    batch = []
+                    if progress:
+                        progress(job)
         _commit(job, actor, member.organization, batch, last=True)
     except Exception as e:
         ImportJob.objects.filter(pk=job.pk).update(
