@@ -221,3 +221,6 @@ class SeriesMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "compound"], name="compound_once_per_series")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.compound} in {self.series}"

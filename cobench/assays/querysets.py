@@ -1,4 +1,4 @@
-"""Restricted querysets of the biology models: every read of a project's assays goes through these."""
+"""Restricted querysets of the biology models: every read of assay data goes through these."""
 
 from cobench.core.querysets import ProjectScopedQuerySet
 
