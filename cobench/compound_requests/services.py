@@ -301,6 +301,12 @@ def _made_compound(
             "requested structure now (one of the two)."
         )
         return None
+    lot = made.lot or {}
+    if not made.register_now and any(lot.get(k) is not None for k in ("purity", "amount")):
+        errors.setdefault("register_now", []).append(
+            "Purity and amount describe a new lot: register the structure now, or leave them empty."
+        )
+        return None
     in_project = Compound.objects.in_project(request.project)
     if made.compound is not None:
         compound = in_project.filter(pk=made.compound.pk).first()

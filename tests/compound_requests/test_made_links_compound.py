@@ -99,6 +99,7 @@ def test_the_partner_page_offers_the_projects_registry_ids_and_links_one(
         ({"registry_id": "CB-000001", "register_now": True}, "one of the two"),
         ({"registry_id": "CB-999999"}, "No compound CB-999999 is registered in"),
         ({"registry_id": "CB-000001\x00"}, "NUL"),
+        ({"registry_id": "CB-000001", "purity": "99"}, "Purity and amount describe a new lot"),
     ],
 )
 def test_a_missing_unknown_or_ambiguous_compound_changes_nothing(
