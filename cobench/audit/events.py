@@ -105,3 +105,11 @@ class Event(models.TextChoices):
     REQUEST_RECEIVED = "compound_request.received", "The sponsor received a requested compound"
     REQUEST_TESTED = "compound_request.tested", "The sponsor tested a requested compound"
     REQUEST_ABANDONED = "compound_request.abandoned", "The sponsor abandoned a compound request"
+    REQUEST_EVIDENCE_CHANGED = (
+        "compound_request.evidence_changed",
+        "The compounds whose data back a request's rationale changed",
+    )
+    SERIES_CREATED = "series.created", "A chemical series was defined"
+    SERIES_UPDATED = "series.updated", "A chemical series' name, core or description changed"
+    SERIES_TAGGED = "series.tagged", "A compound was tagged with a chemical series"
+    SERIES_UNTAGGED = "series.untagged", "A compound's tag with a chemical series was removed"

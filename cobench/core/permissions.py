@@ -51,6 +51,7 @@ class Action(models.TextChoices):
         "answer_request",
         "Accept, push back on or propose alternatives to requests, report synthesis progress",
     )
+    TAG_SERIES = "tag_series", "Define chemical series and tag compounds with them"
 
 
 _EVERYONE = frozenset(Role)
@@ -86,6 +87,7 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
     Action.REQUEST_COMPOUND: SPONSOR_ROLES,
     # only the people of the partner a request is assigned to (compound_requests.services)
     Action.ANSWER_REQUEST: PARTNER_ROLES,
+    Action.TAG_SERIES: SPONSOR_ROLES | PARTNER_ROLES,
 }
 
 
