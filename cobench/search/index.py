@@ -118,6 +118,10 @@ class Engine(FPSim2Engine):
         if not len(self):
             return self.empty_sim
         k_try = k
+        if allowed is not None:
+            # a searcher seeing a fraction of the index needs about k / fraction neighbours
+            seen = np.count_nonzero(allowed) / max(1, len(allowed))
+            k_try = min(len(self), int(k / max(seen, 1e-6) * 1.2) + 8)
         while True:
             found = self.top_k(query, k_try, threshold, n_workers=workers)
             if allowed is None:
@@ -300,6 +304,11 @@ class SponsorIndex:
         start_time = time.monotonic()
         found: list[np.ndarray] = []
         count, start, chunk = 0, 0, FIRST_CHUNK
+        if allowed is not None and self.size:
+            # no early stop inside a chunk (hits outside the scope count there): start with
+            # a chunk about twice the size that holds `cap` visible compounds
+            seen = np.count_nonzero(allowed) / self.size
+            chunk = max(1, min(FIRST_CHUNK, int(2 * (cap + 1) / max(seen, 1e-6))))
         while start < self.size:
             end = min(self.size, start + chunk)
             began = time.monotonic()
