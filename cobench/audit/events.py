@@ -113,3 +113,14 @@ class Event(models.TextChoices):
     SERIES_UPDATED = "series.updated", "A chemical series' name, core or description changed"
     SERIES_TAGGED = "series.tagged", "A compound was tagged with a chemical series"
     SERIES_UNTAGGED = "series.untagged", "A compound's tag with a chemical series was removed"
+    ASSAY_CREATED = "assay.created", "An assay was defined"
+    ASSAY_UPDATED = (
+        "assay.updated",
+        "An assay's name, target, type, endpoint, unit or owner changed",
+    )
+    ASSAY_FILE_ADDED = "assay.file_added", "A protocol or other file was attached to an assay"
+    RESULT_RECORDED = "result.recorded", "A result was recorded for a compound in an assay"
+    RESULT_FLAGGED = "result.flagged", "A result was flagged invalid or outlier, or its flag lifted"
+    RESULT_IMPORT_CREATED = "result_import.created", "A file of results was uploaded for import"
+    RESULT_IMPORT_CHECKED = "result_import.checked", "A result import's dry run reported its rows"
+    RESULT_IMPORT_FINISHED = "result_import.finished", "A result import wrote all its results"

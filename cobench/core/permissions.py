@@ -52,6 +52,11 @@ class Action(models.TextChoices):
         "Accept, push back on or propose alternatives to requests, report synthesis progress",
     )
     TAG_SERIES = "tag_series", "Define chemical series and tag compounds with them"
+    MANAGE_ASSAYS = "manage_assays", "Define and change assays and attach their protocols"
+    RECORD_RESULTS = (
+        "record_results",
+        "Record, import and flag results of the assays their organization runs",
+    )
 
 
 _EVERYONE = frozenset(Role)
@@ -88,6 +93,9 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
     # only the people of the partner a request is assigned to (compound_requests.services)
     Action.ANSWER_REQUEST: PARTNER_ROLES,
     Action.TAG_SERIES: SPONSOR_ROLES | PARTNER_ROLES,
+    Action.MANAGE_ASSAYS: SPONSOR_ROLES,
+    # only the people of the organization that runs the assay (assays.services)
+    Action.RECORD_RESULTS: SPONSOR_ROLES | PARTNER_ROLES,
 }
 
 
