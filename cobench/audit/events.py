@@ -124,3 +124,7 @@ class Event(models.TextChoices):
     RESULT_IMPORT_CREATED = "result_import.created", "A file of results was uploaded for import"
     RESULT_IMPORT_CHECKED = "result_import.checked", "A result import's dry run reported its rows"
     RESULT_IMPORT_FINISHED = "result_import.finished", "A result import wrote all its results"
+    SHARING_RULE_SET = (
+        "sharing_rule.set",
+        "The sponsor set what a partner sees of an assay's values, from a date on",
+    )

@@ -57,6 +57,10 @@ class Action(models.TextChoices):
         "record_results",
         "Record, import and flag results of the assays their organization runs",
     )
+    SHARE_RESULTS = (
+        "share_results",
+        "Decide what each partner sees of each assay's values (full, binned, hidden)",
+    )
 
 
 _EVERYONE = frozenset(Role)
@@ -96,6 +100,8 @@ ROLE_TABLE: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ASSAYS: SPONSOR_ROLES,
     # only the people of the organization that runs the assay (assays.services)
     Action.RECORD_RESULTS: SPONSOR_ROLES | PARTNER_ROLES,
+    # and only a lead of the project's sponsor organization (assays.sharing)
+    Action.SHARE_RESULTS: frozenset({Role.SPONSOR_LEAD}),
 }
 
 
