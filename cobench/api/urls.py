@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from cobench.assays.api import router as assays_router
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
 from cobench.compound_requests.api import router as requests_router
@@ -36,5 +37,6 @@ for router in (
     compounds_router,
     requests_router,
     search_router,
+    assays_router,
 ):
     api.add_router("", router)

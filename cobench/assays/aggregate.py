@@ -31,6 +31,7 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .units import POTENCY_ENDPOINTS, p_value
 
@@ -104,3 +105,17 @@ def aggregate(results: Iterable[tuple[str, float]], *, endpoint: str, unit: str 
         sd = None
     p = p_value(value, unit) if potency and unit else None
     return Aggregate(len(pairs), value, qualifier, sd, p, unit, len(censored))
+
+
+def per_compound(
+    rows: Iterable[tuple[Any, str, float, str]], *, endpoint: str, unit: str = ""
+) -> dict[Any, Aggregate]:
+    """The aggregate of each key (a compound) from `(key, qualifier, value, flag)` rows.
+
+    Invalid-flagged rows are left out; outliers count (the flag marks them for the reader).
+    """
+    grouped: dict[Any, list[tuple[str, float]]] = {}
+    for key, qualifier, value, flag in rows:
+        if flag != "invalid":
+            grouped.setdefault(key, []).append((qualifier, value))
+    return {key: aggregate(pairs, endpoint=endpoint, unit=unit) for key, pairs in grouped.items()}

@@ -1,0 +1,311 @@
+"""JSON API for assays and their results: define assays, record, read and flag results.
+
+Every assay and result is fetched through `Assay.objects.visible_to` /
+`Result.objects.visible_to`, where the sponsor's sharing rules are enforced: an assay
+hidden from a partner does not exist for its people (404).
+"""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from cobench.api.concurrency import expected_version, set_etag
+from cobench.api.schemas import Input
+from cobench.core import attachments
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput
+from cobench.tenancy.models import Organization, Project
+
+from . import services
+from .aggregate import per_compound
+from .models import Assay, AssayFile, Result
+
+router = Router(tags=["assays"])
+
+Kind = Literal["biochemical", "cellular", "adme", "pk", "safety", "physchem"]
+Endpoint = Literal[
+    "IC50",
+    "EC50",
+    "Ki",
+    "Kd",
+    "inhibition",
+    "solubility",
+    "clearance",
+    "permeability",
+    "half_life",
+    "other",
+]
+Better = Literal["lower", "higher"]
+Qualifier = Literal["=", "<", ">", "~", ""]
+Flag = Literal["invalid", "outlier", ""]
+
+
+class OrgRef(Schema):
+    id: UUID
+    name: str
+
+
+class AssayOut(Schema):
+    id: UUID
+    project_id: UUID
+    name: str
+    target: str
+    kind: Kind
+    endpoint: Endpoint
+    unit: str = Field(description="The canonical unit every value is stored in")
+    concentration: str
+    better: Better
+    owner: OrgRef
+    description: str
+    created_by: str = Field(alias="created_by_label")
+    created_at: datetime
+    version: int
+
+
+class AssayIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    target: str = Field("", max_length=200)
+    kind: Kind
+    endpoint: Endpoint
+    unit: str = Field(min_length=1, max_length=40, description="A unit, e.g. nM, µg/mL, %")
+    concentration: str = Field("", max_length=40)
+    better: Better
+    owner_id: UUID | None = Field(None, description="The organization running it; the sponsor")
+    description: str = Field("", max_length=20_000)
+
+
+class AssayPatch(Input):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    target: str | None = Field(None, max_length=200)
+    kind: Kind | None = None
+    endpoint: Endpoint | None = None
+    unit: str | None = Field(None, min_length=1, max_length=40)
+    concentration: str | None = Field(None, max_length=40)
+    better: Better | None = None
+    owner_id: UUID | None = None
+    description: str | None = Field(None, max_length=20_000)
+    version: int | None = Field(None, ge=1, description="The version you read (or If-Match)")
+
+
+class ResultOut(Schema):
+    id: UUID
+    assay_id: UUID
+    compound_id: UUID
+    registry_id: str = Field(alias="compound.registry_id")
+    lot_id: UUID | None
+    qualifier: str
+    value: float = Field(description="In the assay's unit")
+    unit: str = Field(alias="assay.unit")
+    entered_value: str
+    entered_unit: str
+    run_date: date
+    experiment_id: str
+    flag: str
+    flag_reason: str
+    created_by: str = Field(alias="created_by_label")
+    created_at: datetime
+    version: int
+
+
+class ResultIn(Input):
+    registry_id: str = Field("", max_length=40, description="The compound; or give lot_number")
+    lot_number: str = Field("", max_length=50)
+    value: float | str = Field(description='A number, or a text with its qualifier: "<10"')
+    qualifier: Qualifier = ""
+    unit: str = Field("", max_length=40, description="Default: the assay's unit")
+    run_date: date | None = Field(None, description="Default: today")
+    experiment_id: str = Field("", max_length=100)
+
+
+class FlagIn(Input):
+    flag: Flag = Field(description='"invalid", "outlier", or "" to lift the flag')
+    reason: str = Field(min_length=1, max_length=5000)
+    version: int | None = Field(None, ge=1)
+
+
+class AggregateOut(Schema):
+    compound_id: UUID
+    registry_id: str
+    n: int
+    qualifier: str
+    value: float | None
+    unit: str
+    sd: float | None
+    p_value: float | None = Field(description="pIC50, pEC50... for potency endpoints")
+    censored: int
+    text: str
+
+
+class FileOut(Schema):
+    id: UUID
+    assay_id: UUID
+    name: str = Field(alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str = Field(alias="uploaded_by_label")
+    uploaded_at: datetime
+
+
+def _project(request: HttpRequest, project_id: UUID) -> Project:
+    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+
+
+def _assay(request: HttpRequest, assay_id: UUID) -> Assay:
+    assays = Assay.objects.select_related("owner", "project", "project__sponsor")
+    return get_visible(assays, request.user, pk=assay_id)
+
+
+def _owner(owner_id: UUID | None) -> Organization | None:
+    if owner_id is None:
+        return None
+    owner = Organization.objects.filter(pk=owner_id).first()
+    if owner is None:
+        raise InvalidInput("No such organization.", errors={"owner_id": ["No such organization."]})
+    return owner
+
+
+def _results(request: HttpRequest, assay: Assay):
+    results = Result.objects.visible_to(request.user).filter(assay=assay)
+    return results.select_related("compound", "assay")
+
+
+@router.get("/projects/{project_id}/assays", response=list[AssayOut])
+def list_assays(request: HttpRequest, project_id: UUID):
+    """The assays of a project you may see."""
+    project = _project(request, project_id)
+    return Assay.objects.visible_to(request.user).filter(project=project).select_related("owner")
+
+
+@router.post("/projects/{project_id}/assays", response={201: AssayOut})
+def create_assay(request: HttpRequest, project_id: UUID, body: AssayIn):
+    """Define an assay (sponsor lead or scientist); its unit is the one values are kept in."""
+    fields = body.model_dump(exclude={"owner_id"})
+    assay = services.create_assay(
+        actor=request.user,
+        project=_project(request, project_id),
+        owner=_owner(body.owner_id),
+        **fields,
+    )
+    return Status(201, assay)
+
+
+@router.get("/assays/{assay_id}", response=AssayOut)
+def get_assay(request: HttpRequest, assay_id: UUID, response: HttpResponse):
+    """An assay; the ETag is its version."""
+    assay = _assay(request, assay_id)
+    set_etag(response, assay.version)
+    return assay
+
+
+@router.patch("/assays/{assay_id}", response=AssayOut)
+def update_assay(request: HttpRequest, assay_id: UUID, body: AssayPatch, response: HttpResponse):
+    """Change an assay; send the version you read (If-Match or `version`)."""
+    assay = _assay(request, assay_id)
+    fields = body.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
+    if body.owner_id is not None:
+        fields["owner"] = _owner(body.owner_id)
+    assay = services.update_assay(
+        actor=request.user,
+        assay=assay,
+        expected_version=expected_version(request, body.version),
+        **fields,
+    )
+    set_etag(response, assay.version)
+    return assay
+
+
+@router.get("/assays/{assay_id}/files", response=list[FileOut])
+def list_files(request: HttpRequest, assay_id: UUID):
+    """An assay's protocol and other files."""
+    return _assay(request, assay_id).files.all()
+
+
+@router.post("/assays/{assay_id}/files", response={201: FileOut})
+def upload_file(request: HttpRequest, assay_id: UUID, file: UploadedFile = File(...)):
+    """Attach a protocol (multipart field `file`); size and type checked."""
+    attachment = services.attach_assay_file(
+        actor=request.user, assay=_assay(request, assay_id), upload=file
+    )
+    return Status(201, attachment)
+
+
+@router.get("/assay-files/{assay_file_id}", response={200: None})
+def download_file(request: HttpRequest, assay_file_id: UUID):
+    """The file itself, as an attachment."""
+    attachment = get_visible(AssayFile.objects, request.user, pk=assay_file_id)
+    _assay(request, attachment.assay_id)  # an assay hidden from you hides its files too
+    return attachments.file_response(attachment)
+
+
+@router.get("/assays/{assay_id}/results", response=list[ResultOut])
+@paginate
+def list_results(
+    request: HttpRequest,
+    assay_id: UUID,
+    registry_id: str | None = Query(None, max_length=40, description="One compound's results"),
+):
+    """An assay's results, flagged ones included (with their flag), by compound and run date."""
+    results = _results(request, _assay(request, assay_id))
+    if registry_id:
+        results = results.filter(compound__registry_id=registry_id.strip())
+    return results
+
+
+@router.post("/assays/{assay_id}/results", response={201: ResultOut})
+def record_result(request: HttpRequest, assay_id: UUID, body: ResultIn):
+    """Record a result (people of the assay's owner organization); converted to the assay's unit.
+
+    Unknown or incompatible units, non-numbers and compounds of another project answer
+    422 with the field at fault.
+    """
+    result = services.record_result(
+        actor=request.user, assay=_assay(request, assay_id), **body.model_dump()
+    )
+    return Status(201, result)
+
+
+@router.get("/assays/{assay_id}/aggregates", response=list[AggregateOut])
+def list_aggregates(request: HttpRequest, assay_id: UUID):
+    """One aggregated value per compound (invalid results left out; the rule: see the docs)."""
+    assay = _assay(request, assay_id)
+    rows = _results(request, assay).values_list(
+        "compound_id", "compound__registry_id", "qualifier", "value", "flag"
+    )
+    aggregates = per_compound(
+        (((cid, rid), q, v, f) for cid, rid, q, v, f in rows),
+        endpoint=assay.endpoint,
+        unit=assay.unit,
+    )
+    return [
+        {"compound_id": cid, "registry_id": rid, **agg.__dict__, "text": agg.text}
+        for (cid, rid), agg in sorted(aggregates.items(), key=lambda item: item[0][1])
+    ]
+
+
+@router.get("/results/{result_id}", response=ResultOut)
+def get_result(request: HttpRequest, result_id: UUID, response: HttpResponse):
+    """One result; the ETag is its version (a flag changes it)."""
+    result = get_visible(
+        Result.objects.select_related("compound", "assay"), request.user, pk=result_id
+    )
+    set_etag(response, result.version)
+    return result
+
+
+@router.post("/results/{result_id}/flag", response=ResultOut)
+def flag_result(request: HttpRequest, result_id: UUID, body: FlagIn):
+    """Flag a result invalid or outlier, or lift its flag (""); a reason is required."""
+    result = get_visible(Result.objects, request.user, pk=result_id)
+    return services.flag_result(
+        actor=request.user,
+        result=result,
+        flag=body.flag,
+        reason=body.reason,
+        expected_version=body.version,
+    )
