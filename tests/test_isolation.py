@@ -26,6 +26,7 @@ from cobench.status.services import start_status
 from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
+from .assays.series_objects import cdk2_series
 from .compound_requests.objects import cdk2_requests
 from .compounds.objects import ROSCOVITINE, cdk2_compounds
 from .conftest import ApiClient, World
@@ -55,6 +56,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "lot_file_id": lambda w, o: o["lot_file"].id,
     "shipment_id": lambda w, o: o["shipment"].id,
     "import_id": lambda w, o: o["compound_import"].id,
+    "chemical_series_id": lambda w, o: o["chemical_series"].id,
 }
 # Pages the sponsor lead may see but not open (403): who opens them instead (URL name → persona).
 OWNERS: dict[str, str] = {"status-edit": "partner_lead"}
@@ -110,8 +112,11 @@ def cdk2(world: World) -> dict[str, Any]:
     objects |= requests
     registry = cdk2_compounds(world)
     objects |= registry
+    chemical_series = cdk2_series(world)
+    objects |= chemical_series
     objects["markers"] = [
         *meetings["markers"],
+        *chemical_series["markers"],
         *requests["markers"],
         *registry["markers"],
         "PRJ-CDK2",

@@ -1,0 +1,136 @@
+"""JSON API for chemical series and the SAR plots' data.
+
+Series: list and define a project's series, read one with its members (tagged by
+hand or matching the core), tag and untag compounds. Plot data comes from
+`plots.plot_data`, built on the SAR table, so every value follows the sharing rules.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from cobench.api.schemas import Input
+from cobench.compounds.models import Compound
+from cobench.core.access import get_visible
+from cobench.tenancy.models import Project
+
+from . import series as services
+from .models import Series
+
+router = Router(tags=["series"])
+
+
+class ChemicalSeriesOut(Schema):
+    id: UUID
+    project_id: UUID
+    name: str
+    core: str = Field(description="SMILES or SMARTS core; empty: tagged by hand only")
+    description: str
+    created_at: datetime
+
+
+class SeriesCompoundOut(Schema):
+    compound_id: UUID
+    registry_id: str
+    smiles: str
+    tagged: bool = Field(description="Tagged with the series by hand")
+    matches_core: bool
+
+
+class ChemicalSeriesDetailOut(ChemicalSeriesOut):
+    members: list[SeriesCompoundOut]
+    partial: bool = Field(description="The core matched more compounds than were searched")
+
+
+class ChemicalSeriesIn(Input):
+    name: str = Field(min_length=1, max_length=services.MAX_NAME)
+    core: str = Field("", max_length=2000, description="A SMILES or SMARTS substructure")
+    description: str = Field("", max_length=services.MAX_DESCRIPTION)
+
+
+class ChemicalSeriesPatch(Input):
+    name: str | None = Field(None, min_length=1, max_length=services.MAX_NAME)
+    core: str | None = Field(None, max_length=2000)
+    description: str | None = Field(None, max_length=services.MAX_DESCRIPTION)
+
+
+class SeriesTagIn(Input):
+    registry_id: str = Field(min_length=1, max_length=40)
+
+
+def _get(request: HttpRequest, chemical_series_id: UUID) -> Series:
+    return get_visible(
+        Series.objects.select_related("project"), request.user, pk=chemical_series_id
+    )
+
+
+def _detail(request: HttpRequest, series: Series) -> dict:
+    found = services.membership(actor=request.user, series=series)
+    compounds = (
+        Compound.objects.in_project(series.project)
+        .filter(pk__in=found.compounds)
+        .order_by("number")
+        .values("id", "registry_id", "smiles")
+    )
+    return {
+        **{f: getattr(series, f) for f in ChemicalSeriesOut.model_fields},
+        "members": [
+            {
+                "compound_id": c["id"],
+                "registry_id": c["registry_id"],
+                "smiles": c["smiles"],
+                "tagged": c["id"] in found.tagged,
+                "matches_core": c["id"] in found.by_core,
+            }
+            for c in compounds
+        ],
+        "partial": found.partial,
+    }
+
+
+@router.get("/projects/{project_id}/series", response=list[ChemicalSeriesOut])
+def list_series(request: HttpRequest, project_id: UUID):
+    """The project's chemical series, by name."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    return Series.objects.visible_to(request.user).filter(project=project).order_by("name")
+
+
+@router.post("/projects/{project_id}/series", response={201: ChemicalSeriesDetailOut})
+def create_series(request: HttpRequest, project_id: UUID, payload: ChemicalSeriesIn):
+    """Define a series: a name and optionally a core (SMILES or SMARTS) whose matches join it."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    series = services.create_series(actor=request.user, project=project, **payload.dict())
+    return Status(201, _detail(request, series))
+
+
+@router.get("/series/{chemical_series_id}", response=ChemicalSeriesDetailOut)
+def get_series(request: HttpRequest, chemical_series_id: UUID):
+    """A series with its members: tagged by hand or matching its core."""
+    return _detail(request, _get(request, chemical_series_id))
+
+
+@router.patch("/series/{chemical_series_id}", response=ChemicalSeriesDetailOut)
+def update_series(request: HttpRequest, chemical_series_id: UUID, payload: ChemicalSeriesPatch):
+    """Rename a series, change its core or description (fields left out stay)."""
+    series = services.update_series(
+        actor=request.user, series=_get(request, chemical_series_id), **payload.dict()
+    )
+    return _detail(request, series)
+
+
+@router.post("/series/{chemical_series_id}/members", response=ChemicalSeriesDetailOut)
+def tag(request: HttpRequest, chemical_series_id: UUID, payload: SeriesTagIn):
+    """Tag a compound of the project (by registry id) with the series."""
+    series = _get(request, chemical_series_id)
+    services.tag_compound(actor=request.user, series=series, compound=payload.registry_id)
+    return _detail(request, series)
+
+
+@router.delete("/series/{chemical_series_id}/members", response=ChemicalSeriesDetailOut)
+def untag(request: HttpRequest, chemical_series_id: UUID, registry_id: Query[SeriesTagIn]):
+    """Remove a compound's hand-made tag (`?registry_id=`)."""
+    series = _get(request, chemical_series_id)
+    services.untag_compound(actor=request.user, series=series, compound=registry_id.registry_id)
+    return _detail(request, series)
