@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from cobench.assays import services as assays
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
@@ -27,6 +28,7 @@ from cobench.status import services as status
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
 
+from .assays import objects as assay_objects
 from .compound_requests import objects as request_objects
 from .compounds import objects as compound_objects
 from .conftest import World
@@ -108,7 +110,76 @@ def _escalation(w: World):
     return concern.escalations.get()
 
 
+def _series_module():
+    from cobench.assays import series
+
+    return series
+
+
+def _series(w: World):
+    from .assays import series_objects
+
+    return series_objects.new_series(w)
+
+
+def _series_member(w: World):
+    from .assays import series_objects
+
+    return series_objects.new_member(w)
+
+
+def _sharing_rule(w: World):
+    from cobench.assays import sharing
+
+    return sharing.set_rule(
+        actor=w.sponsor_lead,
+        assay=assay_objects.new_assay(w),
+        partner=w.partner,
+        mode="full",
+        reason="Potency is shared with the chemists",
+    )
+
+
 COVERAGE: dict[str, Coverage] = {
+    "assays.assay": Coverage(
+        create=assay_objects.new_assay,
+        update=lambda w, a: assays.update_assay(
+            actor=w.sponsor_lead, assay=a, expected_version=a.version, target="CDK2/cyclin A"
+        ),
+        delete="assays are never deleted: their results refer to them",
+    ),
+    "assays.assayfile": Coverage(
+        create=assay_objects.new_file,
+        update="a file never changes: another one is attached",
+        delete="an assay's protocols are kept with it",
+    ),
+    "assays.result": Coverage(
+        create=assay_objects.new_result,
+        update=lambda w, r: assays.flag_result(
+            actor=w.sponsor_scientist, result=r, flag="outlier", reason="Edge well"
+        ),
+        delete="results are never deleted: a wrong one is flagged invalid, with a reason",
+    ),
+    "assays.sharingrule": Coverage(
+        create=_sharing_rule,
+        update="a rule never changes: a new rule with its own start replaces it",
+        delete="rules are kept: they say what a partner saw when",
+    ),
+    "assays.series": Coverage(
+        create=_series,
+        update=lambda w, s: _series_module().update_series(
+            actor=w.sponsor_lead, series=s, description="Hinge binders"
+        ),
+        delete="series are kept",
+    ),
+    "assays.seriesmember": Coverage(
+        create=_series_member,
+        update="a tag never changes",
+        delete=lambda w, m: _series_module().untag_compound(
+            actor=w.sponsor_lead, series=m.series, compound=m.compound
+        ),
+        audited_as=lambda m: m.series,
+    ),
     "compound_requests.compoundrequest": Coverage(
         create=request_objects.new_request,
         update=lambda w, r: compound_requests.accept_request(actor=w.partner_lead, request=r),
