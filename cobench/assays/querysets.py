@@ -1,22 +1,64 @@
-"""Restricted querysets of the biology models: every read of assay data goes through these."""
+"""Restricted querysets of the biology models: every read of assay data goes through these.
+
+Beyond project membership, assay data follows the sponsor's sharing rules
+(`cobench.assays.sharing`): a partner's people see an assay only while its rule for
+their organization is full or binned, and its raw results only while it is full.
+"""
+
+from typing import Any
 
 from cobench.core.querysets import ProjectScopedQuerySet
 
 
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
 class AssayQuerySet(ProjectScopedQuerySet):
-    pass
+    def visible_to(self, user: Any) -> "AssayQuerySet":
+        """The assays `user` sees: all for the sponsor's people, else those shared (full or
+        binned) with their organization now; hidden ones are not listed."""
+        from .sharing import BINNED, FULL, mode_for_user
+
+        if not _signed_in(user):
+            return self.none()
+        mode = mode_for_user(user, assay="pk", owner="owner_id")
+        return super().visible_to(user).alias(_share=mode).filter(_share__in=(FULL, BINNED))
 
 
 class AssayFileQuerySet(ProjectScopedQuerySet):
-    pass
+    def visible_to(self, user: Any) -> "AssayFileQuerySet":
+        """The files of the assays `user` sees."""
+        from .models import Assay
+
+        return super().visible_to(user).filter(assay__in=Assay.objects.visible_to(user))
 
 
 class ResultQuerySet(ProjectScopedQuerySet):
-    pass
+    def visible_to(self, user: Any) -> "ResultQuerySet":
+        """The raw results `user` sees: all for the sponsor's people (and the assay's own lab),
+        else only those of assays shared with full values with their organization now."""
+        from .sharing import FULL, mode_for_user
+
+        if not _signed_in(user):
+            return self.none()
+        mode = mode_for_user(user, assay="assay_id", owner="assay__owner_id")
+        return super().visible_to(user).alias(_share=mode).filter(_share=FULL)
 
 
 class SharingRuleQuerySet(ProjectScopedQuerySet):
-    pass
+    def visible_to(self, user: Any) -> "SharingRuleQuerySet":
+        """Sharing rules are the sponsor's: only its own people see them."""
+        from django.db.models import F
+
+        from cobench.tenancy.models import ProjectMember
+
+        if not _signed_in(user):
+            return self.none()
+        sponsor_side = ProjectMember.objects.filter(
+            user=user, organization_id=F("project__sponsor_id")
+        ).values("project_id")
+        return self.filter(project_id__in=sponsor_side)
 
 
 class SeriesQuerySet(ProjectScopedQuerySet):
