@@ -7,7 +7,7 @@ their organization is full or binned, and its raw results only while it is full.
 
 from typing import Any
 
-from cobench.core.querysets import ProjectScopedQuerySet
+from cobench.core.querysets import ProjectScopedQuerySet, sponsor_projects
 
 
 def _signed_in(user: Any) -> bool:
@@ -49,16 +49,7 @@ class ResultQuerySet(ProjectScopedQuerySet):
 class SharingRuleQuerySet(ProjectScopedQuerySet):
     def visible_to(self, user: Any) -> "SharingRuleQuerySet":
         """Sharing rules are the sponsor's: only its own people see them."""
-        from django.db.models import F
-
-        from cobench.tenancy.models import ProjectMember
-
-        if not _signed_in(user):
-            return self.none()
-        sponsor_side = ProjectMember.objects.filter(
-            user=user, organization_id=F("project__sponsor_id")
-        ).values("project_id")
-        return self.filter(project_id__in=sponsor_side)
+        return self.filter(project_id__in=sponsor_projects(user))
 
 
 class SeriesQuerySet(ProjectScopedQuerySet):

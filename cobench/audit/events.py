@@ -128,3 +128,8 @@ class Event(models.TextChoices):
         "sharing_rule.set",
         "The sponsor set what a partner sees of an assay's values, from a date on",
     )
+
+
+# Biology events name assays and carry raw values: in the trail only the sponsor's own people
+# read them (what a partner sees of assays is the sharing rules' business, assays.sharing).
+SPONSOR_ONLY_PREFIXES = ("assay.", "result.", "result_import.", "sharing_rule.")

@@ -1,14 +1,25 @@
 """The audit trail: append-only, hash-chained events."""
 
 import uuid
+from typing import Any
 
 from django.db import models
 
-from cobench.core.querysets import ProjectScopedQuerySet
+from cobench.core.querysets import ProjectScopedQuerySet, sponsor_projects
+
+from .events import SPONSOR_ONLY_PREFIXES
 
 
 class AuditEventQuerySet(ProjectScopedQuerySet):
     project_lookup = "project_id"
+
+    def visible_to(self, user: Any) -> "AuditEventQuerySet":
+        """The events of `user`'s projects; biology events only for the sponsor's people."""
+        biology = models.Q()
+        for prefix in SPONSOR_ONLY_PREFIXES:
+            biology |= models.Q(event__startswith=prefix)
+        rows = super().visible_to(user)
+        return rows.exclude(biology & ~models.Q(project_id__in=sponsor_projects(user)))
 
     def for_object(self, target_type: str, target_id: str) -> "AuditEventQuerySet":
         return self.filter(target_type=target_type, target_id=str(target_id))

@@ -25,6 +25,11 @@ def member_projects(user: Any, action: Action = Action.VIEW) -> models.QuerySet:
     )
 
 
+def sponsor_projects(user: Any) -> models.QuerySet:
+    """Ids of the projects where `user` works for the sponsor organization (any role)."""
+    return member_projects(user).filter(organization_id=models.F("project__sponsor_id"))
+
+
 class ProjectScopedQuerySet(models.QuerySet):
     """Rows of project data, restricted to what a given user may see or change."""
 

@@ -162,3 +162,12 @@ def test_labels_sort_in_bin_order():
         for q, v in [("<", 50), ("=", 50), (">", 500), ("=", 500), ("=", 5000), (">", 5000)]
     ]
     assert keys == sorted(keys)
+
+
+def test_the_trail_keeps_assays_values_and_rules_from_partners(world, bio, api):
+    share(world, bio.potency, "binned", reason="Secret reason")
+    path = f"/api/v1/projects/{world.project.id}/audit?page_size=500"
+    assert "123.456789" in api(world.auditor).get(path).content.decode()
+    seen = api(world.partner_lead).get(path).content.decode()
+    assert "123.456789" not in seen and "Secret reason" not in seen
+    assert "Kinetic solubility" not in seen
