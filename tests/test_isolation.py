@@ -26,6 +26,7 @@ from cobench.status.services import start_status
 from cobench.tenancy.models import ProjectMember
 from cobench.tenancy.services import create_api_token
 
+from .assays.objects import cdk2_assays
 from .assays.series_objects import cdk2_series
 from .compound_requests.objects import cdk2_requests
 from .compounds.objects import ROSCOVITINE, cdk2_compounds
@@ -57,6 +58,9 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "shipment_id": lambda w, o: o["shipment"].id,
     "import_id": lambda w, o: o["compound_import"].id,
     "chemical_series_id": lambda w, o: o["chemical_series"].id,
+    "assay_id": lambda w, o: o["assay"].id,
+    "result_id": lambda w, o: o["result"].id,
+    "assay_file_id": lambda w, o: o["assay_file"].id,
 }
 # Pages the sponsor lead may see but not open (403): who opens them instead (URL name → persona).
 OWNERS: dict[str, str] = {"status-edit": "partner_lead"}
@@ -114,9 +118,12 @@ def cdk2(world: World) -> dict[str, Any]:
     objects |= registry
     chemical_series = cdk2_series(world)
     objects |= chemical_series
+    assays = cdk2_assays(world, registry["compound"].registry_id)
+    objects |= assays
     objects["markers"] = [
         *meetings["markers"],
         *chemical_series["markers"],
+        *assays["markers"],
         *requests["markers"],
         *registry["markers"],
         "PRJ-CDK2",
