@@ -390,6 +390,13 @@ def _compounds(demo: Demo) -> None:
     compounds_demo.load(demo)
 
 
+def _assays(demo: Demo) -> None:
+    """Four CDK2 assays (IC50, cellular EC50, solubility, microsomal clearance) with results."""
+    from cobench.assays import demo as assays_demo
+
+    assays_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
 STEPS: list[Callable[[Demo], None]] = [
     _people,
@@ -400,6 +407,7 @@ STEPS: list[Callable[[Demo], None]] = [
     _concerns,
     _compounds,
     _requests,  # made requests link the registry's compounds
+    _assays,
 ]
 
 
