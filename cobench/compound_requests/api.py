@@ -70,6 +70,11 @@ class PersonRef(Schema):
     name: str = Field(alias="display_name")
 
 
+class EvidenceRef(Schema):
+    compound_id: UUID = Field(alias="id")
+    registry_id: str
+
+
 class RequestOut(Schema):
     id: UUID
     project_id: UUID
@@ -91,6 +96,10 @@ class RequestOut(Schema):
         description="Free text given when made, by requests made before they linked a compound"
     )
     abandon_reason: str
+    evidence: list[EvidenceRef] = Field(
+        description="Compounds of the project whose data back the rationale "
+        "(their values: GET /requests/{id}/evidence)"
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -102,6 +111,10 @@ class RequestOut(Schema):
             "request-picture",
             kwargs={"project_id": request.project_id, "compound_request_id": request.pk},
         )
+
+    @staticmethod
+    def resolve_evidence(request: CompoundRequest) -> list[Compound]:
+        return sorted(request.evidence.all(), key=lambda c: c.number)
 
     @staticmethod
     def resolve_registry_id(request: CompoundRequest) -> str | None:
@@ -129,6 +142,19 @@ class RequestIn(Input):
     priority: PriorityName = "normal"
     due_date: date | None = None
     title: str = Field("", max_length=services.MAX_TITLE)
+    evidence: list[str] = Field(
+        [],
+        max_length=services.MAX_EVIDENCE,
+        description="Registry ids of compounds of the project whose data back the rationale",
+    )
+
+
+class EvidenceIn(Input):
+    evidence: list[str] = Field(
+        max_length=services.MAX_EVIDENCE,
+        description="Registry ids of compounds of the project (replacing those named before)",
+    )
+    version: int | None = Version
 
 
 class MessageOut(Schema):
@@ -215,7 +241,9 @@ class RequestFilters(Schema):
 
 
 def _requests():
-    return CompoundRequest.objects.select_related("project", "partner", "requested_by", "compound")
+    return CompoundRequest.objects.select_related(
+        "project", "partner", "requested_by", "compound"
+    ).prefetch_related("evidence")
 
 
 def _get(request: HttpRequest, compound_request_id: UUID) -> CompoundRequest:
@@ -253,6 +281,7 @@ def create_request(
         priority=payload.priority,
         due_date=payload.due_date,
         title=payload.title,
+        evidence=payload.evidence,
     )
     return Status(201, _answer(request, compound, response))
 
@@ -270,6 +299,21 @@ def list_messages(request: HttpRequest, compound_request_id: UUID):
     """The request's thread, oldest first: the request, answers, alternatives, progress."""
     compound = _get(request, compound_request_id)
     return compound.messages.select_related("author", "author_org").order_by("seq")
+
+
+@router.put("/requests/{compound_request_id}/evidence", response=RequestOut)
+def set_evidence(
+    request: HttpRequest, compound_request_id: UUID, payload: EvidenceIn, response: HttpResponse
+):
+    """The sponsor names the compounds (registry ids) whose data back the request's rationale."""
+    compound = _get(request, compound_request_id)
+    compound = services.set_evidence(
+        actor=request.user,
+        request=compound,
+        evidence=payload.evidence,
+        expected_version=expected_version(request, payload.version),
+    )
+    return _answer(request, compound, response)
 
 
 def _step(

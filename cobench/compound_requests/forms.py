@@ -1,5 +1,7 @@
 """Web forms for compound requests: they parse input only; the services decide."""
 
+import re
+
 from django import forms
 
 from cobench.compounds.forms import LotFieldsForm, StructureInput
@@ -35,6 +37,14 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs=_TEXTAREA),
         help_text="The hypothesis: what this compound should tell us, and the data behind it.",
     )
+    evidence = forms.CharField(
+        required=False,
+        max_length=services.MAX_EVIDENCE * (services.MAX_REGISTRY_ID + 2),
+        label="Data behind it (optional)",
+        help_text="Registry ids of compounds of this project whose assay values back the "
+        "rationale, separated by commas or spaces, e.g. CB-000012, CB-000015.",
+        widget=forms.TextInput(attrs={"list": "project-compounds", "autocomplete": "off"}),
+    )
     partner = forms.ChoiceField(label="Partner asked to make it")
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     due_date = forms.DateField(
@@ -46,6 +56,16 @@ class RequestForm(forms.Form):
         partners = services.current_partners(project)
         self.partners = {str(o.pk): o for o in partners}
         self.fields["partner"].choices = [(str(o.pk), o.name) for o in partners]
+
+
+def registry_ids(text: str) -> list[str]:
+    """The registry ids in `text`, separated by commas, semicolons or white space."""
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+class EvidenceForm(forms.Form):
+    evidence = RequestForm.base_fields["evidence"]
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class FilterForm(forms.Form):

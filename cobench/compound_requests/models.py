@@ -80,6 +80,12 @@ class CompoundRequest(models.Model):
         help_text="Free-text registry id or lot given when made, before requests linked "
         "their compound (kept readable; no longer written)",
     )
+    evidence = models.ManyToManyField(
+        "compounds.Compound",
+        blank=True,
+        related_name="+",
+        help_text="Compounds of the project whose data back the rationale",
+    )
     abandon_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ from .models import CompoundRequest, Priority, PushBackReason, RequestMessage, S
 MessageKind = RequestMessage.Kind
 MAX_TITLE, MAX_TEXT, MAX_NOTE, MAX_REGISTRY_ID = 200, 20_000, 2000, 40
 MAX_STRUCTURE = 200_000
+MAX_EVIDENCE = 50
 SPONSOR, PARTNER = "sponsor", "partner"
 FINAL = (State.TESTED, State.ABANDONED)
 # past its due date, a request not yet shipped (nor abandoned) is overdue
@@ -324,6 +325,37 @@ def _made_compound(
     return None
 
 
+def _evidence(
+    errors: dict[str, list[str]], project: Project, given: Iterable[Compound | str]
+) -> list[Compound]:
+    """The compounds of `project` named in `given` (compounds or registry ids), in registry
+    order; an id not registered in `project` is an error naming it."""
+    given = list(given)
+    if len(given) > MAX_EVIDENCE:
+        errors["evidence"] = [f"At most {MAX_EVIDENCE} compounds (this names {len(given)})."]
+        return []
+    ids = {c.pk for c in given if isinstance(c, Compound)}
+    names: dict[str, str] = {}
+    for c in given:
+        if isinstance(c, Compound):
+            continue
+        name = c.strip() if isinstance(c, str) else ""
+        if not name or contains_nul(name) or len(name) > MAX_REGISTRY_ID:
+            errors.setdefault("evidence", []).append("A registry id, e.g. CB-000123.")
+            return []
+        names[name.upper()] = name
+    in_project = Compound.objects.in_project(project)
+    found = list(
+        in_project.filter(Q(pk__in=ids) | Q(registry_id__in=list(names))).order_by("number")
+    )
+    missing = set(names) - {c.registry_id.upper() for c in found}
+    missing |= {str(pk) for pk in ids - {c.pk for c in found}}
+    if missing:
+        named = ", ".join(sorted(names.get(m, m) for m in missing))
+        errors.setdefault("evidence", []).append(f"Not registered in {project.code}: {named}.")
+    return found
+
+
 # Requesting ---------------------------------------------------------------------------
 
 
@@ -343,12 +375,14 @@ def create_request(
     priority: str = Priority.NORMAL,
     due_date: date | None = None,
     title: str = "",
+    evidence: Iterable[Compound | str] = (),
     now: datetime | None = None,
 ) -> CompoundRequest:
     """Ask `partner` to make the compound drawn in `structure` (SMILES or molfile), and say why.
 
-    The partner's leads are told. The structure is read in a disposable worker;
-    one RDKit cannot read is refused with RDKit's own message.
+    `evidence` names compounds of the project (or their registry ids) whose data back
+    the rationale. The partner's leads are told. The structure is read in a disposable
+    worker; one RDKit cannot read is refused with RDKit's own message.
     """
     member = ensure_can(actor, project, Action.REQUEST_COMPOUND)
     now = now or timezone.now()
@@ -366,6 +400,7 @@ def create_request(
         ]
     if due_date is not None and due_date < timezone.localdate(now):
         errors["due_date"] = ["A date from today on."]
+    backing = _evidence(errors, project, evidence)
     found = _structure(errors, "structure", structure, required=True)
     if errors:
         raise InvalidInput("The compound was not requested.", errors=errors)
@@ -387,6 +422,7 @@ def create_request(
         created_at=now,
         updated_at=now,
     )
+    request.evidence.set(backing)
     _message(
         request,
         actor=actor,
@@ -408,6 +444,7 @@ def create_request(
             "rationale": [None, rationale],
             "due_date": [None, due_date.isoformat() if due_date else None],
             "partner": [None, partner.name],
+            **({"evidence": [None, [c.registry_id for c in backing]]} if backing else {}),
         },
     )
     due = f" Due {due_date:%-d %b %Y}." if due_date else ""
@@ -420,6 +457,43 @@ def create_request(
         url=_url(request),
         project=project,
         dedupe_key=f"request-new:{request.pk}",
+    )
+    return request
+
+
+@transaction.atomic
+def set_evidence(
+    *,
+    actor: User,
+    request: CompoundRequest,
+    evidence: Iterable[Compound | str],
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> CompoundRequest:
+    """The sponsor names the compounds of the project (or their registry ids) whose data back
+    the request's rationale, replacing those named before."""
+    ensure_can(actor, request.project, Action.REQUEST_COMPOUND)
+    request = (
+        CompoundRequest.objects.select_for_update().select_related("project").get(pk=request.pk)
+    )
+    if expected_version is not None and request.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=request.version)
+    errors: dict[str, list[str]] = {}
+    backing = _evidence(errors, request.project, evidence)
+    if errors:
+        raise InvalidInput(f"Request #{request.number} was not changed.", errors=errors)
+    before = list(request.evidence.order_by("number").values_list("registry_id", flat=True))
+    after = [c.registry_id for c in backing]
+    if before == after:
+        return request
+    request.evidence.set(backing)
+    request.updated_at, request.version = now or timezone.now(), request.version + 1
+    request.save(update_fields=["updated_at", "version"])
+    audit.record(
+        actor=actor,
+        event=Event.REQUEST_EVIDENCE_CHANGED,
+        target=request,
+        changes={"evidence": [before, after]},
     )
     return request
 

@@ -21,8 +21,8 @@ from cobench.tenancy.models import Project
 from cobench.web.errors import page, submit
 from cobench.web.views import _project, _project_context, is_htmx, posted
 
-from . import services
-from .forms import FORMS, FilterForm, RequestForm
+from . import evidence, services
+from .forms import FORMS, EvidenceForm, FilterForm, RequestForm, registry_ids
 from .models import CompoundRequest, RequestMessage, State
 
 
@@ -36,6 +36,20 @@ def _get(request: HttpRequest, project: Project, compound_request_id: UUID) -> C
         request.user,
         pk=compound_request_id,
         project=project,
+    )
+
+
+def _offered(project: Project) -> Any:
+    """The registry ids a form offers as the user types (the project's latest 500)."""
+    return Compound.objects.in_project(project).order_by("-number")[:500]
+
+
+def _evidence_form(request: HttpRequest, compound: CompoundRequest) -> EvidenceForm:
+    """The form naming the compounds whose data back the request (bound on its own POST)."""
+    data = request.POST if request.POST.get("action") == "evidence" else None
+    named = " ".join(compound.evidence.order_by("number").values_list("registry_id", flat=True))
+    return EvidenceForm(
+        data, initial={"evidence": named, "version": compound.version}, prefix="evidence"
     )
 
 
@@ -81,6 +95,7 @@ def request_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
             priority=data["priority"],
             due_date=data["due_date"],
             title=data["title"],
+            evidence=registry_ids(data["evidence"]),
         ),
     )
     if outcome.done:
@@ -92,7 +107,7 @@ def request_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return render(
         request,
         "compound_requests/new.html",
-        _context(request, project, form=form),
+        _context(request, project, form=form, project_compounds=_offered(project)),
         status=outcome.status,
     )
 
@@ -132,8 +147,26 @@ def request_detail(
     compound = _get(request, project, compound_request_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _forms(compound, request.POST, action)
+    evidence_form = _evidence_form(request, compound)
     status, failed = 200, ""
-    if request.method == "POST":
+    if action == "evidence":
+        outcome = submit(
+            request,
+            evidence_form,
+            lambda data: services.set_evidence(
+                actor=request.user,
+                request=compound,
+                evidence=registry_ids(data["evidence"]),
+                expected_version=data["version"],
+            ),
+        )
+        if outcome.done:
+            messages.success(request, f"The data behind request #{compound.number} is saved.")
+            return redirect(
+                "request-detail", project_id=project.pk, compound_request_id=compound.pk
+            )
+        status, failed = outcome.status, action
+    elif request.method == "POST":
         if action not in services.TRANSITIONS:
             raise InvalidInput(f"Say what to do: one of {', '.join(services.TRANSITIONS)}.")
         form, failed = forms[action], action
@@ -154,6 +187,7 @@ def request_detail(
         status = outcome.status
     context = _context(request, project)
     steps = services.allowed_steps(context["me"], compound)
+    side = services.side_of(context["me"], compound)
     context |= {
         "req": compound,
         "overdue": services.is_overdue(compound),
@@ -164,11 +198,13 @@ def request_detail(
         "failed_form": forms.get(failed) if failed and failed not in steps else None,
         "thread": compound.messages.select_related("author", "author_org"),
         "pending": services.alternatives_pending(compound),
-        # the registry ids offered when marking it made
-        "project_compounds": Compound.objects.in_project(project).order_by("-number")[:500]
-        if "mark_made" in steps
+        # the registry ids offered when marking it made or naming the data behind it
+        "project_compounds": _offered(project)
+        if "mark_made" in steps or side == services.SPONSOR
         else (),
-        "side": services.side_of(context["me"], compound),
+        "evidence_form": evidence_form if side == services.SPONSOR else None,
+        "evidence": evidence.evidence_table(request.user, compound),
+        "side": side,
         "State": State,
     }
     return render(request, "compound_requests/detail.html", context, status=status)

@@ -1,0 +1,47 @@
+"""The data behind a request: the compounds its rationale names, with their assay values as
+the viewer may see them.
+
+The values come from the SAR table (`cobench.assays.sar.table`), so the sharing rules
+apply exactly as on the SAR page: a partner sees a binned assay's label, never its
+number, and a hidden assay not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cobench.compounds.models import Compound
+from cobench.tenancy.models import User
+
+from .models import CompoundRequest
+
+
+@dataclass(frozen=True)
+class Row:
+    """One compound behind a request and its cells, one per column, as the viewer sees them."""
+
+    compound: Compound
+    cells: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The compounds behind a request (registry order) and the assay columns the viewer sees."""
+
+    rows: list[Row]
+    columns: list[Any] = field(default_factory=list)
+
+    @property
+    def compounds(self) -> list[Compound]:
+        return [row.compound for row in self.rows]
+
+
+def evidence_table(user: User, request: CompoundRequest) -> Evidence:
+    """The compounds behind `request` that `user` sees, with the assay values they may see."""
+    compounds = list(
+        request.evidence.filter(pk__in=Compound.objects.visible_to(user))
+        .filter(pk__in=Compound.objects.in_project(request.project))
+        .order_by("number")
+    )
+    return Evidence(rows=[Row(c) for c in compounds])
