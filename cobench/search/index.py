@@ -48,8 +48,8 @@ FP_TYPE = "Morgan"
 FP_PARAMS: dict[str, Any] = {"radius": 2, "fpSize": 2048}
 WORDS = FP_PARAMS["fpSize"] // 64
 MERGE_AT = 20_000
-FIRST_CHUNK = 20_000
-"""Positions scanned by the first substructure step; later steps double while time allows."""
+FIRST_CHUNK = 50_000
+"""Positions scanned by the first substructure step; later steps grow fourfold while quick."""
 
 _SIM_DTYPE = np.dtype([("mol_id", "<u4"), ("coeff", "<f4")])
 
@@ -298,8 +298,8 @@ class SponsorIndex:
     ) -> Substructures:
         """Positions matching `query`, at most `cap`, scanning in chunks until `time_limit_s`.
 
-        Each chunk is one `GetMatches` over a range of positions; chunks double in
-        size while they are quick, and no new chunk starts after the time limit.
+        Each chunk is one `GetMatches` over a range of positions; chunks grow while
+        they are quick, and no new chunk starts after the time limit.
         """
         start_time = time.monotonic()
         found: list[np.ndarray] = []
@@ -338,7 +338,7 @@ class SponsorIndex:
                 positions = np.sort(np.concatenate(found))
                 return Substructures(positions, more=False, stopped=True)
             if now - began < time_limit_s / 50:
-                chunk *= 2
+                chunk *= 4  # few calls: each starts its threads and waits for the slowest
         positions = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
         return Substructures(positions[:cap], more=len(positions) > cap, stopped=False)
 
