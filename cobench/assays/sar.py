@@ -1,0 +1,373 @@
+"""The SAR table of a project: one row per compound, one column per assay the viewer sees.
+
+`table(user, project, ...)` is the one way the table is read: the page, the API, the
+exports and the plots call it. Its columns are the assays `user` sees
+(`sharing.columns_for`); the sponsor's people may ask for the table as a partner
+organization sees it (`as_partner`). A full column shows the aggregate of the valid
+results (`aggregate.aggregate`) with n; a binned column only the label of the aggregate's
+bin (`sharing.bin_label`), computed here, on the server: the number never leaves.
+
+Sorting and value filters work in SQL on the aggregated value of each compound (the
+same rule as `aggregate`: the mean of the exact values, geometric for potency, else the
+most informative bound), so a page costs the same whatever the project's size. A
+binned column sorts by bin (ties by registry number) and cannot be filtered by value:
+either would tell the order of the hidden numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Exp, Ln
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+
+from cobench.compounds.models import Compound
+from cobench.core.errors import InvalidInput
+from cobench.tenancy.models import Organization, Project
+
+from . import sharing
+from .aggregate import EXACT, Aggregate, aggregate, number
+from .models import Assay, Result
+from .units import POTENCY_ENDPOINTS
+
+PER_PAGE = 100
+MAX_PER_PAGE = 500
+PROPERTIES: dict[str, str] = {
+    "mw": "MW",
+    "clogp": "cLogP",
+    "tpsa": "TPSA",
+    "hbd": "HBD",
+    "hba": "HBA",
+    "rotatable_bonds": "Rot. bonds",
+}
+_INVALID = Result.Flag.INVALID
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the table: aggregated value ranges of full assays (assay id → (low,
+    high), either None), a substructure, similarity to a compound or structure."""
+
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    substructure: str = ""
+    similar_to: str = ""
+    threshold: float = 0.7
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One compound in one assay: `text` to show; `value` (None when binned or empty),
+    `qualifier` and `n` of the aggregate."""
+
+    text: str
+    value: float | None = None
+    qualifier: str = "="
+    n: int = 0
+    p_value: float | None = None
+    binned: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    compound: Compound
+    series: list[str]
+    properties: dict[str, Any]
+    cells: dict[str, Cell]
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class SarPage:
+    """One page of the table: the columns (properties and assays) chosen, rows, paging."""
+
+    project: Project
+    columns: list[sharing.Column]
+    properties: list[str]
+    rows: list[Row]
+    count: int
+    page: int
+    per_page: int
+    sort: str
+    filters: Filters
+    as_partner: Organization | None = None
+    message: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+
+# The aggregated value in SQL -------------------------------------------------------------
+
+
+def _grouped(assay: Assay) -> Any:
+    """Valid results of `assay` for the compound of each outer row, grouped per compound."""
+    rows = Result.objects.filter(assay_id=assay.pk, compound_id=OuterRef("pk"))
+    return rows.exclude(flag=_INVALID).values("compound_id")
+
+
+def _aggregate_sql(assay: Assay) -> tuple[Any, Any, Any]:
+    """(value, has exact values, below wins) as aggregate expressions: `aggregate`'s rule."""
+    exact = Q(qualifier__in=EXACT)
+    if assay.endpoint in POTENCY_ENDPOINTS:
+        mean: Any = Exp(Avg(Ln("value"), filter=exact))
+    else:
+        mean = Avg("value", filter=exact)
+    below = Count("pk", filter=Q(qualifier="<"))
+    above = Count("pk", filter=Q(qualifier=">"))
+    below_wins = GreaterThan(below, above)
+    bound = Case(
+        When(below_wins, then=Min("value", filter=Q(qualifier="<"))),
+        default=Max("value", filter=Q(qualifier=">")),
+    )
+    has_exact = GreaterThan(Count("pk", filter=exact), 0)
+    return Coalesce(mean, bound, output_field=FloatField()), has_exact, below_wins
+
+
+def value_sql(assay: Assay) -> Subquery:
+    """SQL: the aggregated value of the outer compound in `assay` (NULL without results)."""
+    value, _, _ = _aggregate_sql(assay)
+    return Subquery(_grouped(assay).annotate(v=value).values("v")[:1], output_field=FloatField())
+
+
+def bin_order_sql(assay: Assay, bins: Any) -> Subquery:
+    """SQL: `sharing.bin_order` of the outer compound's aggregate in `assay`."""
+    value, has_exact, below_wins = _aggregate_sql(assay)
+    uppers = [b["upper"] for b in bins[:-1]]
+    last = len(bins) - 1
+    index: Any = Value(0.0)
+    reach: Any = Value(0.0)  # bins whose upper bound lies below the value
+    for u in uppers:
+        index = index + Case(When(GreaterThanOrEqual(value, u), then=1.0), default=0.0)
+        reach = reach + Case(When(GreaterThan(value, u), then=1.0), default=0.0)
+    order = Case(
+        When(has_exact, then=index),
+        When(below_wins, then=Case(When(GreaterThan(reach, 0), then=reach - 0.5), default=0.0)),
+        When(GreaterThanOrEqual(index, last), then=index),
+        When(GreaterThan(index, 0), then=index - 0.5),
+        default=Value(-0.75),
+        output_field=FloatField(),
+    )
+    query = _grouped(assay).annotate(v=value, o=order).values("o")[:1]
+    return Subquery(query, output_field=FloatField())
+
+
+# The table ---------------------------------------------------------------------------------
+
+
+def _bad(field_name: str, message: str) -> InvalidInput:
+    return InvalidInput(message, errors={field_name: [message]})
+
+
+def _choose(
+    columns: list[str] | None, available: dict[str, sharing.Column]
+) -> tuple[list[str], list[sharing.Column]]:
+    """The properties and assay columns asked for (all when None), in the order given."""
+    if not columns:
+        return list(PROPERTIES), list(available.values())
+    props, assays = [], []
+    for key in columns:
+        if key in PROPERTIES:
+            props.append(key)
+        elif key in available:
+            assays.append(available[key])
+        else:
+            raise _bad("columns", f"No column {key[:60]!r} in this table.")
+    return props, assays
+
+
+def _structure_filter(user: Any, project: Project, filters: Filters) -> tuple[Any, str, dict]:
+    """Compound ids matching the structure filters (None: no such filter), a message when a
+    search was cut short, and similarity scores."""
+    from cobench.search import services as search
+
+    ids: set[UUID] | None = None
+    messages, scores = [], {}
+    if filters.substructure.strip():
+        found = search.search_substructure(actor=user, query=filters.substructure, project=project)
+        ids = {cid for cid, _ in found.found}
+        messages.append(found.message)
+    if filters.similar_to.strip():
+        query = filters.similar_to.strip()
+        known = (
+            Compound.objects.visible_to(user)
+            .in_project(project)
+            .filter(registry_id=query)
+            .values_list("smiles", flat=True)
+            .first()
+        )
+        found = search.search_similarity(
+            actor=user,
+            query=known or query,
+            threshold=filters.threshold,
+            top=search.MAX_HITS,
+            project=project,
+        )
+        scores = {cid: score for cid, score in found.found}
+        ids = set(scores) if ids is None else ids & set(scores)
+        messages.append(found.message)
+    return ids, " ".join(m for m in messages if m), scores
+
+
+def _cells(
+    user: Any, project: Project, columns: list[sharing.Column], ids: list[UUID]
+) -> dict[tuple[UUID, str], Cell]:
+    """The cells of the compounds `ids` in `columns`: aggregates of full columns from the
+    results `user` may read; bin labels of binned ones, from values read only to label."""
+    full = [c for c in columns if c.mode == sharing.FULL]
+    binned = {str(c.assay.pk): c for c in columns if c.mode == sharing.BINNED}
+    fields = ("compound_id", "assay_id", "qualifier", "value")
+    rows = list(
+        Result.objects.visible_to(user)
+        .filter(assay__in=[c.assay for c in full], compound_id__in=ids)
+        .exclude(flag=_INVALID)
+        .values_list(*fields)
+    )
+    if binned:
+        # the values of binned assays are read here only to label them (never returned)
+        rows += (
+            Result.objects.filter(project=project, assay_id__in=list(binned), compound_id__in=ids)
+            .exclude(flag=_INVALID)
+            .values_list(*fields)
+        )
+    grouped: dict[tuple[UUID, str], list[tuple[str, float]]] = {}
+    for compound_id, assay_id, qualifier, value in rows:
+        grouped.setdefault((compound_id, str(assay_id)), []).append((qualifier, value))
+    by_id = {str(c.assay.pk): c for c in columns}
+    cells = {}
+    for key, pairs in grouped.items():
+        column = by_id[key[1]]
+        agg = aggregate(pairs, endpoint=column.assay.endpoint, unit=column.assay.unit)
+        cells[key] = _cell(column, agg)
+    return cells
+
+
+def _cell(column: sharing.Column, agg: Aggregate) -> Cell:
+    if agg.value is None:
+        return Cell("—")
+    if column.mode == sharing.BINNED:
+        label = sharing.bin_label(agg.value, agg.qualifier, column.bins, column.assay.unit)
+        return Cell(label, None, "=", agg.n, None, binned=True)
+    return Cell(agg.text, agg.value, agg.qualifier, agg.n, agg.p_value)
+
+
+def table(
+    user: Any,
+    project: Project,
+    *,
+    as_partner: Organization | None = None,
+    sort: str | None = None,
+    filters: Filters | None = None,
+    columns: list[str] | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    at: datetime | None = None,
+) -> SarPage:
+    """One page of `project`'s SAR table as `user` sees it (or as the partner organization
+    `as_partner` does: the sponsor's people only). `sort` is "registry_id", a property or
+    an assay id, "-" in front for descending; `columns` property names and assay ids."""
+    filters = filters or Filters()
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise _bad("per_page", f"From 1 to {MAX_PER_PAGE} rows a page.")
+    if page < 1:
+        raise _bad("page", "Pages count from 1.")
+    available = {
+        str(c.assay.pk): c for c in sharing.columns_for(user, project, as_partner=as_partner, at=at)
+    }
+    props, chosen = _choose(columns, available)
+    compounds = Compound.objects.visible_to(user).in_project(project)
+    for assay_id, (low, high) in filters.ranges.items():
+        column = available.get(assay_id)
+        if column is None:
+            raise _bad("range", f"No assay {assay_id[:60]!r} in this table.")
+        if column.mode != sharing.FULL:
+            raise _bad("range", f"{column.assay.name} shows categories only: no value filter.")
+        name = f"_range_{len(compounds.query.annotations)}"
+        compounds = compounds.annotate(**{name: value_sql(column.assay)})
+        if low is not None:
+            compounds = compounds.filter(**{f"{name}__gte": low})
+        if high is not None:
+            compounds = compounds.filter(**{f"{name}__lte": high})
+    ids, message, scores = _structure_filter(user, project, filters)
+    if ids is not None:
+        compounds = compounds.filter(pk__in=ids)
+    sort = sort or "registry_id"
+    key = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    if key == "registry_id":
+        order: Any = F("number")
+    elif key in PROPERTIES:
+        order = F(key)
+    elif key in available:
+        column = available[key]
+        if column.mode == sharing.BINNED:
+            order = bin_order_sql(column.assay, column.bins)
+        else:
+            order = value_sql(column.assay)
+    else:
+        raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
+    if descending:
+        ordering = [order.desc(nulls_last=True), F("number").asc()]
+    else:
+        ordering = [order.asc(nulls_last=True), F("number").asc()]
+    count = compounds.count()
+    start = (page - 1) * per_page
+    page_ids = list(
+        compounds.order_by(*ordering).values_list("pk", flat=True)[start : start + per_page]
+    )
+    found = Compound.objects.in_bulk(page_ids)
+    ordered = [found[pk] for pk in page_ids]
+    cells = _cells(user, project, chosen, page_ids)
+    from .series import series_of
+
+    series = series_of(project, [(c.pk, c.smiles) for c in ordered])
+    rows = [
+        Row(
+            compound=c,
+            series=[s.name for s in series.get(c.pk, [])],
+            properties={p: getattr(c, p) for p in props},
+            cells={
+                str(col.assay.pk): cells.get((c.pk, str(col.assay.pk)), Cell("—")) for col in chosen
+            },
+            score=scores.get(c.pk),
+        )
+        for c in ordered
+    ]
+    return SarPage(
+        project=project,
+        columns=chosen,
+        properties=props,
+        rows=rows,
+        count=count,
+        page=page,
+        per_page=per_page,
+        sort=sort,
+        filters=filters,
+        as_partner=as_partner,
+        message=message,
+    )
+
+
+def fmt(value: Any) -> str:
+    """A property for display and export: numbers with 3 significant digits."""
+    if isinstance(value, float):
+        return number(value)
+    return str(value)
