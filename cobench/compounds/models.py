@@ -44,7 +44,7 @@ class Compound(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     sponsor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="compounds")
     number = models.PositiveIntegerField(help_text="Per sponsor: 1, 2, ...")
-    registry_id = models.CharField(max_length=40, unique=True)
+    registry_id = models.CharField(max_length=40, help_text="Unique in the sponsor's registry")
     smiles = models.TextField(help_text="Canonical SMILES of the standardized parent")
     molblock = models.TextField(help_text="The parent as a molfile")
     inchi = models.TextField()
@@ -80,6 +80,10 @@ class Compound(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["sponsor", "registration_key"], name="compound_key_per_sponsor"
+            ),
+            # each sponsor numbers its own registry: two sponsors may both have CB-000001
+            models.UniqueConstraint(
+                fields=["sponsor", "registry_id"], name="registry_id_per_sponsor"
             ),
         ]
 
@@ -120,7 +124,9 @@ class Lot(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lots")
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="lots")
     number = models.PositiveIntegerField(help_text="Per compound: 1, 2, ...")
-    lot_number = models.CharField(max_length=50, unique=True)
+    lot_number = models.CharField(
+        max_length=50, db_index=True, help_text="Unique in the sponsor's registry"
+    )
     producer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     produced_on = models.DateField()
     purity = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)

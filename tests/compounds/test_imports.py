@@ -410,3 +410,23 @@ def test_the_progress_fragment_polls_while_the_worker_checks_and_imports(web, ap
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in fragment.content and b"Waiting to run" in fragment.content
     assert not fragment.has_header("HX-Refresh")
+
+
+def test_each_sponsor_numbers_its_own_registry(world):
+    """Another sponsor's first compound is its CB-000001 too: ids are unique per registry."""
+    from cobench.core.context import request_id
+    from cobench.tenancy import services as tenancy
+
+    register(world, BASE)
+    with request_id():
+        other = tenancy.create_project(
+            actor=world.outsider, code="PRJ-ELSE", name="Elsewhere", sponsor=world.outsider_org
+        )
+    upload = SimpleUploadedFile("one.smi", f"{BASE} e-1\n".encode())
+    job = imports.create_import(actor=world.outsider, project=other, upload=upload)
+    imports.check_import(actor=world.outsider, job=job)
+    imports.start_import(actor=world.outsider, job=job, background=False)
+    job = imports.run_import(job=job)
+    assert (job.imported, job.new_compounds) == (1, 1)
+    ids = sorted(Compound.objects.values_list("sponsor__name", "registry_id"))
+    assert ids == [("Elsewhere Pharma", "CB-000001"), ("Helix Bio", "CB-000001")]
