@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from cobench.assays.api import router as assays_router
 from cobench.assays.plot_api import router as series_router
+from cobench.assays.sar_api import router as sar_router
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
 from cobench.compound_requests.api import router as requests_router
@@ -40,5 +41,6 @@ for router in (
     search_router,
     assays_router,
     series_router,
+    sar_router,
 ):
     api.add_router("", router)

@@ -366,8 +366,134 @@ def table(
     )
 
 
+def cells(
+    user: Any,
+    project: Project,
+    compound_ids: list[UUID],
+    *,
+    assay_ids: list[str] | None = None,
+    as_partner: Organization | None = None,
+    at: datetime | None = None,
+) -> tuple[list[sharing.Column], dict[tuple[UUID, str], Cell]]:
+    """The assay columns `user` sees (those of `assay_ids` only, when given) and the cells of
+    the compounds `compound_ids` (keyed by compound id and assay id), by the table's rules:
+    for the plots and a request's evidence."""
+    columns = sharing.columns_for(user, project, as_partner=as_partner, at=at)
+    if assay_ids is not None:
+        columns = [c for c in columns if str(c.assay.pk) in assay_ids]
+    return columns, _cells(user, project, columns, list(compound_ids))
+
+
 def fmt(value: Any) -> str:
     """A property for display and export: numbers with 3 significant digits."""
     if isinstance(value, float):
         return number(value)
     return str(value)
+
+
+# Query parameters and exports ----------------------------------------------------------------
+
+
+def parse_filters(
+    ranges: list[str], substructure: str = "", similar_to: str = "", threshold: float = 0.7
+) -> Filters:
+    """Filters from the doors' parameters: `range` as "<assay id>:<low>:<high>" (either bound
+    may be empty), the structure filters as typed."""
+    parsed: dict[str, tuple[float | None, float | None]] = {}
+    for text in ranges[:20]:
+        parts = text.split(":")
+        try:
+            if len(parts) != 3:
+                raise ValueError
+            low, high = (float(p) if p.strip() else None for p in parts[1:])
+            if any(b is not None and not math.isfinite(b) for b in (low, high)):
+                raise ValueError
+        except ValueError:
+            raise _bad("range", "A range is <assay id>:<low>:<high>, e.g. 'id:10:1000'.") from None
+        parsed[parts[0].strip()] = (low, high)
+    if not 0 <= threshold <= 1:
+        raise _bad("threshold", "A similarity from 0 to 1.")
+    return Filters(parsed, substructure[:5000], similar_to[:5000], threshold)
+
+
+MAX_EXPORT = 50_000
+
+
+def all_rows(user: Any, project: Project, **options: Any) -> tuple[SarPage, list[Row]]:
+    """Every row of the table (up to MAX_EXPORT), page after page, for the exports."""
+    first = table(user, project, page=1, per_page=MAX_PER_PAGE, **options)
+    if first.count > MAX_EXPORT:
+        raise _bad("filters", f"At most {MAX_EXPORT:,} rows export: filter the table.")
+    rows = list(first.rows)
+    for number_ in range(2, first.pages + 1):
+        rows += table(user, project, page=number_, per_page=MAX_PER_PAGE, **options).rows
+    return first, rows
+
+
+def export_records(page: SarPage, rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
+    """Header and records of an export: a full assay gives its value (a censored one as
+    text, "> 10000"), a binned one its label; each with its n."""
+    header = ["registry_id", "smiles", "series", *page.properties]
+    for column in page.columns:
+        unit = f" [{column.assay.unit}]" if column.mode == sharing.FULL else ""
+        header += [f"{column.assay.name}{unit}", f"{column.assay.name} n"]
+    records = []
+    for row in rows:
+        record: list[Any] = [row.compound.registry_id, row.compound.smiles, "; ".join(row.series)]
+        record += [row.properties[p] for p in page.properties]
+        for column in page.columns:
+            cell = row.cells[str(column.assay.pk)]
+            if cell.binned or cell.value is None:
+                shown: Any = "" if cell.text == "—" else cell.text
+            elif cell.qualifier != "=":
+                shown = f"{cell.qualifier} {number(cell.value)}"
+            else:
+                shown = cell.value
+            record += [shown, cell.n or ""]
+        records.append(record)
+    return header, records
+
+
+def export(page: SarPage, rows: list[Row], kind: str) -> tuple[bytes, str]:
+    """The rows as CSV, SDF or Excel: (content, content type). Text cells never start a
+    spreadsheet formula."""
+    import csv
+    import io
+
+    from cobench.compounds.services import neutralise
+
+    header, records = export_records(page, rows)
+    if kind == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([neutralise(h) for h in header])
+        writer.writerows([[neutralise(v) for v in r] for r in records])
+        return out.getvalue().encode(), "text/csv; charset=utf-8"
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("SAR")
+        sheet.append([neutralise(h) for h in header])
+        for r in records:
+            sheet.append([neutralise(v) for v in r])
+        out_b = io.BytesIO()
+        book.save(out_b)
+        return out_b.getvalue(), (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    if kind == "sdf":
+        from rdkit import Chem
+
+        out = io.StringIO()
+        writer = Chem.SDWriter(out)
+        for row, record in zip(rows, records, strict=True):
+            mol = Chem.MolFromMolBlock(row.compound.molblock) if row.compound.molblock else None
+            mol = mol or Chem.MolFromSmiles(row.compound.smiles) or Chem.Mol()
+            mol.SetProp("_Name", row.compound.registry_id)
+            for key, value in zip(header, record, strict=True):
+                mol.SetProp(key, " ".join(str(value).splitlines()))
+            writer.write(mol)
+        writer.close()
+        return out.getvalue().encode(), "chemical/x-mdl-sdfile"
+    raise _bad("format", "One of csv, sdf, xlsx.")

@@ -103,3 +103,89 @@ def test_invalid_results_leave_the_aggregate(world, bio):
 def test_bad_table_requests_say_what_is_wrong(world, bio, kwargs):
     with pytest.raises(InvalidInput):
         sar.table(world.sponsor_lead, world.project, **kwargs)
+
+
+def test_the_api_gives_a_partner_labels_and_never_the_number(world, bio, api):
+    share(world, bio.potency, "binned")
+    path = f"/api/v1/projects/{world.project.id}/sar?sort={bio.potency.pk}"
+    body = api(world.partner_scientist).get(path)
+    assert body.status_code == 200, body.content
+    data = body.json()
+    assert [c["name"] for c in data["columns"]] == ["CDK2 IC50"]
+    cells = [row["cells"][str(bio.potency.pk)] for row in data["rows"]]
+    assert [(c["text"], c["value"]) for c in cells] == [("100 nM – 1 µM", None), ("> 1 µM", None)]
+    assert not {"123.46", "136.07", "136 nM"} & set(body.content.decode().split('"'))
+    assert "123.46" not in body.content.decode() and "136 nM" not in body.content.decode()
+    mine = api(world.sponsor_lead).get(path).json()
+    assert mine["rows"][0]["cells"][str(bio.potency.pk)]["value"] == pytest.approx(136.07, 0.01)
+
+
+def test_the_api_preview_is_the_sponsors(world, bio, api):
+    share(world, bio.potency, "binned")
+    path = f"/api/v1/projects/{world.project.id}/sar?as_partner={world.partner.id}"
+    preview = api(world.sponsor_lead).get(path).json()
+    assert [c["mode"] for c in preview["columns"]] == ["binned"]
+    assert preview["as_partner"]["name"] == "Northbridge Chemistry"
+    assert api(world.partner_lead).get(path).status_code == 403
+    stranger = f"/api/v1/projects/{world.project.id}/sar?as_partner={world.outsider_org.id}"
+    assert api(world.sponsor_lead).get(stranger).status_code == 422
+
+
+def _text(response, fmt):
+    import io
+
+    if fmt != "xlsx":
+        return response.content.decode()
+    from openpyxl import load_workbook
+
+    rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    return "\n".join(",".join(str(v) for v in row) for row in rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "sdf", "xlsx"])
+def test_exports_follow_the_sharing_rules(world, bio, api, fmt):
+    share(world, bio.potency, "binned")
+    path = f"/api/v1/projects/{world.project.id}/sar/export?format={fmt}"
+    mine, theirs = api(world.sponsor_lead).get(path), api(world.partner_lead).get(path)
+    assert mine.status_code == theirs.status_code == 200
+    mine, theirs = _text(mine, fmt), _text(theirs, fmt)
+    assert "136" in mine and "Kinetic solubility" in mine
+    assert "Kinetic solubility" not in theirs
+    assert "100 nM – 1 µM" in theirs and "136" not in theirs
+
+
+def test_formula_looking_cells_are_neutralised(world, bio, api):
+    from cobench.assays import sharing
+
+    sharing.set_rule(
+        actor=world.sponsor_lead,
+        assay=bio.potency,
+        partner=world.partner,
+        mode="binned",
+        bins=[{"upper": 1000, "label": "=HYPERLINK(1)"}, {"upper": None, "label": "+weak"}],
+        reason="x",
+    )
+    path = f"/api/v1/projects/{world.project.id}/sar/export?format=csv"
+    body = api(world.partner_lead).get(path).content.decode()
+    assert "'=HYPERLINK(1)" in body and "'+weak" in body
+
+
+def test_sharing_rules_through_the_api(world, bio, api):
+    path = f"/api/v1/projects/{world.project.id}/sharing-rules"
+    rule = {
+        "assay_id": str(bio.potency.id),
+        "partner_id": str(world.partner.id),
+        "mode": "binned",
+        "bins": [{"upper": 100, "label": "potent"}, {"upper": None, "label": "weak"}],
+        "reason": "Potency bands only",
+    }
+    r = api(world.sponsor_lead).request("post", path, rule)
+    assert r.status_code == 201, r.content
+    assert r.json()["mode"] == "binned"
+    assert api(world.sponsor_lead).get(path).json()[0]["reason"] == "Potency bands only"
+    assert api(world.partner_lead).request("post", path, rule).status_code == 403
+    assert api(world.partner_lead).get(path).status_code == 403
+    bad = api(world.sponsor_lead).request("post", path, rule | {"bins": []})
+    assert bad.status_code == 422 and "bins" in bad.json()["errors"]
+    other = f"/api/v1/projects/{world.other_project.id}/sharing-rules"
+    assert api(world.other_lead).request("post", other, rule).status_code == 404
