@@ -97,10 +97,6 @@ class Record:
     fields: dict[str, str] = field(default_factory=dict)
     problem: str = ""  # why it cannot be read at all, found before any chemistry
 
-    @property
-    def label(self) -> str:
-        return f"record {self.number}" + (f" ({self.name})" if self.name else "")
-
 
 def decode(data: bytes) -> str:
     """The file as text: UTF-8 (with or without a byte-order mark), or a clear refusal."""
@@ -300,7 +296,7 @@ def lot_fields(job: ImportJob, record: Record) -> dict[str, Any]:
         note = f"External id: {record.name}"
         out["notes"] = f"{out['notes']}\n{note}" if out.get("notes") else note
     try:
-        checked = services._clean_lot(out)
+        checked = services.clean_lot(out)
     except InvalidInput as e:
         raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in e.errors.items())) from e
     return checked

@@ -111,7 +111,7 @@ def warnings_of(std: chem.Standardized | Prepared) -> list[str]:
     return found
 
 
-def _clean_lot(fields: dict[str, Any]) -> dict[str, Any]:
+def clean_lot(fields: dict[str, Any]) -> dict[str, Any]:
     """Lot fields checked: lengths, no NUL, purity 0–100, a positive amount, a known unit."""
     errors: dict[str, list[str]] = {}
     out = dict(fields)
@@ -168,7 +168,7 @@ def register_compound(
     """
     member = ensure_can(actor, project, Action.REGISTER_COMPOUND)
     now = now or timezone.now()
-    lot_fields = _clean_lot(
+    lot_fields = clean_lot(
         {
             "produced_on": produced_on or timezone.localdate(now),
             "purity": purity,
@@ -329,7 +329,7 @@ def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -
     unknown = set(fields) - set(LOT_FIELDS)
     if unknown:
         raise InvalidInput("Unknown fields.", errors={n: ["Not a lot field."] for n in unknown})
-    fields = _clean_lot({k: v for k, v in fields.items() if v is not None or k in ("purity",)})
+    fields = clean_lot({k: v for k, v in fields.items() if v is not None or k in ("purity",)})
     before = _lot_changes(lot)
     for name, value in fields.items():
         setattr(lot, name, value)

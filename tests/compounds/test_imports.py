@@ -430,3 +430,11 @@ def test_each_sponsor_numbers_its_own_registry(world):
     assert (job.imported, job.new_compounds) == (1, 1)
     ids = sorted(Compound.objects.values_list("sponsor__name", "registry_id"))
     assert ids == [("Elsewhere Pharma", "CB-000001"), ("Helix Bio", "CB-000001")]
+
+
+def test_the_upload_page_says_why_a_file_is_refused(web, world):
+    client = web(world.partner_scientist)
+    bad = SimpleUploadedFile("old.smi", "CCO café\n".encode("latin-1"))
+    r = client.post(f"/projects/{world.project.id}/compounds/imports/", {"file": bad})
+    assert r.status_code == 422 and b"The file is not UTF-8 text" in r.content
+    assert not ImportJob.objects.exists()
