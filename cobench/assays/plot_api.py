@@ -16,6 +16,7 @@ from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.tenancy.models import Project
 
+from . import plots
 from . import series as services
 from .models import Series
 
@@ -134,3 +135,70 @@ def untag(request: HttpRequest, chemical_series_id: UUID, registry_id: Query[Ser
     series = _get(request, chemical_series_id)
     services.untag_compound(actor=request.user, series=series, compound=registry_id.registry_id)
     return _detail(request, series)
+
+
+class PlotParams(Schema):
+    assay: UUID | None = Field(None, description="The assay plotted (default: the first potency)")
+    pairs: bool = Field(False, description="Also the matched pairs (slower the first time)")
+
+
+class PlotAssayOut(Schema):
+    id: UUID
+    name: str
+    mode: str = Field(description="full: numbers; binned: categories only")
+    axis: str
+    categories: list[str] | None = Field(description="A binned assay's category labels, in order")
+
+
+class PointOut(Schema):
+    id: UUID
+    registry_id: str
+    registered: datetime
+    mw: float
+    clogp: float
+    tpsa: float
+    hbd: int
+    hba: int
+    rotatable_bonds: int
+    y: float | None = Field(description="pIC50 etc. for potency, else the value; null if binned")
+    qualifier: str
+    text: str = Field(description="What the SAR table shows: the value with n, or the category")
+    category: str | None = Field(description="A binned assay's category label")
+
+
+class PairOut(Schema):
+    a: UUID
+    b: UUID
+    a_registry_id: str
+    b_registry_id: str
+    constant: str = Field(description="What both share, with the attachment point [*:1]")
+    a_part: str = Field(description="The part of a that b replaces ([*:1]: where it sits)")
+    b_part: str = Field(description="What b has there instead ([H][*:1]: a hydrogen)")
+    a_y: float | None
+    b_y: float | None
+    a_text: str
+    b_text: str
+    delta: float | None = Field(description="b's value less a's (null when binned or censored)")
+
+
+class PlotOut(Schema):
+    assays: list[PlotAssayOut]
+    assay: UUID | None
+    properties: dict[str, str]
+    points: list[PointOut]
+    compounds: int = Field(description="Compounds of the project considered")
+    truncated: bool = Field(description="More compounds than a plot draws")
+    pairs: list[PairOut] | None
+
+
+@router.get("/projects/{project_id}/sar/plot", response=PlotOut, tags=["sar"])
+def plot(request: HttpRequest, project_id: UUID, params: Query[PlotParams]):
+    """The points of the SAR plots for one assay, following the sharing rules: a binned
+    assay's points carry only their category, never a number."""
+    project = get_visible(Project.objects, request.user, pk=project_id)
+    return plots.plot_data(
+        request.user,
+        project,
+        assay_id=str(params.assay) if params.assay else None,
+        pairs=params.pairs,
+    )
