@@ -22,7 +22,7 @@ from cobench.core.access import get_visible
 from cobench.tenancy.access import membership
 from cobench.tenancy.models import Organization, Project
 
-from . import services
+from . import evidence, services
 from .models import CompoundRequest, RequestMessage
 
 router = Router(tags=["compound requests"])
@@ -299,6 +299,50 @@ def list_messages(request: HttpRequest, compound_request_id: UUID):
     """The request's thread, oldest first: the request, answers, alternatives, progress."""
     compound = _get(request, compound_request_id)
     return compound.messages.select_related("author", "author_org").order_by("seq")
+
+
+class EvidenceValueOut(Schema):
+    assay_id: UUID
+    assay: str
+    shown_as: Literal["full", "binned"] = Field(
+        description="full: the aggregated value; binned: only its category's label"
+    )
+    text: str = Field(description="What to show: the value with n, or the category's label")
+    value: float | None = Field(description="The aggregated value (None when binned)")
+    n: int | None = Field(description="How many results (None when binned)")
+
+
+class EvidenceOut(Schema):
+    compound_id: UUID
+    registry_id: str
+    smiles: str
+    values: list[EvidenceValueOut]
+
+
+@router.get("/requests/{compound_request_id}/evidence", response=list[EvidenceOut])
+def get_evidence(request: HttpRequest, compound_request_id: UUID):
+    """The compounds behind the request with the assay values you may see (sharing rules)."""
+    found = evidence.evidence_table(request.user, _get(request, compound_request_id))
+    return [
+        {
+            "compound_id": row.compound.pk,
+            "registry_id": row.compound.registry_id,
+            "smiles": row.compound.smiles,
+            "values": [
+                {
+                    "assay_id": column.assay.pk,
+                    "assay": column.assay.name,
+                    "shown_as": column.mode,
+                    "text": cell.text,
+                    "value": None if cell.binned else cell.value,
+                    "n": None if cell.binned else cell.n,
+                }
+                for column, cell in zip(found.columns, row.cells, strict=True)
+                if cell.text
+            ],
+        }
+        for row in found.rows
+    ]
 
 
 @router.put("/requests/{compound_request_id}/evidence", response=RequestOut)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cobench.assays import sar
 from cobench.compounds.models import Compound
 from cobench.tenancy.models import User
 
@@ -44,4 +45,14 @@ def evidence_table(user: User, request: CompoundRequest) -> Evidence:
         .filter(pk__in=Compound.objects.in_project(request.project))
         .order_by("number")
     )
-    return Evidence(rows=[Row(c) for c in compounds])
+    if not compounds:
+        return Evidence(rows=[])
+    columns, cells = sar.cells(user, request.project, [c.pk for c in compounds])
+    empty = sar.Cell("")
+    return Evidence(
+        rows=[
+            Row(c, [cells.get((c.pk, str(col.assay.pk)), empty) for col in columns])
+            for c in compounds
+        ],
+        columns=columns,
+    )

@@ -134,3 +134,44 @@ def test_the_sponsor_changes_them_on_the_page(web, world, backing, create):
 
 def test_roscovitine_is_registered(backing):
     assert backing[0].smiles.count("N") == ROSCOVITINE.count("N")
+
+
+def test_each_viewer_sees_the_values_behind_a_request_as_shared(api, web, world):
+    from ..assays.sharing_objects import cdk2_biology, share
+
+    bio = cdk2_biology(world)
+    share(world, bio.potency, "binned")
+    body = request_body(world, evidence=[bio.compounds[0].registry_id])
+    r = api(world.sponsor_lead).post(f"/api/v1/projects/{world.project.id}/requests", body)
+    url = f"/projects/{world.project.id}/requests/{r.json()['id']}/"
+    sponsor = web(world.sponsor_scientist).get(url).content.decode()
+    assert "136 nM (n=2)" in sponsor and "Kinetic solubility" in sponsor
+    partner = web(world.partner_scientist).get(url).content.decode()
+    assert "100 nM – 1 µM" in partner
+    assert "136 nM" not in partner and "123.4" not in partner
+    assert "Kinetic solubility" not in partner and "80 µM" not in partner
+
+
+def test_the_api_gives_the_values_behind_a_request_as_shared(api, world):
+    from ..assays.sharing_objects import cdk2_biology, share
+
+    bio = cdk2_biology(world)
+    share(world, bio.potency, "binned")
+    body = request_body(world, evidence=[c.registry_id for c in bio.compounds])
+    r = api(world.sponsor_lead).post(f"/api/v1/projects/{world.project.id}/requests", body)
+    path = f"/api/v1/requests/{r.json()['id']}/evidence"
+    sponsor = api(world.sponsor_lead).get(path).json()
+    assert sponsor[0]["values"][0] | {"text": "136 nM (n=2)", "n": 2} == sponsor[0]["values"][0]
+    assert {v["assay"] for v in sponsor[0]["values"]} == {"CDK2 IC50", "Kinetic solubility"}
+    partner = api(world.partner_lead).get(path)
+    assert partner.json()[0]["values"] == [
+        {
+            "assay_id": str(bio.potency.id),
+            "assay": "CDK2 IC50",
+            "shown_as": "binned",
+            "text": "100 nM – 1 µM",
+            "value": None,
+            "n": None,
+        }
+    ]
+    assert "123.4" not in partner.content.decode() and "136 nM" not in partner.content.decode()
