@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from cobench.assays import imports as assay_imports
 from cobench.assays import services as assays
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
@@ -159,6 +160,11 @@ COVERAGE: dict[str, Coverage] = {
             actor=w.sponsor_scientist, result=r, flag="outlier", reason="Edge well"
         ),
         delete="results are never deleted: a wrong one is flagged invalid, with a reason",
+    ),
+    "assays.resultimport": Coverage(
+        create=assay_objects.new_import,
+        update=lambda w, job: assay_imports.check_import(actor=w.sponsor_scientist, job=job),
+        delete="import jobs are kept: they record where imported results came from",
     ),
     "assays.sharingrule": Coverage(
         create=_sharing_rule,

@@ -61,6 +61,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "assay_id": lambda w, o: o["assay"].id,
     "result_id": lambda w, o: o["result"].id,
     "assay_file_id": lambda w, o: o["assay_file"].id,
+    "result_import_id": lambda w, o: o["result_import"].id,
 }
 # Pages the sponsor lead may see but not open (403): who opens them instead (URL name → persona).
 OWNERS: dict[str, str] = {"status-edit": "partner_lead"}

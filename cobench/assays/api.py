@@ -10,7 +10,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -21,7 +21,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
-from . import services
+from . import imports, services
 from .aggregate import per_compound
 from .models import Assay, AssayFile, Result
 
@@ -309,3 +309,87 @@ def flag_result(request: HttpRequest, result_id: UUID, body: FlagIn):
         reason=body.reason,
         expected_version=body.version,
     )
+
+
+# Import ------------------------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    id: UUID
+    project_id: UUID
+    assay_id: UUID | None
+    file: str = Field(alias="original_name")
+    size: int
+    sha256: str
+    format: Literal["csv", "xlsx"]
+    sheet: str
+    sheets: list[str]
+    mapping: dict[str, str] = Field(description="target → file column")
+    unit: str
+    state: Literal["uploaded", "checking", "checked", "queued", "running", "done", "failed"]
+    rows: int
+    done_through: int = Field(description="Rows checked so far")
+    percent: int
+    imported: int
+    check: dict = Field(alias="check_report", description="Counts, per-row errors and notes")
+    message: str
+    uploaded_by: str = Field(alias="uploaded_by_label")
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def _import(request: HttpRequest, result_import_id: UUID) -> imports.ResultImport:
+    jobs = imports.ResultImport.objects.select_related("project", "assay")
+    return get_visible(jobs, request.user, pk=result_import_id)
+
+
+@router.post("/projects/{project_id}/result-imports", response={201: ImportOut})
+def create_import(
+    request: HttpRequest,
+    project_id: UUID,
+    file: UploadedFile = File(...),
+    assay_id: str = Form("", max_length=40, description="The assay of every row"),
+    mapping: str = Form("", max_length=20_000, description="JSON, or target=column lines"),
+    unit: str = Form("", max_length=40, description="The unit of rows without one"),
+    sheet: str = Form("", max_length=200, description="Excel: the sheet (default: first)"),
+):
+    """Upload a CSV or Excel (.xlsx) file of results and run its dry run (nothing imported).
+
+    Targets: registry_id, lot_number or smiles (the compound), assay (or `assay_id`
+    for the file), value (a leading qualifier like "<10" is read), qualifier, unit,
+    run_date, experiment_id. Unmapped targets are guessed from the column names. The
+    answer's `check` lists every bad row; start the import with `/start`.
+    """
+    project = _project(request, project_id)
+    assay = _assay(request, assay_id) if assay_id.strip() else None
+    job = imports.create_import(
+        actor=request.user,
+        project=project,
+        upload=file,
+        assay=assay,
+        mapping=imports.parse_mapping(mapping),
+        unit=unit,
+        sheet=sheet,
+    )
+    return Status(201, imports.check_import(actor=request.user, job=job))
+
+
+@router.get("/projects/{project_id}/result-imports", response=list[ImportOut])
+@paginate
+def list_imports(request: HttpRequest, project_id: UUID):
+    """A project's result imports you may see (your organization's; all for the sponsor)."""
+    project = _project(request, project_id)
+    return imports.ResultImport.objects.visible_to(request.user).filter(project=project)
+
+
+@router.get("/result-imports/{result_import_id}", response=ImportOut)
+def get_import(request: HttpRequest, result_import_id: UUID):
+    """An import's state, progress (`done_through` of `rows`) and dry-run report."""
+    return _import(request, result_import_id)
+
+
+@router.post("/result-imports/{result_import_id}/start", response={202: ImportOut})
+def start_import(request: HttpRequest, result_import_id: UUID):
+    """Import a checked file: every result, or none if any row is bad (then state `failed`)."""
+    job = imports.start_and_run(actor=request.user, job=_import(request, result_import_id))
+    return Status(202, job)

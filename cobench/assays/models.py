@@ -19,6 +19,7 @@ from cobench.tenancy.models import Organization, Project
 from .querysets import (
     AssayFileQuerySet,
     AssayQuerySet,
+    ResultImportQuerySet,
     ResultQuerySet,
     SeriesMemberQuerySet,
     SeriesQuerySet,
@@ -144,6 +145,67 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assay}: {self.qualifier}{self.value:g} {self.assay.unit}"
+
+
+class ResultImport(StoredFile):
+    """A file of results (CSV or Excel) imported into a project: its mapping, progress, report.
+
+    All-or-nothing: the results of a file are written in one transaction, only when
+    every row is good; otherwise nothing is, and the report says which rows are bad.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (.xlsx)"
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        CHECKING = "checking", "Dry run under way"
+        CHECKED = "checked", "Checked (dry run)"
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Refused: nothing written"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", help_text="The uploader's"
+    )
+    assay = models.ForeignKey(
+        Assay,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        help_text="The assay of every row; empty when a column names each row's assay",
+    )
+    format = models.CharField(max_length=10, choices=Format.choices)
+    sheet = models.CharField(max_length=200, blank=True, help_text="The Excel sheet read")
+    sheets = models.JSONField(default=list, help_text="Every sheet of an Excel file")
+    mapping = models.JSONField(default=dict, help_text="What each column holds: target → column")
+    unit = models.CharField(max_length=40, blank=True, help_text="The unit of rows without one")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    rows = models.PositiveIntegerField(default=0)
+    done_through = models.PositiveIntegerField(default=0, help_text="Rows checked so far")
+    imported = models.PositiveIntegerField(default=0)
+    check_report = models.JSONField(default=dict)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResultImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_through / self.rows) if self.rows else 100
 
 
 class SharingRule(models.Model):

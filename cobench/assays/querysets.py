@@ -34,6 +34,23 @@ class AssayFileQuerySet(ProjectScopedQuerySet):
         return super().visible_to(user).filter(assay__in=Assay.objects.visible_to(user))
 
 
+class ResultImportQuerySet(ProjectScopedQuerySet):
+    def visible_to(self, user: Any) -> "ResultImportQuerySet":
+        """A result import's file and report hold raw values: only the sponsor's people and
+        the people of the organization that uploaded it see it."""
+        from django.db.models import Exists, OuterRef, Q
+
+        from cobench.tenancy.models import ProjectMember
+
+        if not _signed_in(user):
+            return self.none()
+        mine = ProjectMember.objects.filter(user=user, project_id=OuterRef("project_id")).filter(
+            Q(organization_id=OuterRef("organization_id"))
+            | Q(organization_id=OuterRef("project__sponsor_id"))
+        )
+        return super().visible_to(user).filter(Exists(mine))
+
+
 class ResultQuerySet(ProjectScopedQuerySet):
     def visible_to(self, user: Any) -> "ResultQuerySet":
         """The raw results `user` sees: all for the sponsor's people (and the assay's own lab),

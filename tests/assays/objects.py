@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cobench.assays import services
-from cobench.assays.models import Assay, AssayFile, Result
+from cobench.assays import imports, services
+from cobench.assays.models import Assay, AssayFile, Result, ResultImport
 
 from ..compounds.objects import PDF, register
 from ..conftest import World
@@ -44,14 +44,32 @@ def new_file(w: World, assay: Assay | None = None) -> AssayFile:
     )
 
 
+def new_import(w: World, registry_id: str = "", name: str = "plate-7.csv") -> ResultImport:
+    """An uploaded (not yet checked) import of one result."""
+    assay = new_assay(w, name=f"Assay of {name}")
+    registry_id = registry_id or register(w).compound.registry_id
+    upload = SimpleUploadedFile(name, f"registry_id,value\n{registry_id},42\n".encode())
+    return imports.create_import(
+        actor=w.sponsor_scientist, project=w.project, upload=upload, assay=assay
+    )
+
+
 def cdk2_assays(w: World, registry_id: str) -> dict[str, Any]:
     """An assay with a protocol and a result of CDK2, and what would betray them."""
     assay = new_assay(w, name="Secret hinge kinase assay", target="CDK2 secret target")
     result = new_result(w, assay, value="777.5", registry_id=registry_id, experiment_id="EXP-9Q")
     attachment = new_file(w, assay)
+    job = new_import(w, registry_id, name="secret-plate-results.csv")
     return {
         "assay": assay,
         "result": result,
         "assay_file": attachment,
-        "markers": ["Secret hinge kinase assay", "CDK2 secret target", "EXP-9Q", str(assay.id)],
+        "result_import": job,
+        "markers": [
+            "Secret hinge kinase assay",
+            "CDK2 secret target",
+            "EXP-9Q",
+            str(assay.id),
+            "secret-plate-results.csv",
+        ],
     }
