@@ -434,6 +434,9 @@ def check_rows(
         if i % PROGRESS_EVERY == 0 and progress:
             job.done_through = i
             progress(job)
+    if progress:
+        job.done_through = len(table.rows)
+        progress(job)
     for number in _already_recorded(out):
         out.errors.append({"row": number, "error": "already recorded (imported before?)"})
     out.errors.sort(key=lambda e: e["row"])
@@ -558,7 +561,13 @@ def _save_progress(job: ResultImport) -> None:
     )
 
 
-def check_import(*, actor: User, job: ResultImport, background: bool | None = None) -> ResultImport:
+def check_import(
+    *,
+    actor: User,
+    job: ResultImport,
+    background: bool | None = None,
+    progress: Progress | None = None,
+) -> ResultImport:
     """The dry run: every row checked, the report saved, nothing else written.
 
     Large files (more than `COBENCH_IMPORT_INLINE_RECORDS` rows) are checked by the
@@ -582,7 +591,7 @@ def check_import(*, actor: User, job: ResultImport, background: bool | None = No
 
             transaction.on_commit(lambda: check_result_import_task.enqueue(str(job.pk)))
             return job
-    return dry_run(job=job, actor=actor)
+    return dry_run(job=job, actor=actor, progress=progress)
 
 
 def dry_run(*, job: ResultImport, actor: User, progress: Progress | None = None) -> ResultImport:

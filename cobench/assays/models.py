@@ -207,6 +207,11 @@ class ResultImport(StoredFile):
     def percent(self) -> int:
         return round(100 * self.done_through / self.rows) if self.rows else 100
 
+    @property
+    def records(self) -> int:
+        """The rows, by the name progress displays of imports read."""
+        return self.rows
+
 
 class SharingRule(models.Model):
     """What one partner organization sees of one assay's values, from a moment on.
