@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -30,9 +31,7 @@ from django.db.models import (
     FloatField,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -44,9 +43,9 @@ from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
 from . import sharing
-from .aggregate import EXACT, Aggregate, aggregate, number
+from .aggregate import EXACT, Aggregate, number
 from .models import Assay, Result
-from .units import POTENCY_ENDPOINTS
+from .units import POTENCY_ENDPOINTS, convert, is_molar
 
 PER_PAGE = 100
 MAX_PER_PAGE = 500
@@ -119,15 +118,16 @@ class SarPage:
 
 
 def _grouped(assay: Assay) -> Any:
-    """Valid results of `assay` for the compound of each outer row, grouped per compound."""
-    rows = Result.objects.filter(assay_id=assay.pk, compound_id=OuterRef("pk"))
-    return rows.exclude(flag=_INVALID).values("compound_id")
+    """Valid results of `assay`, grouped per compound."""
+    rows = Result.objects.filter(assay_id=assay.pk).exclude(flag=_INVALID)
+    return rows.values("compound_id")
 
 
-def _aggregate_sql(assay: Assay) -> tuple[Any, Any, Any]:
-    """(value, has exact values, below wins) as aggregate expressions: `aggregate`'s rule."""
+def _aggregate_sql(potency: bool) -> tuple[Any, Any, Any]:
+    """(value, has exact values, below wins) as aggregate expressions over grouped results:
+    `aggregate`'s rule (tests compare the two)."""
     exact = Q(qualifier__in=EXACT)
-    if assay.endpoint in POTENCY_ENDPOINTS:
+    if potency:
         mean: Any = Exp(Avg(Ln("value"), filter=exact))
     else:
         mean = Avg("value", filter=exact)
@@ -142,15 +142,19 @@ def _aggregate_sql(assay: Assay) -> tuple[Any, Any, Any]:
     return Coalesce(mean, bound, output_field=FloatField()), has_exact, below_wins
 
 
-def value_sql(assay: Assay) -> Subquery:
-    """SQL: the aggregated value of the outer compound in `assay` (NULL without results)."""
-    value, _, _ = _aggregate_sql(assay)
-    return Subquery(_grouped(assay).annotate(v=value).values("v")[:1], output_field=FloatField())
+def _potency(assay: Assay) -> bool:
+    return assay.endpoint in POTENCY_ENDPOINTS
 
 
-def bin_order_sql(assay: Assay, bins: Any) -> Subquery:
-    """SQL: `sharing.bin_order` of the outer compound's aggregate in `assay`."""
-    value, has_exact, below_wins = _aggregate_sql(assay)
+def value_sql(assay: Assay) -> Any:
+    """SQL, over one compound's grouped results: the aggregated value in `assay`."""
+    value, _, _ = _aggregate_sql(_potency(assay))
+    return value
+
+
+def bin_order_sql(assay: Assay, bins: Any) -> Any:
+    """SQL, over one compound's grouped results: `sharing.bin_order` of its aggregate."""
+    value, has_exact, below_wins = _aggregate_sql(_potency(assay))
     uppers = [b["upper"] for b in bins[:-1]]
     last = len(bins) - 1
     index: Any = Value(0.0)
@@ -158,7 +162,7 @@ def bin_order_sql(assay: Assay, bins: Any) -> Subquery:
     for u in uppers:
         index = index + Case(When(GreaterThanOrEqual(value, u), then=1.0), default=0.0)
         reach = reach + Case(When(GreaterThan(value, u), then=1.0), default=0.0)
-    order = Case(
+    return Case(
         When(has_exact, then=index),
         When(below_wins, then=Case(When(GreaterThan(reach, 0), then=reach - 0.5), default=0.0)),
         When(GreaterThanOrEqual(index, last), then=index),
@@ -166,8 +170,38 @@ def bin_order_sql(assay: Assay, bins: Any) -> Subquery:
         default=Value(-0.75),
         output_field=FloatField(),
     )
-    query = _grouped(assay).annotate(v=value, o=order).values("o")[:1]
-    return Subquery(query, output_field=FloatField())
+
+
+def _page_ids(
+    compounds: Any,
+    column: sharing.Column | None,
+    order: Any,
+    descending: bool,
+    start: int,
+    size: int,
+) -> tuple[int, list[UUID]]:
+    """The row count and the ids of one page. Sorted by an assay: the compounds with results
+    ranked by one grouped query over that assay's results, then those without, by number."""
+    count = compounds.count()
+    if column is None:
+        order = order.desc() if descending else order.asc()
+        ranked = compounds.order_by(order, "number").values_list("pk", flat=True)
+        return count, list(ranked[start : start + size])
+    key = (
+        bin_order_sql(column.assay, column.bins)
+        if column.mode == sharing.BINNED
+        else value_sql(column.assay)
+    )
+    measured = _grouped(column.assay).filter(compound_id__in=compounds.values("pk"))
+    ranked = measured.values("compound_id", "compound__number").annotate(k=key)
+    ranked = ranked.order_by(F("k").desc() if descending else F("k").asc(), "compound__number")
+    with_values = ranked.count()
+    ids = [row["compound_id"] for row in ranked[start : start + size]]
+    if len(ids) < size:
+        rest = compounds.exclude(pk__in=measured.values("compound_id")).order_by("number")
+        skip = max(0, start - with_values)
+        ids += rest.values_list("pk", flat=True)[skip : skip + size - len(ids)]
+    return count, ids
 
 
 # The table ---------------------------------------------------------------------------------
@@ -227,37 +261,63 @@ def _structure_filter(user: Any, project: Project, filters: Filters) -> tuple[An
     return ids, " ".join(m for m in messages if m), scores
 
 
+def _aggregates(results: Any, potency: bool) -> Any:
+    """Per (compound, assay) of `results`: (value, qualifier, n, censored), in SQL."""
+    value, has_exact, below_wins = _aggregate_sql(potency)
+    qualifier = Case(
+        When(has_exact, then=Value("=")),
+        When(below_wins, then=Value("<")),
+        default=Value(">"),
+    )
+    censored = Count("pk", filter=~Q(qualifier__in=EXACT))
+    grouped = results.exclude(flag=_INVALID).values("compound_id", "assay_id")
+    return grouped.annotate(v=value, q=qualifier, n=Count("pk"), c=censored).values_list(
+        "compound_id", "assay_id", "v", "q", "n", "c"
+    )
+
+
 def _cells(
     user: Any, project: Project, columns: list[sharing.Column], ids: list[UUID]
 ) -> dict[tuple[UUID, str], Cell]:
     """The cells of the compounds `ids` in `columns`: aggregates of full columns from the
     results `user` may read; bin labels of binned ones, from values read only to label."""
-    full = [c for c in columns if c.mode == sharing.FULL]
-    binned = {str(c.assay.pk): c for c in columns if c.mode == sharing.BINNED}
-    fields = ("compound_id", "assay_id", "qualifier", "value")
-    rows = list(
-        Result.objects.visible_to(user)
-        .filter(assay__in=[c.assay for c in full], compound_id__in=ids)
-        .exclude(flag=_INVALID)
-        .values_list(*fields)
-    )
+    by_id = {str(c.assay.pk): c for c in columns}
+    full = [c.assay.pk for c in columns if c.mode == sharing.FULL]
+    binned = [c.assay.pk for c in columns if c.mode == sharing.BINNED]
+    sources = []
+    if full:
+        sources.append(Result.objects.visible_to(user).filter(assay_id__in=full))
     if binned:
         # the values of binned assays are read here only to label them (never returned)
-        rows += (
-            Result.objects.filter(project=project, assay_id__in=list(binned), compound_id__in=ids)
-            .exclude(flag=_INVALID)
-            .values_list(*fields)
-        )
-    grouped: dict[tuple[UUID, str], list[tuple[str, float]]] = {}
-    for compound_id, assay_id, qualifier, value in rows:
-        grouped.setdefault((compound_id, str(assay_id)), []).append((qualifier, value))
-    by_id = {str(c.assay.pk): c for c in columns}
+        sources.append(Result.objects.filter(project=project, assay_id__in=binned))
     cells = {}
-    for key, pairs in grouped.items():
-        column = by_id[key[1]]
-        agg = aggregate(pairs, endpoint=column.assay.endpoint, unit=column.assay.unit)
-        cells[key] = _cell(column, agg)
+    for source in sources:
+        for potency in (True, False):
+            wanted = [pk for pk in full + binned if _potency(by_id[str(pk)].assay) == potency]
+            if not wanted:
+                continue
+            rows = _aggregates(source.filter(compound_id__in=ids, assay_id__in=wanted), potency)
+            for compound_id, assay_id, value, qualifier, n, censored in rows:
+                column = by_id[str(assay_id)]
+                unit = column.assay.unit
+                p = _p_factor(unit) if potency else None
+                agg = Aggregate(
+                    n,
+                    value,
+                    qualifier,
+                    None,
+                    -math.log10(value * p) if p and value > 0 else None,
+                    unit,
+                    censored,
+                )
+                cells[(compound_id, str(assay_id))] = _cell(column, agg)
     return cells
+
+
+@lru_cache(maxsize=64)
+def _p_factor(unit: str) -> float | None:
+    """What one `unit` is in molar (for pIC50s), None when not molar."""
+    return convert(1.0, unit, "M") if is_molar(unit) else None
 
 
 def _cell(column: sharing.Column, agg: Aggregate) -> Cell:
@@ -300,39 +360,28 @@ def table(
             raise _bad("range", f"No assay {assay_id[:60]!r} in this table.")
         if column.mode != sharing.FULL:
             raise _bad("range", f"{column.assay.name} shows categories only: no value filter.")
-        name = f"_range_{len(compounds.query.annotations)}"
-        compounds = compounds.annotate(**{name: value_sql(column.assay)})
+        within = _grouped(column.assay).annotate(v=value_sql(column.assay))
         if low is not None:
-            compounds = compounds.filter(**{f"{name}__gte": low})
+            within = within.filter(v__gte=low)
         if high is not None:
-            compounds = compounds.filter(**{f"{name}__lte": high})
+            within = within.filter(v__lte=high)
+        compounds = compounds.filter(pk__in=within.values("compound_id"))
     ids, message, scores = _structure_filter(user, project, filters)
     if ids is not None:
         compounds = compounds.filter(pk__in=ids)
     sort = sort or "registry_id"
     key = sort.removeprefix("-")
-    descending = sort.startswith("-")
+    sorted_by: sharing.Column | None = None
     if key == "registry_id":
         order: Any = F("number")
     elif key in PROPERTIES:
         order = F(key)
     elif key in available:
-        column = available[key]
-        if column.mode == sharing.BINNED:
-            order = bin_order_sql(column.assay, column.bins)
-        else:
-            order = value_sql(column.assay)
+        order, sorted_by = None, available[key]
     else:
         raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
-    if descending:
-        ordering = [order.desc(nulls_last=True), F("number").asc()]
-    else:
-        ordering = [order.asc(nulls_last=True), F("number").asc()]
-    count = compounds.count()
     start = (page - 1) * per_page
-    page_ids = list(
-        compounds.order_by(*ordering).values_list("pk", flat=True)[start : start + per_page]
-    )
+    count, page_ids = _page_ids(compounds, sorted_by, order, sort.startswith("-"), start, per_page)
     found = Compound.objects.in_bulk(page_ids)
     ordered = [found[pk] for pk in page_ids]
     cells = _cells(user, project, chosen, page_ids)
