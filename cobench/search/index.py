@@ -162,6 +162,7 @@ class SponsorIndex:
         self.library = rdSubstructLibrary.SubstructLibrary(self.mols, self.patterns)
         self.masks: dict[UUID, np.ndarray] = {}
         self.links: dict[UUID, int] = {}
+        self._scopes: dict[frozenset[UUID], np.ndarray | None] = {}  # `allowed`, until a change
 
     # Keeping in step -------------------------------------------------------------------
 
@@ -225,6 +226,7 @@ class SponsorIndex:
             self.delta = Engine(self.delta_rows)
         for project_id, mask in self.masks.items():
             self.masks[project_id] = np.concatenate([mask, np.zeros(len(compounds), bool)])
+        self._scopes.clear()
 
     def _merge(self) -> None:
         """Move the delta's fingerprints into the main engine (one sort of the whole index)."""
@@ -251,6 +253,7 @@ class SponsorIndex:
             mask = self.masks.setdefault(project_id, np.zeros(self.size, bool))
             mask[self.positions(numbers)] = True
             self.links[project_id] = self.links.get(project_id, 0) + len(numbers)
+        self._scopes.clear()
 
     def _reload_links(self, project_id: UUID) -> None:
         from cobench.compounds.models import ProjectCompound
@@ -263,16 +266,23 @@ class SponsorIndex:
         mask = np.zeros(self.size, bool)
         mask[self.positions(numbers)] = True
         self.masks[project_id], self.links[project_id] = mask, len(numbers)
+        self._scopes.clear()
 
     # Searching -------------------------------------------------------------------------
 
     def allowed(self, projects: Iterable[UUID]) -> np.ndarray | None:
-        """The positions the projects' members may see: a mask, or None for all of them."""
-        mask = np.zeros(self.size, bool)
-        for project_id in projects:
-            if project_id in self.masks:
-                mask |= self.masks[project_id]
-        return None if self.size and mask.all() else mask
+        """The positions the projects' members may see: a mask, or None for all of them
+        (kept until the index changes: at a million compounds the OR costs a millisecond)."""
+        key = frozenset(projects)
+        if key not in self._scopes:
+            if len(self._scopes) >= 64:
+                self._scopes.clear()  # a mask a scope: bound the memory they hold
+            mask = np.zeros(self.size, bool)
+            for project_id in key:
+                if project_id in self.masks:
+                    mask |= self.masks[project_id]
+            self._scopes[key] = None if self.size and mask.all() else mask
+        return self._scopes[key]
 
     def similar(
         self, fp: Any, *, threshold: float, k: int, allowed: np.ndarray | None, workers: int
