@@ -420,3 +420,97 @@ def test_structure_search_never_finds_another_projects_compound(world, cdk2, int
         ):
             assert response.status_code == 200, (mode, response.status_code)
             _assert_hidden(response, cdk2["markers"], f"search {mode} {query}")
+
+
+# Sharing rules: a binned value and a hidden assay, through every door a partner has ------
+
+MARKER = "123.456789"  # nM: one decimal only in structure pictures, so no accidental match
+# every way the number could be written: as entered, rounded, in µM, as a pIC50 (6.908485)
+MARKER_FORMS = [
+    "123.456789",
+    "123.4568",
+    "123.457",
+    "123.46",
+    "0.123456789",
+    "0.1234568",
+    "0.123457",
+    "0.12346",
+    "1.23456789e-07",
+    "1.235e-07",
+    "6.908485",
+    "6.9085",
+    "6.908",
+]
+HIDDEN_ASSAY = "Zymurgy hidden counterscreen"
+
+
+def _readable(response) -> str:
+    """A response as text: an Excel file's sheets unzipped."""
+    import io
+    import zipfile
+
+    body = response.content
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            return "".join(book.read(n).decode(errors="replace") for n in book.namelist())
+    return body.decode(errors="replace")
+
+
+@pytest.mark.parametrize("viewer", ["partner_lead", "partner_scientist"])
+def test_a_binned_value_and_a_hidden_assay_reach_no_partner_door(world, cdk2, viewer):
+    """A result with a marker value in an assay binned for the partner, and an assay hidden
+    from it: every API GET operation (exports in every format) and every page, as the
+    partner's people, never shows the number in any form nor the hidden assay's name;
+    the sponsor's people see both."""
+    from cobench.assays import sharing
+
+    from .assays.objects import new_assay, new_result
+    from .compounds.objects import register
+
+    binned = cdk2["assay"]
+    marked = register(world, "Cc1ccc(Nc2nccc(-c3cccnc3)n2)cc1").compound
+    new_result(world, binned, value=MARKER, registry_id=marked.registry_id)
+    hidden = new_assay(world, name=HIDDEN_ASSAY)
+    new_result(world, hidden, value="55.5", registry_id=marked.registry_id)
+    sharing.set_rule(
+        actor=world.sponsor_lead,
+        assay=binned,
+        partner=world.partner,
+        mode="binned",
+        bins=[{"upper": 1000, "label": "potent"}, {"upper": None, "label": "weak"}],
+        reason="Bands only",
+    )
+    secrets = [*MARKER_FORMS, HIDDEN_ASSAY, str(hidden.id)]
+    user = getattr(world, viewer)
+    api_client, web_client = ApiClient(user), Client()
+    web_client.force_login(user)
+    sponsor = ApiClient(world.sponsor_scientist)
+    sar = f"/api/v1/projects/{world.project.id}/sar"
+    for path in (sar, f"/api/v1/assays/{binned.id}/results"):
+        assert MARKER in sponsor.get(path).content.decode(), f"the sponsor sees it at {path}"
+    assert HIDDEN_ASSAY in sponsor.get(sar).content.decode()
+
+    def leaked(response) -> list[str]:
+        text = _readable(response)
+        return [s for s in secrets if s in text]
+
+    checked = 0
+    for template, method, operation in api_operations():
+        if method != "get":
+            continue
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+        path = _fill(template, _params(template, names, world, cdk2))
+        variants = [path]
+        if "format" in {p["name"] for p in operation.get("parameters", [])}:
+            variants = [f"{path}?format={f}" for f in ("csv", "sdf", "xlsx", "json")]
+        for variant in variants:
+            response = api_client.get(variant)
+            assert not leaked(response), f"GET {variant} shows {leaked(response)} to {viewer}"
+            checked += 1
+    for route, names, name in web_routes():
+        path = _web_path(route, _params(route, names, world, cdk2))
+        for variant in (path, f"{path}?format=csv", f"{path}?format=xlsx"):
+            response = web_client.get(variant)
+            assert not leaked(response), f"page {name} shows {leaked(response)} to {viewer}"
+        checked += 1
+    assert checked >= 50

@@ -301,6 +301,7 @@ def _cells(
                 column = by_id[str(assay_id)]
                 unit = column.assay.unit
                 p = _p_factor(unit) if potency else None
+                value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
                 agg = Aggregate(
                     n,
                     value,
