@@ -38,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Exp, Ln
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
-from cobench.compounds.models import Compound
+from cobench.compounds.models import Compound, ProjectCompound
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
@@ -173,34 +173,31 @@ def bin_order_sql(assay: Assay, bins: Any) -> Any:
 
 
 def _page_ids(
-    compounds: Any,
-    column: sharing.Column | None,
-    order: Any,
-    descending: bool,
-    start: int,
-    size: int,
+    links: Any, column: sharing.Column | None, order: Any, descending: bool, start: int, size: int
 ) -> tuple[int, list[UUID]]:
-    """The row count and the ids of one page. Sorted by an assay: the compounds with results
-    ranked by one grouped query over that assay's results, then those without, by number."""
-    count = compounds.count()
+    """The row count and the compound ids of one page, from `links` (the project's compound
+    links, filtered). Sorted by an assay: the compounds with results ranked by one grouped
+    query over that assay's results (ties by compound id), then those without, by number."""
+    count = links.count()
     if column is None:
         order = order.desc() if descending else order.asc()
-        ranked = compounds.order_by(order, "number").values_list("pk", flat=True)
+        ranked = links.order_by(order, "compound__number").values_list("compound_id", flat=True)
         return count, list(ranked[start : start + size])
     key = (
         bin_order_sql(column.assay, column.bins)
         if column.mode == sharing.BINNED
         else value_sql(column.assay)
     )
-    measured = _grouped(column.assay).filter(compound_id__in=compounds.values("pk"))
-    ranked = measured.values("compound_id", "compound__number").annotate(k=key)
-    ranked = ranked.order_by(F("k").desc() if descending else F("k").asc(), "compound__number")
-    with_values = ranked.count()
+    measured = _grouped(column.assay).filter(compound_id__in=links.values("compound_id"))
+    ranked = measured.annotate(k=key).order_by(
+        F("k").desc() if descending else F("k").asc(), "compound_id"
+    )
     ids = [row["compound_id"] for row in ranked[start : start + size]]
     if len(ids) < size:
-        rest = compounds.exclude(pk__in=measured.values("compound_id")).order_by("number")
-        skip = max(0, start - with_values)
-        ids += rest.values_list("pk", flat=True)[skip : skip + size - len(ids)]
+        skip = max(0, start - measured.count())
+        rest = links.exclude(compound_id__in=measured.values("compound_id"))
+        rest = rest.order_by("compound__number").values_list("compound_id", flat=True)
+        ids += rest[skip : skip + size - len(ids)]
     return count, ids
 
 
@@ -277,41 +274,34 @@ def _aggregates(results: Any, potency: bool) -> Any:
 
 
 def _cells(
-    user: Any, project: Project, columns: list[sharing.Column], ids: list[UUID]
+    project: Project, columns: list[sharing.Column], ids: list[UUID]
 ) -> dict[tuple[UUID, str], Cell]:
-    """The cells of the compounds `ids` in `columns`: aggregates of full columns from the
-    results `user` may read; bin labels of binned ones, from values read only to label."""
+    """The cells of the compounds `ids` in `columns`, which are what `user` sees (from
+    `sharing.columns_for`, the same SQL rule as `Result.objects.visible_to`): aggregates of
+    full columns; of binned ones only the label, the values read here only to label them."""
     by_id = {str(c.assay.pk): c for c in columns}
-    full = [c.assay.pk for c in columns if c.mode == sharing.FULL]
-    binned = [c.assay.pk for c in columns if c.mode == sharing.BINNED]
-    sources = []
-    if full:
-        sources.append(Result.objects.visible_to(user).filter(assay_id__in=full))
-    if binned:
-        # the values of binned assays are read here only to label them (never returned)
-        sources.append(Result.objects.filter(project=project, assay_id__in=binned))
+    source = Result.objects.filter(project=project, compound_id__in=ids)
     cells = {}
-    for source in sources:
-        for potency in (True, False):
-            wanted = [pk for pk in full + binned if _potency(by_id[str(pk)].assay) == potency]
-            if not wanted:
-                continue
-            rows = _aggregates(source.filter(compound_id__in=ids, assay_id__in=wanted), potency)
-            for compound_id, assay_id, value, qualifier, n, censored in rows:
-                column = by_id[str(assay_id)]
-                unit = column.assay.unit
-                p = _p_factor(unit) if potency else None
-                value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
-                agg = Aggregate(
-                    n,
-                    value,
-                    qualifier,
-                    None,
-                    -math.log10(value * p) if p and value > 0 else None,
-                    unit,
-                    censored,
-                )
-                cells[(compound_id, str(assay_id))] = _cell(column, agg)
+    for potency in (True, False):
+        wanted = [c.assay.pk for c in columns if _potency(c.assay) == potency]
+        if not wanted:
+            continue
+        rows = _aggregates(source.filter(assay_id__in=wanted), potency)
+        for compound_id, assay_id, value, qualifier, n, censored in rows:
+            column = by_id[str(assay_id)]
+            unit = column.assay.unit
+            p = _p_factor(unit) if potency else None
+            value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
+            agg = Aggregate(
+                n,
+                value,
+                qualifier,
+                None,
+                -math.log10(value * p) if p and value > 0 else None,
+                unit,
+                censored,
+            )
+            cells[(compound_id, str(assay_id))] = _cell(column, agg)
     return cells
 
 
@@ -354,7 +344,8 @@ def table(
         str(c.assay.pk): c for c in sharing.columns_for(user, project, as_partner=as_partner, at=at)
     }
     props, chosen = _choose(columns, available)
-    compounds = Compound.objects.visible_to(user).in_project(project)
+    # the project's compound links: counted and filtered without reading the compounds
+    links = ProjectCompound.objects.visible_to(user).filter(project=project)
     for assay_id, (low, high) in filters.ranges.items():
         column = available.get(assay_id)
         if column is None:
@@ -366,26 +357,26 @@ def table(
             within = within.filter(v__gte=low)
         if high is not None:
             within = within.filter(v__lte=high)
-        compounds = compounds.filter(pk__in=within.values("compound_id"))
+        links = links.filter(compound_id__in=within.values("compound_id"))
     ids, message, scores = _structure_filter(user, project, filters)
     if ids is not None:
-        compounds = compounds.filter(pk__in=ids)
+        links = links.filter(compound_id__in=ids)
     sort = sort or "registry_id"
     key = sort.removeprefix("-")
     sorted_by: sharing.Column | None = None
     if key == "registry_id":
-        order: Any = F("number")
+        order: Any = F("compound__number")
     elif key in PROPERTIES:
-        order = F(key)
+        order = F(f"compound__{key}")
     elif key in available:
         order, sorted_by = None, available[key]
     else:
         raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
     start = (page - 1) * per_page
-    count, page_ids = _page_ids(compounds, sorted_by, order, sort.startswith("-"), start, per_page)
+    count, page_ids = _page_ids(links, sorted_by, order, sort.startswith("-"), start, per_page)
     found = Compound.objects.in_bulk(page_ids)
     ordered = [found[pk] for pk in page_ids]
-    cells = _cells(user, project, chosen, page_ids)
+    cells = _cells(project, chosen, page_ids)
     from .series import series_of
 
     series = series_of(project, [(c.pk, c.smiles) for c in ordered])
@@ -431,7 +422,7 @@ def cells(
     columns = sharing.columns_for(user, project, as_partner=as_partner, at=at)
     if assay_ids is not None:
         columns = [c for c in columns if str(c.assay.pk) in assay_ids]
-    return columns, _cells(user, project, columns, list(compound_ids))
+    return columns, _cells(project, columns, list(compound_ids))
 
 
 def fmt(value: Any) -> str:
