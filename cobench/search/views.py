@@ -19,8 +19,14 @@ PAGE_SIZE = 48
 @page
 def search_page(request: HttpRequest) -> HttpResponse:
     projects = list(Project.objects.visible_to(request.user).order_by("code"))
+    data = None
+    if "query" in request.GET:
+        data = request.GET.copy()  # a link may name the query alone: the rest shows its default
+        for name in ("mode", "query_type", "threshold", "top"):
+            if not data.get(name):
+                data[name] = SearchForm.base_fields[name].initial
     form = SearchForm(
-        request.GET if "query" in request.GET else None,
+        data,
         projects=projects,
         initial={"project": request.GET.get("project", "")},  # from a project's compounds page
     )

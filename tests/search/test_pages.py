@@ -25,6 +25,7 @@ def test_substructure_hits_show_cards_with_the_match_highlighted(web, world, com
     r = _page(web, world.partner_scientist, mode="substructure", query="NCc1ccccc1")
     html = r.content.decode()
     assert r.status_code == 200
+    assert 'name="top" value="50"' in html  # the options not given show their defaults
     roscovitine = compounds["roscovitine"]
     assert roscovitine.registry_id in html and compounds["aspirin"].registry_id not in html
     assert f"/projects/{world.project.id}/compounds/{roscovitine.id}/" in html
