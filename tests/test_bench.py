@@ -24,6 +24,7 @@ def test_bench_runner_quick_mode_prints_json_results():
     names = {(r["benchmark"], r["name"]) for r in results}
     assert {("api", "projects_list"), ("api", "projects_detail")} <= names
     assert ("registration", "registration_import") in names
+    assert {("search", "similarity_top50"), ("search", "substructure")} <= names
     for r in results:
         if "ratio" in r:
             assert r["ratio"] > 0
