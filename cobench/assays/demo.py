@@ -156,3 +156,63 @@ def load(demo: Demo) -> None:
         reason="Compound precipitated in the assay plate (visible at 3 µM and above).",
     )
     demo.extra["assays"] = assays
+    _share(demo, assays)
+
+
+POTENCY_BINS = {
+    "IC50": [
+        {"upper": 100, "label": "< 100 nM"},
+        {"upper": 1000, "label": "100 nM – 1 µM"},
+        {"upper": None, "label": "> 1 µM"},
+    ],
+    "EC50": [
+        {"upper": 1, "label": "< 1 µM"},
+        {"upper": 10, "label": "1 – 10 µM"},
+        {"upper": None, "label": "> 10 µM"},
+    ],
+}
+
+
+def _share(demo: Demo, assays: dict[str, Assay]) -> None:
+    """The sponsor's rules: Beacon Street sees full values (it runs the clearance assay, so
+    it sees that one anyway); Deccan sees potency as categories only and no ADME, with full
+    cellular values scheduled from two weeks on."""
+    from cobench.demo.loader import BOSTON, HYDERABAD
+
+    from . import sharing
+
+    helena = demo.user(Role.SPONSOR_LEAD)
+    beacon, deccan = demo.organizations[BOSTON.name], demo.organizations[HYDERABAD.name]
+    for endpoint in ("IC50", "EC50", "solubility"):
+        sharing.set_rule(
+            actor=helena,
+            assay=assays[endpoint],
+            partner=beacon,
+            mode=sharing.FULL,
+            reason="Beacon Street designs the next round from these numbers.",
+        )
+    for endpoint, bins in POTENCY_BINS.items():
+        sharing.set_rule(
+            actor=helena,
+            assay=assays[endpoint],
+            partner=deccan,
+            mode=sharing.BINNED,
+            bins=bins,
+            reason="Deccan makes scale-up batches: potency bands are enough to rank them.",
+        )
+    for endpoint in ("solubility", "clearance"):
+        sharing.set_rule(
+            actor=helena,
+            assay=assays[endpoint],
+            partner=deccan,
+            mode=sharing.HIDDEN,
+            reason="ADME data stays with the design team.",
+        )
+    sharing.set_rule(
+        actor=helena,
+        assay=assays["EC50"],
+        partner=deccan,
+        mode=sharing.FULL,
+        starts_at=datetime.combine(demo.today + timedelta(days=14), time(8), tzinfo=UTC),
+        reason="From the amended agreement on, Deccan sees cellular values.",
+    )
