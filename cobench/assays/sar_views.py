@@ -1,0 +1,202 @@
+"""SAR table and sharing-rule pages: thin callers of `sar.table` and `sharing`.
+
+The table's state (sort, columns, filters, page, the partner previewed) lives in the
+query string, so a view can be bookmarked and shared; `format=csv|sdf|xlsx` downloads
+the whole table as shown.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cobench.core.access import get_visible
+from cobench.core.errors import CobenchError, InvalidInput
+from cobench.tenancy.models import Organization, Project
+from cobench.web.errors import page
+from cobench.web.views import _project, _project_context
+
+from . import sar, sharing
+from .models import Assay
+
+EXPORTS = ("csv", "sdf", "xlsx")
+
+
+def _partner(project: Project, org_id: str) -> Organization | None:
+    if not org_id:
+        return None
+    try:
+        found = project.partners.select_related("organization").filter(organization_id=org_id)
+        partner = found.first()
+    except (ValueError, TypeError, Exception):  # a malformed id is no partner
+        partner = None
+    if partner is None:
+        raise InvalidInput("Not a partner of this project.", errors={"as_partner": ["Unknown."]})
+    return partner.organization
+
+
+def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
+    """`sar.table`'s keyword arguments from the query string."""
+    get = request.GET
+    try:
+        threshold = float(get.get("threshold") or 0.7)
+    except ValueError:
+        raise InvalidInput(
+            "A similarity from 0 to 1.", errors={"threshold": ["A number."]}
+        ) from None
+    # the form sends `col` per checkbox and `min.<assay id>` / `max.<assay id>` per box; the
+    # API's `columns` and `range` work here too
+    columns = [c.strip() for c in (get.get("columns") or "").split(",") if c.strip()]
+    columns += [c for c in get.getlist("col") if c not in columns]
+    ranges = get.getlist("range")
+    for name, value in get.items():
+        if name.startswith("min.") and (value or get.get(f"max.{name[4:]}")):
+            ranges.append(f"{name[4:]}:{value}:{get.get(f'max.{name[4:]}', '')}")
+    return {
+        "as_partner": _partner(project, get.get("as_partner", "")),
+        "sort": (get.get("sort") or "registry_id")[:80],
+        "columns": columns[:200] or None,
+        "filters": sar.parse_filters(
+            ranges,
+            get.get("substructure", ""),
+            get.get("similar_to", ""),
+            threshold,
+        ),
+    }
+
+
+@page
+def sar_table(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    context = _project_context(request, project, "sar")
+    context |= {
+        "sar_tab": "table",
+        "properties": sar.PROPERTIES,
+        "q": request.GET,
+        "partners": sharing.partners(project)
+        if sharing.sees_everything(request.user, project)
+        else [],
+    }
+    try:
+        options = _options(request, project)
+        wanted = request.GET.get("format", "")
+        if wanted in EXPORTS:
+            first, rows = sar.all_rows(request.user, project, **options)
+            body, content_type = sar.export(first, rows, wanted)
+            response = HttpResponse(body, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{project.code}-sar.{wanted}"'
+            return response
+        try:
+            number = max(1, min(int(request.GET.get("page") or 1), 100_000))
+        except ValueError:
+            number = 1
+        table = sar.table(request.user, project, page=number, **options)
+    except InvalidInput as exc:
+        context["error"] = exc
+        return render(request, "assays/sar_table.html", context, status=422)
+    every = sharing.columns_for(request.user, project, as_partner=options["as_partner"])
+    base = request.GET.copy()
+    for name in ("page", "format"):
+        base.pop(name, None)
+
+    def with_(**changes: Any) -> str:
+        query = base.copy()
+        for name, value in changes.items():
+            query[name] = value
+        return query.urlencode()
+
+    sorts = {}
+    for key in [*table.properties, *(str(c.assay.pk) for c in table.columns), "registry_id"]:
+        sorts[key] = with_(sort=f"-{key}" if table.sort == key else key)
+    context |= {
+        "table": table,
+        "every_column": every,
+        "chosen": {str(c.assay.pk) for c in table.columns} | set(table.properties),
+        "sorts": sorts,
+        "page_query": with_(),
+        "exports": {f: with_(format=f) for f in EXPORTS},
+        "range_fields": [
+            (c, *table.filters.ranges.get(str(c.assay.pk), (None, None)))
+            for c in every
+            if c.mode == sharing.FULL
+        ],
+    }
+    return render(request, "assays/sar_table.html", context)
+
+
+def _bins(text: str) -> list[dict[str, Any]]:
+    """Bins from the form: one per line, "<upper> <label>", the last line a label only."""
+    bins: list[dict[str, Any]] = []
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if i == len(lines) - 1:
+            bins.append({"upper": None, "label": line})
+            continue
+        upper, _, label = line.partition(" ")
+        try:
+            bins.append({"upper": float(upper), "label": label.strip()})
+        except ValueError:
+            raise InvalidInput(
+                "The bins are not valid.",
+                errors={"bins": [f"Line {i + 1}: start with the upper bound, a number."]},
+            ) from None
+    return bins
+
+
+@page
+def sharing_rules(request: HttpRequest, project_id: UUID) -> HttpResponse:
+    project = _project(request, project_id)
+    context = _project_context(request, project, "sar")
+    context["sar_tab"] = "sharing"
+    status = 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            assay = get_visible(
+                Assay.objects.select_related("project"),
+                request.user,
+                pk=post.get("assay_id"),
+                project=project,
+            )
+            partner = _partner(project, post.get("partner_id", ""))
+            starts = (post.get("starts_at") or "").strip()
+            starts_at = None
+            if starts:
+                try:
+                    starts_at = timezone.make_aware(datetime.fromisoformat(starts))
+                except ValueError:
+                    raise InvalidInput(
+                        "Not a date.", errors={"starts_at": ["A date and time."]}
+                    ) from None
+            mode = post.get("mode", "")
+            sharing.set_rule(
+                actor=request.user,
+                assay=assay,
+                partner=partner,  # type: ignore[arg-type]
+                mode=mode,
+                bins=_bins(post.get("bins", "")) if mode == sharing.BINNED else None,
+                starts_at=starts_at,
+                reason=post.get("reason", ""),
+            )
+            messages.success(request, f"{assay.name}: {partner} now sees {mode} values.")
+            return redirect("sharing-rules", project_id=project.id)
+        except InvalidInput as exc:
+            context["error"] = exc
+            context["posted"] = post
+            status = 422
+    try:
+        context["grid"] = sharing.grid(request.user, project)
+        context["history"] = list(sharing.history(request.user, project)[:200])
+    except CobenchError as exc:
+        return render(request, "web/error.html", {"error": exc}, status=exc.status)
+    context["partners"] = sharing.partners(project)
+    context["bins_example"] = "100 < 100 nM\n1000 100 nM – 1 µM\n> 1 µM"
+    context["bins_json"] = json.dumps
+    return render(request, "assays/sharing.html", context, status=status)
