@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 
 from cobench.assays import imports as assay_imports
+from cobench.assays import series as chem_series
 from cobench.assays import services as assays
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
@@ -30,6 +31,7 @@ from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import ProjectMember
 
 from .assays import objects as assay_objects
+from .assays import series_objects
 from .compound_requests import objects as request_objects
 from .compounds import objects as compound_objects
 from .conftest import World
@@ -111,24 +113,6 @@ def _escalation(w: World):
     return concern.escalations.get()
 
 
-def _series_module():
-    from cobench.assays import series
-
-    return series
-
-
-def _series(w: World):
-    from .assays import series_objects
-
-    return series_objects.new_series(w)
-
-
-def _series_member(w: World):
-    from .assays import series_objects
-
-    return series_objects.new_member(w)
-
-
 def _sharing_rule(w: World):
     from cobench.assays import sharing
 
@@ -172,16 +156,16 @@ COVERAGE: dict[str, Coverage] = {
         delete="rules are kept: they say what a partner saw when",
     ),
     "assays.series": Coverage(
-        create=_series,
-        update=lambda w, s: _series_module().update_series(
+        create=series_objects.new_series,
+        update=lambda w, s: chem_series.update_series(
             actor=w.sponsor_lead, series=s, description="Hinge binders"
         ),
-        delete="series are kept",
+        delete="series are kept: a series without members stays as a name and a core",
     ),
     "assays.seriesmember": Coverage(
-        create=_series_member,
-        update="a tag never changes",
-        delete=lambda w, m: _series_module().untag_compound(
+        create=series_objects.new_member,
+        update="a tag never changes: it is removed, or added again",
+        delete=lambda w, m: chem_series.untag_compound(
             actor=w.sponsor_lead, series=m.series, compound=m.compound
         ),
         audited_as=lambda m: m.series,
