@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cobench.compounds.urls")),
     path("", include("cobench.compound_requests.urls")),
     path("", include("cobench.search.urls")),
+    path("", include("cobench.assays.urls")),
     path("", include("cobench.assays.plot_urls")),
     path("", include("cobench.assays.sar_urls")),
     path("", include("cobench.web.urls")),
