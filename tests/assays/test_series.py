@@ -137,3 +137,20 @@ def test_roscovitine_smiles_is_a_purine():
     from rdkit import Chem
 
     assert Chem.MolFromSmiles(ROSCOVITINE).HasSubstructMatch(Chem.MolFromSmiles(PURINE))
+
+
+def test_the_command_line_defines_tags_and_lists_series(world, cdk2, capsys):
+    from django.core.management import CommandError
+
+    from ..cli.commands import cobench
+
+    base = ("--as", "pete", "--project", "PRJ-CDK2")
+    assert cobench("series", "create", *base, "--name", "Purines", "--core", PURINE) == 0
+    assert cdk2["roscovitine"].registry_id in capsys.readouterr().out
+    isatin = cdk2["isatin"].registry_id
+    assert cobench("series", "tag", *base, "--name", "purines", "--compound", isatin) == 0
+    assert isatin in capsys.readouterr().out
+    with pytest.raises(CommandError, match="not a valid SMILES or SMARTS"):
+        cobench("series", "create", *base, "--name", "Bad", "--core", "c1ccc(")
+    with pytest.raises(CommandError, match="No project"):
+        cobench("series", "list", "--as", "olga", "--project", "PRJ-CDK2")
