@@ -600,7 +600,7 @@ def dry_run(*, job: ResultImport, actor: User, progress: Progress | None = None)
     checked = check_rows(job, actor, _read(job), progress or _save_progress)
     with transaction.atomic():
         job = (
-            ResultImport.objects.select_for_update()
+            ResultImport.objects.select_for_update(of=("self",))
             .select_related("project", "assay")
             .get(pk=job.pk)
         )
@@ -659,7 +659,7 @@ def run_import(*, job: ResultImport, progress: Progress | None = None) -> Result
         checked = Checked(errors=[{"row": 0, "error": e.detail}], counts={"errors": 1})
     with transaction.atomic():
         job = (
-            ResultImport.objects.select_for_update()
+            ResultImport.objects.select_for_update(of=("self",))
             .select_related("project", "assay")
             .get(pk=job.pk)
         )

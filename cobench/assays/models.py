@@ -146,6 +146,13 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.assay}: {self.qualifier}{self.value:g} {self.assay.unit}"
 
+    @property
+    def value_text(self) -> str:
+        """The value with its qualifier, to 3 significant digits: "< 500", "12.3"."""
+        from .aggregate import number
+
+        return ("" if self.qualifier == "=" else f"{self.qualifier} ") + number(self.value)
+
 
 class ResultImport(StoredFile):
     """A file of results (CSV or Excel) imported into a project: its mapping, progress, report.

@@ -149,7 +149,11 @@ def create_assay(
 def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: Any) -> Assay:
     """Change an assay's fields; its unit only while it has no results (they are stored in it)."""
     ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
-    assay = Assay.objects.select_for_update().select_related("owner", "project").get(pk=assay.pk)
+    assay = (
+        Assay.objects.select_for_update(of=("self",))
+        .select_related("owner", "project")
+        .get(pk=assay.pk)
+    )
     if assay.version != expected_version:
         raise StaleVersion(expected=expected_version, current=assay.version)
     unknown = set(fields) - set(ASSAY_FIELDS)

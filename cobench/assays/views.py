@@ -159,9 +159,7 @@ def result_record(request: HttpRequest, assay_id: UUID) -> HttpResponse:
     if outcome.done:
         result = outcome.result
         messages.success(
-            request,
-            f"Recorded {result.qualifier if result.qualifier != '=' else ''}{result.value:g} "
-            f"{assay.unit} for {result.compound}.",
+            request, f"Recorded {result.value_text} {assay.unit} for {result.compound}."
         )
         return redirect("assay-detail", assay_id=assay.pk)
     return _detail(request, assay, status=outcome.status, result_form=form)
