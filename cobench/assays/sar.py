@@ -374,7 +374,9 @@ def table(
         raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
     start = (page - 1) * per_page
     count, page_ids = _page_ids(links, sorted_by, order, sort.startswith("-"), start, per_page)
-    found = Compound.objects.in_bulk(page_ids)
+    # what a row shows: no molfile, InChI or registration records (the SDF export asks)
+    shown = ("id", "number", "registry_id", "smiles", "svg", "created_at", *PROPERTIES)
+    found = Compound.objects.only(*shown).in_bulk(page_ids)
     ordered = [found[pk] for pk in page_ids]
     cells = _cells(project, chosen, page_ids)
     from .series import series_of
@@ -528,8 +530,14 @@ def export(page: SarPage, rows: list[Row], kind: str) -> tuple[bytes, str]:
 
         out = io.StringIO()
         writer = Chem.SDWriter(out)
+        molfiles: dict[Any, str] = {}
+        ids = [row.compound.pk for row in rows]
+        for i in range(0, len(ids), 1000):
+            chunk = Compound.objects.filter(pk__in=ids[i : i + 1000])
+            molfiles.update(chunk.values_list("pk", "molblock"))
         for row, record in zip(rows, records, strict=True):
-            mol = Chem.MolFromMolBlock(row.compound.molblock) if row.compound.molblock else None
+            molblock = molfiles.get(row.compound.pk)
+            mol = Chem.MolFromMolBlock(molblock) if molblock else None
             mol = mol or Chem.MolFromSmiles(row.compound.smiles) or Chem.Mol()
             mol.SetProp("_Name", row.compound.registry_id)
             for key, value in zip(header, record, strict=True):
