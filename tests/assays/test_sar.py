@@ -189,3 +189,33 @@ def test_sharing_rules_through_the_api(world, bio, api):
     assert bad.status_code == 422 and "bins" in bad.json()["errors"]
     other = f"/api/v1/projects/{world.other_project.id}/sharing-rules"
     assert api(world.other_lead).request("post", other, rule).status_code == 404
+
+
+REPLICATES = [
+    ["12", "15", "20"],
+    ["<1", "<3"],
+    [">10000", ">3000"],
+    ["<5", ">100"],
+    ["50", ">10000"],
+    ["~40", "60", "<1"],
+    [">100", ">300", "<2"],
+]
+
+
+@pytest.mark.parametrize("values", REPLICATES)
+def test_the_tables_sql_aggregate_is_the_aggregation_rule(world, bio, values):
+    """The table aggregates in SQL; its cells read as `aggregate` says, qualifiers included."""
+    from cobench.assays.aggregate import aggregate
+    from cobench.assays.services import parse_value
+
+    from .sharing_objects import new_assay
+
+    assay = new_assay(world, "Replicates")
+    compound = bio.compounds[0]
+    for value in values:
+        record(world, assay, compound, value)
+    expected = aggregate([parse_value(v) for v in values], endpoint="IC50", unit="nM")
+    page = sar.table(world.sponsor_lead, world.project, columns=[str(assay.pk)])
+    cell = next(r for r in page.rows if r.compound == compound).cells[str(assay.pk)]
+    assert (cell.text, cell.n, cell.qualifier) == (expected.text, expected.n, expected.qualifier)
+    assert cell.p_value == pytest.approx(expected.p_value)
