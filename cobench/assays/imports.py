@@ -363,7 +363,10 @@ def check_rows(
         c.registry_id: c
         for c in Compound.objects.in_project(project).filter(sponsor=project.sponsor)
     }
-    lots = {lot.lot_number: lot for lot in Lot.objects.filter(project=project)}
+    lots = {
+        lot.lot_number: lot
+        for lot in Lot.objects.filter(project=project).select_related("compound")
+    }
     seen: dict[tuple, int] = {}
     units_seen: dict[str, set[str]] = {}
     counts = {"rows": len(table.rows), "valid": 0, "errors": 0}

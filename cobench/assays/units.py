@@ -55,16 +55,31 @@ def is_molar(text: str) -> bool:
         return False
 
 
-def convert(value: float, from_unit: str, to_unit: str) -> float:
-    """`value` in `from_unit` expressed in `to_unit` (12 significant digits: no 9999.999...)."""
+@lru_cache(maxsize=256)
+def _factor(from_unit: str, to_unit: str) -> float | None:
+    """The factor from one unit to the other; None for units with an offset (°C → K)."""
     source, target = _unit(from_unit), _unit(to_unit)
     try:
-        converted = _registry.Quantity(value, source).to(target).magnitude
+        zero = _registry.Quantity(0.0, source).to(target).magnitude
+        factor = _registry.Quantity(1.0, source).to(target).magnitude
     except pint.errors.DimensionalityError:
         raise UnitError(
             f"{from_unit.strip()!r} cannot be converted to {to_unit.strip()!r}: "
             "they measure different things."
         ) from None
+    return float(factor) if zero == 0 else None
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """`value` in `from_unit` expressed in `to_unit` (12 significant digits: no 9999.999...).
+
+    The factor between two units is computed once (an import converts many rows).
+    """
+    factor = _factor(from_unit, to_unit)
+    if factor is None:
+        converted = _registry.Quantity(value, _unit(from_unit)).to(_unit(to_unit)).magnitude
+    else:
+        converted = value * factor
     return float(f"{converted:.12g}")
 
 
