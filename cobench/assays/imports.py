@@ -45,7 +45,7 @@ from django.utils import timezone
 from cobench import chem
 from cobench.audit import services as audit
 from cobench.audit.events import Event
-from cobench.compounds.imports import BadImportFile, decode, import_file
+from cobench.compounds.imports import STALE_AFTER, BadImportFile, decode, import_file
 from cobench.compounds.models import Compound, Lot
 from cobench.compounds.services import standardize_structures
 from cobench.core import attachments, bulk
@@ -564,6 +564,18 @@ def _save_progress(job: ResultImport) -> None:
     )
 
 
+def checkable(job: ResultImport, now: datetime | None = None) -> bool:
+    """Whether the dry run may run (again): not yet imported, and no worker busy with it.
+
+    A job whose worker went silent for `STALE_AFTER` (a restart) may be checked again:
+    its results are written in one transaction, so nothing of it was written.
+    """
+    if job.state in (ResultImport.State.UPLOADED, ResultImport.State.CHECKED):
+        return True
+    busy = (ResultImport.State.CHECKING, ResultImport.State.QUEUED, ResultImport.State.RUNNING)
+    return job.state in busy and job.updated_at < (now or timezone.now()) - STALE_AFTER
+
+
 def check_import(
     *,
     actor: User,
@@ -581,7 +593,7 @@ def check_import(
         background = not _inline(job)
     with transaction.atomic():
         job = ResultImport.objects.select_for_update().get(pk=job.pk)
-        if job.state not in (ResultImport.State.UPLOADED, ResultImport.State.CHECKED):
+        if not checkable(job):
             raise Conflict(f"This import is {job.get_state_display().lower()}: not checked again.")
         if background:
             job.state, job.done_through, job.updated_at = (

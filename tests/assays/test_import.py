@@ -279,3 +279,24 @@ def test_only_the_assay_owner_imports_and_others_do_not_see_the_job(api, world):
     assert r.status_code in (403, 404)
     r = _upload(api, world.outsider, world.project, "r.csv", text, assay_id=str(assay.id))
     assert r.status_code == 404
+
+
+def test_a_job_whose_worker_stopped_is_checked_again(api, world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cobench.assays.models import ResultImport
+
+    settings.COBENCH_IMPORT_INLINE_RECORDS = 0  # every file goes to the worker
+    assay = new_assay(world)
+    rosco, _ = _compounds(world)
+    text = f"registry_id,value\n{rosco},5\n".encode()
+    job = _upload(
+        api, world.sponsor_scientist, world.project, "r.csv", text, assay_id=str(assay.id)
+    ).json()
+    assert job["state"] == "checking"
+    stored = ResultImport.objects.get(pk=job["id"])
+    assert imports.checkable(stored) is False  # its worker may still be at it
+    later = timezone.now() + timedelta(minutes=11)
+    assert imports.checkable(stored, now=later) is True  # the worker went silent: again
