@@ -27,4 +27,3 @@ def test_the_demo_has_four_cdk2_assays_with_replicates_and_qualifiers(db):
     # roscovitine is drawn near its published 0.7 µM
     assert 300 < aggregates[roscovitine].value < 1500
     assert 5.8 < aggregates[roscovitine].p_value < 6.5
-
