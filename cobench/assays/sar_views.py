@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,7 +36,7 @@ def _partner(project: Project, org_id: str) -> Organization | None:
     try:
         found = project.partners.select_related("organization").filter(organization_id=org_id)
         partner = found.first()
-    except (ValueError, TypeError, Exception):  # a malformed id is no partner
+    except (ValidationError, ValueError):  # a malformed id is no partner
         partner = None
     if partner is None:
         raise InvalidInput("Not a partner of this project.", errors={"as_partner": ["Unknown."]})
