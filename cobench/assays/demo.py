@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from cobench.core.permissions import Role
 
 from . import services
+from .aggregate import number
 from .models import Assay
 
 if TYPE_CHECKING:
@@ -127,20 +128,20 @@ def load(demo: Demo) -> None:
             continue  # made too recently to be tested
         for n in range(1, _replicates(rng) + 1):
             ic50 = 10 ** (9 - pic50 + rng.gauss(0, 0.15))
-            value = f">{TOP_IC50_NM}" if ic50 > TOP_IC50_NM else f"{ic50:.3g}"
+            value = f">{TOP_IC50_NM}" if ic50 > TOP_IC50_NM else number(ic50)
             record(assays["IC50"], compound, value, tested, stefan, n)
         cell_day = min(tested + timedelta(days=7), today - timedelta(days=1))
         for n in range(1, rng.choice((1, 2, 2, 3)) + 1):
             ec50 = 10 ** (6 - pic50 + shift + rng.gauss(0, 0.2))
-            value = f">{TOP_EC50_UM}" if ec50 > TOP_EC50_UM else f"{ec50:.3g}"
+            value = f">{TOP_EC50_UM}" if ec50 > TOP_EC50_UM else number(ec50)
             record(assays["EC50"], compound, value, cell_day, stefan, n)
         sol = 10 ** (log_sol + rng.gauss(0, 0.1))
         low, high = SOLUBILITY_RANGE_UM
-        value = f"<{low}" if sol < low else f">{high}" if sol > high else f"{sol:.3g}"
+        value = f"<{low}" if sol < low else f">{high}" if sol > high else number(sol)
         record(assays["solubility"], compound, value, tested, stefan, 1)
         for n in range(1, rng.choice((1, 2)) + 1):
             clint = 10 ** (log_clint + rng.gauss(0, 0.1))
-            value = f"<{CLINT_FLOOR}" if clint < CLINT_FLOOR else f"{clint:.3g}"
+            value = f"<{CLINT_FLOOR}" if clint < CLINT_FLOOR else number(clint)
             record(assays["clearance"], compound, value, cell_day, maria, n)
     potency = [r for r in recorded if r.assay.endpoint == "IC50" and r.qualifier == "="]
     services.flag_result(
