@@ -397,6 +397,13 @@ def _assays(demo: Demo) -> None:
     assays_demo.load(demo)
 
 
+def _series(demo: Demo) -> None:
+    """Chemical series (by core and by hand) and the compounds behind two open requests."""
+    from cobench.assays import series_demo
+
+    series_demo.load(demo)
+
+
 # Later features append their own step here; each receives the Demo built so far.
 STEPS: list[Callable[[Demo], None]] = [
     _people,
@@ -408,6 +415,7 @@ STEPS: list[Callable[[Demo], None]] = [
     _compounds,
     _requests,  # made requests link the registry's compounds
     _assays,
+    _series,
 ]
 
 
