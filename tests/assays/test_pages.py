@@ -98,3 +98,25 @@ def test_partner_sees_no_define_or_record_forms(web, world):
     page = pete.get(f"/assays/{assay.id}/")
     # hidden from partners unless shared (404), and never a record form
     assert page.status_code == 404 or "Record a result" not in page.content.decode()
+
+
+def test_import_page_polls_its_progress_while_the_worker_checks(web, world, settings):
+    from cobench.assays.tasks import check_result_import_task
+
+    settings.COBENCH_IMPORT_INLINE_RECORDS = 0  # every file goes to the worker
+    assay = new_assay(world)
+    rid = register(world).compound.registry_id
+    sam = web(world.sponsor_scientist)
+    content = f"registry_id,value\n{rid},5\n".encode()
+    r = sam.post(
+        f"/projects/{world.project.id}/assays/imports/",
+        {"file": SimpleUploadedFile("plate.csv", content), "assay": str(assay.id)},
+    )
+    url = r["Location"]
+    fragment = sam.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in fragment.content.decode()
+    assert "Dry run under way" in fragment.content.decode()
+    check_result_import_task.call(url.rstrip("/").rsplit("/", 1)[-1])
+    done = sam.get(url, headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"  # checked: the whole page shows the report
+    assert "1 good" in sam.get(url).content.decode()
