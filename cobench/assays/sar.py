@@ -120,7 +120,7 @@ class SarPage:
 def _grouped(assay: Assay) -> Any:
     """Valid results of `assay`, grouped per compound."""
     rows = Result.objects.filter(assay_id=assay.pk).exclude(flag=_INVALID)
-    return rows.values("compound_id")
+    return rows.order_by().values("compound_id")
 
 
 def _aggregate_sql(potency: bool) -> tuple[Any, Any, Any]:
@@ -173,7 +173,13 @@ def bin_order_sql(assay: Assay, bins: Any) -> Any:
 
 
 def _page_ids(
-    links: Any, column: sharing.Column | None, order: Any, descending: bool, start: int, size: int
+    links: Any,
+    column: sharing.Column | None,
+    order: Any,
+    descending: bool,
+    start: int,
+    size: int,
+    narrowed: bool,
 ) -> tuple[int, list[UUID]]:
     """The row count and the compound ids of one page, from `links` (the project's compound
     links, filtered). Sorted by an assay: the compounds with results ranked by one grouped
@@ -188,7 +194,9 @@ def _page_ids(
         if column.mode == sharing.BINNED
         else value_sql(column.assay)
     )
-    measured = _grouped(column.assay).filter(compound_id__in=links.values("compound_id"))
+    measured = _grouped(column.assay)
+    if narrowed:  # else every result of the project's assay is of a compound of the project
+        measured = measured.filter(compound_id__in=links.values("compound_id"))
     ranked = measured.annotate(k=key).order_by(
         F("k").desc() if descending else F("k").asc(), "compound_id"
     )
@@ -267,7 +275,7 @@ def _aggregates(results: Any, potency: bool) -> Any:
         default=Value(">"),
     )
     censored = Count("pk", filter=~Q(qualifier__in=EXACT))
-    grouped = results.exclude(flag=_INVALID).values("compound_id", "assay_id")
+    grouped = results.exclude(flag=_INVALID).order_by().values("compound_id", "assay_id")
     return grouped.annotate(v=value, q=qualifier, n=Count("pk"), c=censored).values_list(
         "compound_id", "assay_id", "v", "q", "n", "c"
     )
@@ -280,7 +288,9 @@ def _cells(
     `sharing.columns_for`, the same SQL rule as `Result.objects.visible_to`): aggregates of
     full columns; of binned ones only the label, the values read here only to label them."""
     by_id = {str(c.assay.pk): c for c in columns}
-    source = Result.objects.filter(project=project, compound_id__in=ids)
+    # by compound and assay only: the columns are the project's assays (a filter on the
+    # project would have SQLite walk the project's every result)
+    source = Result.objects.filter(compound_id__in=ids)
     cells = {}
     for potency in (True, False):
         wanted = [c.assay.pk for c in columns if _potency(c.assay) == potency]
@@ -373,7 +383,10 @@ def table(
     else:
         raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
     start = (page - 1) * per_page
-    count, page_ids = _page_ids(links, sorted_by, order, sort.startswith("-"), start, per_page)
+    narrowed = bool(filters.ranges) or ids is not None
+    count, page_ids = _page_ids(
+        links, sorted_by, order, sort.startswith("-"), start, per_page, narrowed
+    )
     # what a row shows: no molfile, InChI or registration records (the SDF export asks)
     shown = ("id", "number", "registry_id", "smiles", "svg", "created_at", *PROPERTIES)
     found = Compound.objects.only(*shown).in_bulk(page_ids)
