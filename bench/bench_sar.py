@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -188,12 +187,8 @@ def _world(n: int, per_assay: int) -> dict[str, Any]:
                 )
             )
     Result.objects.bulk_create(results, batch_size=5000)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # both databases plan with the tables' real sizes
     return {"project": project, "lead": lead, "chemist": chemist, "assays": made}
 
 
@@ -205,8 +200,8 @@ def _bare(project: Any, assays: list[Any], sort: Any, window: tuple | None) -> C
     from cobench.compounds.models import Compound, ProjectCompound
 
     r, c, pc = Result._meta.db_table, Compound._meta.db_table, ProjectCompound._meta.db_table
-    ids = ", ".join(f"'{a.pk.hex}'" if connection.vendor == "sqlite" else f"'{a.pk}'" for a in assays)
     quote = (lambda u: u.hex) if connection.vendor == "sqlite" else str
+    ids = ", ".join(f"'{quote(a.pk)}'" for a in assays)
     having = ""
     params: list[Any] = [quote(sort.pk)]
     if window:
@@ -259,7 +254,10 @@ def measure(*, quick: bool) -> Iterator[dict[str, Any]]:
     sort, other = assays[0], assays[1]
     cases = {
         "sar_first_page": (None, None),
-        "sar_filtered_page": (sar.Filters(ranges={str(other.pk): (10.0, 1000.0)}), (other, 10.0, 1000.0)),
+        "sar_filtered_page": (
+            sar.Filters(ranges={str(other.pk): (10.0, 1000.0)}),
+            (other, 10.0, 1000.0),
+        ),
     }
     for name, (filters, window) in cases.items():
         bare = _median_ms(_bare(project, assays, sort, window), repeats)
@@ -323,4 +321,3 @@ if __name__ == "__main__":
                 print(json.dumps(line), flush=True)
         finally:
             connection.creation.destroy_test_db(name, verbosity=0)
-    _ = uuid
