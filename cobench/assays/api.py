@@ -331,7 +331,10 @@ class ImportOut(Schema):
     done_through: int = Field(description="Rows checked so far")
     percent: int
     imported: int
-    check: dict = Field(alias="check_report", description="Counts, per-row errors and notes")
+    check: dict = Field(
+        alias="check_report",
+        description="rows, valid, bad (counts); errors (row, error) and notes",
+    )
     message: str
     uploaded_by: str = Field(alias="uploaded_by_label")
     created_at: datetime

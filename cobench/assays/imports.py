@@ -369,7 +369,7 @@ def check_rows(
     }
     seen: dict[tuple, int] = {}
     units_seen: dict[str, set[str]] = {}
-    counts = {"rows": len(table.rows), "valid": 0, "errors": 0}
+    counts = {"rows": len(table.rows), "valid": 0, "bad": 0}
 
     def get(row: Row, target: str) -> Any:
         return row.cells.get(mapping[target]) if target in mapping else None
@@ -443,8 +443,8 @@ def check_rows(
     for number in _already_recorded(out):
         out.errors.append({"row": number, "error": "already recorded (imported before?)"})
     out.errors.sort(key=lambda e: e["row"])
-    counts["errors"] = len({e["row"] for e in out.errors})
-    counts["valid"] = counts["rows"] - counts["errors"]
+    counts["bad"] = len({e["row"] for e in out.errors})
+    counts["valid"] = counts["rows"] - counts["bad"]
     out.counts = counts
     for name, seen_units in sorted(units_seen.items()):
         if len(seen_units) > 1:
@@ -671,7 +671,7 @@ def run_import(*, job: ResultImport, progress: Progress | None = None) -> Result
     try:
         checked = check_rows(job, actor, _read(job), progress or _save_progress)
     except CobenchError as e:
-        checked = Checked(errors=[{"row": 0, "error": e.detail}], counts={"errors": 1})
+        checked = Checked(errors=[{"row": 0, "error": e.detail}], counts={"bad": 1})
     with transaction.atomic():
         job = (
             ResultImport.objects.select_for_update(of=("self",))

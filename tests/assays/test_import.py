@@ -124,7 +124,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(api, world):
     assert "no compound 'CB-424242'" in errors[6]
     assert f"no compound '{other.registry_id}' in PRJ-CDK2" in errors[7]
     assert "the same result as row 2" in errors[8]
-    assert job["check"]["valid"] == 1
+    assert job["check"]["valid"] == 1 and job["check"]["bad"] == 6
     refused = _start(api, world.sponsor_scientist, job)
     assert refused.status_code == 409
     assert not Result.objects.exists()

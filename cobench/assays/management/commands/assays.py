@@ -82,7 +82,7 @@ class Command(BaseCommand):
             self.stdout.write(f"row {error['row']}: {error['error']}")
         for note in report["notes"]:
             self.stdout.write(note)
-        bad = report["rows"] - report["valid"]
+        bad = report["bad"]
         self.stdout.write(f"{path.name}: {report['rows']:,} rows, {bad:,} bad.")
         if bad:
             raise CommandError(f"{bad:,} rows are bad: nothing was imported.", returncode=1)
