@@ -219,3 +219,16 @@ def test_the_tables_sql_aggregate_is_the_aggregation_rule(world, bio, values):
     cell = next(r for r in page.rows if r.compound == compound).cells[str(assay.pk)]
     assert (cell.text, cell.n, cell.qualifier) == (expected.text, expected.n, expected.qualifier)
     assert cell.p_value == pytest.approx(expected.p_value)
+
+
+def test_the_api_filters_sorts_and_chooses_columns(world, bio, api):
+    rosco, purva = (c.registry_id for c in bio.compounds)
+    base = f"/api/v1/projects/{world.project.id}/sar"
+    data = api(world.sponsor_lead).get(f"{base}?range={bio.potency.pk}::1000").json()
+    assert [r["registry_id"] for r in data["rows"]] == [rosco]
+    data = api(world.sponsor_lead).get(f"{base}?sort=-{bio.potency.pk}&columns=mw").json()
+    assert [r["registry_id"] for r in data["rows"]] == [purva, rosco]
+    assert data["properties"] == ["mw"] and data["columns"] == []
+    data = api(world.sponsor_lead).get(f"{base}?substructure=Clc1ccccc1").json()
+    assert [r["registry_id"] for r in data["rows"]] == [purva]
+    assert api(world.sponsor_lead).get(f"{base}?range=nonsense").status_code == 422
