@@ -32,6 +32,12 @@ def test_lists_are_paginated(world, api):
     assert body["count"] == 6 and len(body["items"]) == 2
 
 
+def test_a_huge_offset_is_a_field_error_not_a_server_error(world, api):
+    r = api(world.sponsor_lead).get(f"/api/v1/notifications?offset={10**20}")
+    assert r.status_code == 422
+    assert api(world.sponsor_lead).get("/api/v1/projects?offset=2147483647").json()["items"] == []
+
+
 def test_organizations_visible_are_mine_and_those_on_my_projects(world, api):
     names = [
         o["name"] for o in api(world.partner_scientist).get("/api/v1/organizations").json()["items"]

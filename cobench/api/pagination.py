@@ -1,0 +1,17 @@
+"""Limit/offset pages whose offset stays within what every database accepts.
+
+django-ninja's own class takes any non-negative offset; SQLite refuses one past
+2**63 with an error, so a huge offset gave a 500 instead of a per-field 422.
+"""
+
+from ninja import Field, Schema
+from ninja.conf import settings
+from ninja.pagination import LimitOffsetPagination
+
+MAX_OFFSET = 2**31 - 1
+
+
+class Pagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(settings.PAGINATION_PER_PAGE, ge=1, le=settings.PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
