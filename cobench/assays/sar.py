@@ -152,6 +152,19 @@ def value_sql(assay: Assay) -> Any:
     return value
 
 
+# a geometric mean in SQL (exp of a mean of logs) is exact to about 1e-15, not to the last
+# digit: 1000 comes back as 999.9999999999998; bounds are compared with this slack
+_SLACK = 1e-11
+
+
+def _below(bound: float) -> float:
+    return bound - abs(bound) * _SLACK
+
+
+def _above(bound: float) -> float:
+    return bound + abs(bound) * _SLACK
+
+
 def bin_order_sql(assay: Assay, bins: Any) -> Any:
     """SQL, over one compound's grouped results: `sharing.bin_order` of its aggregate."""
     value, has_exact, below_wins = _aggregate_sql(_potency(assay))
@@ -160,8 +173,8 @@ def bin_order_sql(assay: Assay, bins: Any) -> Any:
     index: Any = Value(0.0)
     reach: Any = Value(0.0)  # bins whose upper bound lies below the value
     for u in uppers:
-        index = index + Case(When(GreaterThanOrEqual(value, u), then=1.0), default=0.0)
-        reach = reach + Case(When(GreaterThan(value, u), then=1.0), default=0.0)
+        index = index + Case(When(GreaterThanOrEqual(value, _below(u)), then=1.0), default=0.0)
+        reach = reach + Case(When(GreaterThan(value, _above(u)), then=1.0), default=0.0)
     return Case(
         When(has_exact, then=index),
         When(below_wins, then=Case(When(GreaterThan(reach, 0), then=reach - 0.5), default=0.0)),
@@ -364,9 +377,9 @@ def table(
             raise _bad("range", f"{column.assay.name} shows categories only: no value filter.")
         within = _grouped(column.assay).annotate(v=value_sql(column.assay))
         if low is not None:
-            within = within.filter(v__gte=low)
+            within = within.filter(v__gte=_below(low))
         if high is not None:
-            within = within.filter(v__lte=high)
+            within = within.filter(v__lte=_above(high))
         links = links.filter(compound_id__in=within.values("compound_id"))
     ids, message, scores = _structure_filter(user, project, filters)
     if ids is not None:

@@ -232,3 +232,20 @@ def test_the_api_filters_sorts_and_chooses_columns(world, bio, api):
     data = api(world.sponsor_lead).get(f"{base}?substructure=Clc1ccccc1").json()
     assert [r["registry_id"] for r in data["rows"]] == [purva]
     assert api(world.sponsor_lead).get(f"{base}?range=nonsense").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "value", ["12", "100", "999", "1000", "5000", ">500", ">50", ">1000", ">20000", "<50", "<500"]
+)
+def test_a_binned_sort_in_sql_is_the_bin_order(world, bio, value):
+    """The table sorts a binned column in SQL where `sharing.bin_order` places the label."""
+    from cobench.assays import sharing
+    from cobench.assays.services import parse_value
+
+    from .sharing_objects import POTENCY_BINS, new_assay
+
+    assay = new_assay(world, "Bands")
+    record(world, assay, bio.compounds[0], value)
+    in_sql = sar._grouped(assay).annotate(o=sar.bin_order_sql(assay, POTENCY_BINS))
+    qualifier, number = parse_value(value)
+    assert in_sql.get()["o"] == sharing.bin_order(number, qualifier, POTENCY_BINS)
