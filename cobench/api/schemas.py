@@ -1,6 +1,7 @@
-"""The base of every API input schema."""
+"""Schemas every API module shares: the base of input bodies, references to organizations."""
 
 from typing import Any
+from uuid import UUID
 
 from ninja import Schema
 from pydantic import field_validator
@@ -16,3 +17,10 @@ class Input(Schema):
     def _no_nul(cls, value: Any) -> Any:
         # nested objects are models of their own and name their own bad fields
         return value if isinstance(value, dict) else reject_nul(value)
+
+
+class OrgRef(Schema):
+    """An organization as other records name it."""
+
+    id: UUID
+    name: str

@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
@@ -43,11 +43,6 @@ Endpoint = Literal[
 Better = Literal["lower", "higher"]
 Qualifier = Literal["=", "<", ">", "~", ""]
 Flag = Literal["invalid", "outlier", ""]
-
-
-class OrgRef(Schema):
-    id: UUID
-    name: str
 
 
 class AssayOut(Schema):
@@ -141,7 +136,7 @@ class AggregateOut(Schema):
     text: str
 
 
-class FileOut(Schema):
+class AssayFileOut(Schema):
     id: UUID
     assay_id: UUID
     name: str = Field(alias="original_name")
@@ -220,13 +215,13 @@ def update_assay(request: HttpRequest, assay_id: UUID, body: AssayPatch, respons
     return assay
 
 
-@router.get("/assays/{assay_id}/files", response=list[FileOut])
+@router.get("/assays/{assay_id}/files", response=list[AssayFileOut])
 def list_files(request: HttpRequest, assay_id: UUID):
     """An assay's protocol and other files."""
     return _assay(request, assay_id).files.all()
 
 
-@router.post("/assays/{assay_id}/files", response={201: FileOut})
+@router.post("/assays/{assay_id}/files", response={201: AssayFileOut})
 def upload_file(request: HttpRequest, assay_id: UUID, file: UploadedFile = File(...)):
     """Attach a protocol (multipart field `file`); size and type checked."""
     attachment = services.attach_assay_file(

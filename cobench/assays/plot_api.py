@@ -150,7 +150,7 @@ class PlotAssayOut(Schema):
     categories: list[str] | None = Field(description="A binned assay's category labels, in order")
 
 
-class PointOut(Schema):
+class PlotPointOut(Schema):
     id: UUID
     registry_id: str
     registered: datetime
@@ -185,7 +185,7 @@ class PlotOut(Schema):
     assays: list[PlotAssayOut]
     assay: UUID | None
     properties: dict[str, str]
-    points: list[PointOut]
+    points: list[PlotPointOut]
     compounds: int = Field(description="Compounds of the project considered")
     truncated: bool = Field(description="More compounds than a plot draws")
     pairs: list[PairOut] | None

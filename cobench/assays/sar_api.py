@@ -12,7 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
@@ -79,11 +79,6 @@ class RowOut(Schema):
     properties: dict[str, Any]
     cells: dict[str, CellOut]
     similarity: float | None
-
-
-class OrgRef(Schema):
-    id: UUID
-    name: str
 
 
 class SarOut(Schema):

@@ -29,7 +29,7 @@ class SignatureOut(Schema):
     signed_at: datetime
 
 
-class VersionSummary(Schema):
+class CharterVersionSummary(Schema):
     id: UUID
     number: int
     reason: str
@@ -38,7 +38,7 @@ class VersionSummary(Schema):
     signed_at: datetime | None
 
 
-class VersionOut(VersionSummary):
+class CharterVersionOut(CharterVersionSummary):
     project_id: UUID
     state: str = Field(description="draft, partly signed, signed or superseded")
     is_latest: bool
@@ -67,7 +67,7 @@ class Difference(Schema):
     new: object | None
 
 
-class ComparisonOut(Schema):
+class CharterComparisonOut(Schema):
     old: int
     new: int
     differences: list[Difference]
@@ -114,7 +114,7 @@ def _visible_version(request: HttpRequest, version_id: UUID) -> CharterVersion:
     )
 
 
-@router.get("/projects/{project_id}/charter/versions", response=list[VersionSummary])
+@router.get("/projects/{project_id}/charter/versions", response=list[CharterVersionSummary])
 @paginate
 def list_versions(request: HttpRequest, project_id: UUID):
     """Every version of the project's charter, newest first."""
@@ -123,7 +123,7 @@ def list_versions(request: HttpRequest, project_id: UUID):
     return [_summary(v) for v in versions.order_by("-number")]
 
 
-@router.get("/projects/{project_id}/charter", response=VersionOut)
+@router.get("/projects/{project_id}/charter", response=CharterVersionOut)
 def current_version(request: HttpRequest, project_id: UUID, response: HttpResponse):
     """The latest version; its ETag is the number to send back when editing."""
     project = get_visible(Project.objects, request.user, pk=project_id)
@@ -134,7 +134,7 @@ def current_version(request: HttpRequest, project_id: UUID, response: HttpRespon
     return _full(version)
 
 
-@router.post("/projects/{project_id}/charter/versions", response={201: VersionOut})
+@router.post("/projects/{project_id}/charter/versions", response={201: CharterVersionOut})
 def create_version(
     request: HttpRequest, project_id: UUID, payload: VersionIn, response: HttpResponse
 ):
@@ -151,12 +151,12 @@ def create_version(
     return Status(201, _full(version))
 
 
-@router.get("/charter-versions/{version_id}", response=VersionOut)
+@router.get("/charter-versions/{version_id}", response=CharterVersionOut)
 def get_version(request: HttpRequest, version_id: UUID):
     return _full(_visible_version(request, version_id))
 
 
-@router.get("/charter-versions/{version_id}/compare/{other_id}", response=ComparisonOut)
+@router.get("/charter-versions/{version_id}/compare/{other_id}", response=CharterComparisonOut)
 def compare_versions(request: HttpRequest, version_id: UUID, other_id: UUID):
     """Field-by-field differences from one version to another of the same project."""
     old, new = _visible_version(request, version_id), _visible_version(request, other_id)
@@ -172,7 +172,7 @@ def compare_versions(request: HttpRequest, version_id: UUID, other_id: UUID):
     }
 
 
-@router.post("/charter-versions/{version_id}/sign", response={201: VersionOut})
+@router.post("/charter-versions/{version_id}/sign", response={201: CharterVersionOut})
 def sign_version(request: HttpRequest, version_id: UUID, payload: SignIn):
     """Sign for your organization: re-enter your password and state what the signature means."""
     version = _visible_version(request, version_id)

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.tenancy.access import membership
@@ -60,12 +60,7 @@ Structure = Field(
 Version = Field(None, ge=1, description="The version you read, if not sent as If-Match")
 
 
-class OrgRef(Schema):
-    id: UUID
-    name: str
-
-
-class PersonRef(Schema):
+class RequestPersonRef(Schema):
     username: str
     name: str = Field(alias="display_name")
 
@@ -88,7 +83,7 @@ class RequestOut(Schema):
     due_date: date | None
     overdue: bool = Field(description="Past its due date and not yet shipped")
     partner: OrgRef
-    requested_by: PersonRef
+    requested_by: RequestPersonRef
     state: StateName
     compound_id: UUID | None = Field(description="The registered compound it was made as")
     registry_id: str | None = Field(description="That compound's registry id")
@@ -160,7 +155,7 @@ class EvidenceIn(Input):
 class MessageOut(Schema):
     id: UUID
     seq: int
-    author: PersonRef
+    author: RequestPersonRef
     author_organization: OrgRef = Field(alias="author_org")
     kind: Literal[
         "requested",
@@ -187,7 +182,7 @@ class MessageOut(Schema):
         return message.smiles or None
 
 
-class NoteIn(Input):
+class RequestNoteIn(Input):
     note: str = Field("", max_length=services.MAX_NOTE)
     version: int | None = Version
 
@@ -378,7 +373,7 @@ def _step(
 
 @router.post("/requests/{compound_request_id}/accept", response=RequestOut)
 def accept(
-    request: HttpRequest, compound_request_id: UUID, payload: NoteIn, response: HttpResponse
+    request: HttpRequest, compound_request_id: UUID, payload: RequestNoteIn, response: HttpResponse
 ):
     """The assigned partner accepts a proposed request."""
     return _step(request, compound_request_id, response, "accept", payload, note=payload.note)
@@ -418,7 +413,7 @@ def propose_alternative(
 
 @router.post("/requests/{compound_request_id}/accept-alternative", response=RequestOut)
 def accept_alternative(
-    request: HttpRequest, compound_request_id: UUID, payload: NoteIn, response: HttpResponse
+    request: HttpRequest, compound_request_id: UUID, payload: RequestNoteIn, response: HttpResponse
 ):
     """The sponsor accepts the proposed alternative: it becomes the requested structure."""
     return _step(
@@ -444,7 +439,10 @@ def answer(
 
 def _progress_route(path: str, name: str, doc: str) -> None:
     def take(
-        request: HttpRequest, compound_request_id: UUID, payload: NoteIn, response: HttpResponse
+        request: HttpRequest,
+        compound_request_id: UUID,
+        payload: RequestNoteIn,
+        response: HttpResponse,
     ) -> Any:
         return _step(request, compound_request_id, response, name, payload, note=payload.note)
 

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
@@ -31,11 +31,6 @@ Unit = Literal["mg", "g", "kg"]
 Kind = Literal["nmr", "lcms", "certificate", "other"]
 Condition = Literal["good", "damaged", "temperature_excursion", "leaked", "other"]
 MAX_IDS = 1000
-
-
-class OrgRef(Schema):
-    id: UUID
-    name: str
 
 
 class PropertiesOut(Schema):
@@ -175,7 +170,7 @@ class ReceiveIn(Input):
     received_at: datetime | None = Field(None, description="Default: now")
 
 
-class FileOut(Schema):
+class LotFileOut(Schema):
     id: UUID
     lot_id: UUID
     kind: Kind
@@ -330,13 +325,13 @@ def receive_shipment(request: HttpRequest, shipment_id: UUID, body: ReceiveIn):
     return services.receive_shipment(actor=request.user, shipment=shipment, **body.model_dump())
 
 
-@router.get("/lots/{lot_id}/files", response=list[FileOut])
+@router.get("/lots/{lot_id}/files", response=list[LotFileOut])
 def list_files(request: HttpRequest, lot_id: UUID):
     """A lot's analytical files."""
     return _lot(request, lot_id).files.all()
 
 
-@router.post("/lots/{lot_id}/files", response={201: FileOut})
+@router.post("/lots/{lot_id}/files", response={201: LotFileOut})
 def upload_file(
     request: HttpRequest,
     lot_id: UUID,

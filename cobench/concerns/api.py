@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import set_etag
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.access import membership
@@ -38,12 +38,7 @@ def _member(request: HttpRequest, project_id: Any) -> Any:
     return cache[project_id]
 
 
-class OrgRef(Schema):
-    id: UUID
-    name: str
-
-
-class PersonRef(Schema):
+class ConcernPersonRef(Schema):
     username: str
     name: str
 
@@ -69,12 +64,12 @@ class ConcernOut(Schema):
     meeting_id: UUID | None
     addressed_to: OrgRef
     confidential: bool
-    raised_by: PersonRef | None = Field(
+    raised_by: ConcernPersonRef | None = Field(
         description="Who raised it; null when confidential and not yours to know"
     )
     raised_by_label: str = Field(description='The raiser\'s name, or "Confidential reporter"')
     raised_by_organization: OrgRef = Field(alias="raised_by_org")
-    owner: PersonRef | None
+    owner: ConcernPersonRef | None
     due_date: date | None
     resolution: str
     raised_at: datetime
@@ -129,7 +124,7 @@ class ConcernIn(Input):
     meeting_id: UUID | None = Field(None, description="A meeting of the same project")
 
 
-class NoteIn(Input):
+class ConcernNoteIn(Input):
     note: str = Note
     version: int | None = Field(None, ge=1, description="The version you read (optional check)")
 
@@ -154,7 +149,7 @@ class AssignIn(Input):
 
 class CommentOut(Schema):
     id: UUID
-    author: PersonRef | None = Field(description="null for a confidential raiser's comments")
+    author: ConcernPersonRef | None = Field(description="null for a confidential raiser's comments")
     author_label: str
     body: str
     created_at: datetime
@@ -264,7 +259,9 @@ def get_concern(request: HttpRequest, concern_id: UUID, response: HttpResponse):
 
 
 @router.post("/concerns/{concern_id}/acknowledge", response=ConcernOut)
-def acknowledge(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: HttpResponse):
+def acknowledge(
+    request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse
+):
     """Acknowledge an open concern: its resolution clock starts."""
     concern = services.acknowledge_concern(
         actor=request.user,
@@ -276,7 +273,7 @@ def acknowledge(request: HttpRequest, concern_id: UUID, payload: NoteIn, respons
 
 
 @router.post("/concerns/{concern_id}/start", response=ConcernOut)
-def start(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: HttpResponse):
+def start(request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse):
     """Start work on an acknowledged concern."""
     concern = services.start_concern(
         actor=request.user,
@@ -300,7 +297,7 @@ def resolve(request: HttpRequest, concern_id: UUID, payload: ResolveIn, response
 
 
 @router.post("/concerns/{concern_id}/close", response=ConcernOut)
-def close(request: HttpRequest, concern_id: UUID, payload: NoteIn, response: HttpResponse):
+def close(request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse):
     """Close a resolved concern."""
     concern = services.close_concern(
         actor=request.user,

@@ -94,7 +94,7 @@ class AttendanceOut(Schema):
     status: AttendanceStatus
 
 
-class FileOut(Schema):
+class MeetingFileOut(Schema):
     id: UUID
     name: str
     content_type: str
@@ -115,7 +115,7 @@ class MeetingOut(Schema):
     agenda: str
     minutes: str
     attendance: list[AttendanceOut]
-    files: list[FileOut]
+    files: list[MeetingFileOut]
     version: int
 
 
@@ -184,7 +184,7 @@ class ActionItemPatch(Input):
     reason: str = Field("", max_length=2000)
 
 
-class PointOut(Schema):
+class AttendancePointOut(Schema):
     meeting_id: UUID
     starts_at: datetime
     present: int
@@ -210,7 +210,7 @@ class EngagementOut(Schema):
     fraction: Decimal
     missed_of_latest: int
     missing: list[MissingOut]
-    points: list[PointOut]
+    points: list[AttendancePointOut]
 
 
 class ThresholdsOut(Schema):
@@ -571,7 +571,7 @@ def reset_my_calendar(request: HttpRequest):
 # Files ----------------------------------------------------------------------------------------
 
 
-class FileOut(Schema):
+class MeetingFileOut(Schema):
     id: UUID
     meeting_id: UUID
     name: str = Field(alias="original_name")
@@ -586,13 +586,13 @@ def _file(request: HttpRequest, file_id: UUID) -> MeetingAttachment:
     return get_visible(MeetingAttachment.objects, request.user, pk=file_id)
 
 
-@router.get("/meetings/{meeting_id}/files", response=list[FileOut])
+@router.get("/meetings/{meeting_id}/files", response=list[MeetingFileOut])
 def list_files(request: HttpRequest, meeting_id: UUID):
     """The files attached to a meeting."""
     return _meeting(request, meeting_id).attachments.all()
 
 
-@router.post("/meetings/{meeting_id}/files", response={201: FileOut})
+@router.post("/meetings/{meeting_id}/files", response={201: MeetingFileOut})
 def upload_file(request: HttpRequest, meeting_id: UUID, file: UploadedFile = File(...)):
     """Attach a file (multipart field `file`); size and type are checked as on the web."""
     attachment = services.attach_file(

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.tenancy.models import Project
@@ -21,11 +21,6 @@ router = Router(tags=["status"])
 Text = Field("", max_length=MAX_SECTION)
 
 
-class OrgRef(Schema):
-    id: UUID
-    name: str
-
-
 class SectionsOut(Schema):
     progress: str
     next_steps: str
@@ -33,7 +28,7 @@ class SectionsOut(Schema):
     asks: str = Field(description="Asks of the sponsor")
 
 
-class VersionSummary(Schema):
+class StatusVersionSummary(Schema):
     number: int
     created_by: str
     created_by_time_zone: str
@@ -41,7 +36,7 @@ class VersionSummary(Schema):
     changed: list[str] = Field(description="The sections that differ from the previous version")
 
 
-class VersionOut(VersionSummary):
+class StatusVersionOut(StatusVersionSummary):
     document_id: UUID
     sections: SectionsOut
 
@@ -65,7 +60,7 @@ class DocumentSummary(Schema):
 
 
 class DocumentOut(DocumentSummary):
-    current: VersionOut | None
+    current: StatusVersionOut | None
 
 
 class SectionsIn(Input):
@@ -90,7 +85,7 @@ class SectionDiff(Schema):
     pieces: list[dict[str, str]] = Field(description="Word runs: op equal, delete or insert")
 
 
-class ComparisonOut(Schema):
+class StatusComparisonOut(Schema):
     old: int
     new: int
     sections: list[SectionDiff]
@@ -185,7 +180,7 @@ def save_version(request: HttpRequest, document_id: UUID, payload: SaveIn, respo
     return Status(201, _summary(services.document_freshness(version.document)))
 
 
-@router.get("/status-documents/{document_id}/versions", response=list[VersionSummary])
+@router.get("/status-documents/{document_id}/versions", response=list[StatusVersionSummary])
 @paginate
 def list_versions(request: HttpRequest, document_id: UUID):
     """Every version, newest first: who saved it, when, and which sections changed."""
@@ -193,12 +188,12 @@ def list_versions(request: HttpRequest, document_id: UUID):
     return [_version(v) for v in document.versions.order_by("-number")]
 
 
-@router.get("/status-documents/{document_id}/versions/{version_number}", response=VersionOut)
+@router.get("/status-documents/{document_id}/versions/{version_number}", response=StatusVersionOut)
 def get_version(request: HttpRequest, document_id: UUID, version_number: int):
     return _version(_numbered(_document(request, document_id), version_number))
 
 
-@router.get("/status-documents/{document_id}/compare", response=ComparisonOut)
+@router.get("/status-documents/{document_id}/compare", response=StatusComparisonOut)
 def compare(
     request: HttpRequest,
     document_id: UUID,

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
-from cobench.api.schemas import Input
+from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Role
@@ -38,11 +38,6 @@ class OrganizationOut(Schema):
     short_name: str
     country: str
     time_zone: str
-
-
-class OrgRef(Schema):
-    id: UUID
-    name: str
 
 
 class MeOut(Schema):
