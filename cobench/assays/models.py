@@ -141,7 +141,12 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["assay", "compound", "run_date", "created_at"]
-        indexes = [models.Index(fields=["assay", "compound"], name="result_assay_compound")]
+        # covering: a SAR page aggregates an assay's results per compound from the index alone
+        indexes = [
+            models.Index(
+                fields=["assay", "compound", "flag", "qualifier", "value"], name="result_cells"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.assay}: {self.qualifier}{self.value:g} {self.assay.unit}"
