@@ -43,6 +43,7 @@ def build(n: int, path: Path | None = None) -> Path:
             [sys.executable, str(Path(__file__).resolve()), str(n), "--path", str(path)],
             check=True,
             env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            stdout=subprocess.DEVNULL,  # its report is kept beside the file; stdout is the caller's
         )
     return path
 
