@@ -15,7 +15,7 @@ registry's user (a member of its one project), with the in-process backend:
   bandwidth numpy measures here (summing a 256 MB array); FPSim2 gets the threads
   the service gives it (one per 100,000 fingerprints, at most THREADS);
 * substructure, 20 queries (common scaffolds, rare ones, no hit): median of
-  `search_substructure` against `SubstructLibrary.GetMatches` on the same library
+  `search_substructure` against `SubstructLibrary.GetMatches` on the same molecules
   (same holders, same threads, the same cap of 1,001 results);
 * resident memory (VmRSS) of the process holding the index, and the index's own share.
 
@@ -198,7 +198,7 @@ def _index_alone(n: int, overheads: dict[str, float]) -> list[dict[str, Any]]:
         bare_times.append(
             _median_ms(
                 [
-                    lambda m=mol: sponsor_index.library.GetMatches(
+                    lambda m=mol: sponsor_index.substructs.GetMatches(
                         m,
                         recursionPossible=True,
                         useChirality=False,
@@ -352,7 +352,7 @@ def _measure(n: int, quick: bool) -> None:
             target="<= 1.2",
         )
 
-    library = sponsor_index.library
+    substructs = sponsor_index.substructs
     substructures = [q for group in SUBSTRUCTURES.values() for q in group]
     if quick:
         substructures = [group[0] for group in SUBSTRUCTURES.values()]
@@ -366,7 +366,7 @@ def _measure(n: int, quick: bool) -> None:
         )
         b = _median_ms(
             [
-                lambda m=mol: library.GetMatches(
+                lambda m=mol: substructs.GetMatches(
                     m,
                     recursionPossible=True,
                     useChirality=False,
@@ -377,7 +377,7 @@ def _measure(n: int, quick: bool) -> None:
             ],
             repeats,
         )
-        hits = len(library.GetMatches(mol, useChirality=False, maxResults=services.MAX_HITS + 1))
+        hits = len(substructs.GetMatches(mol, useChirality=False, maxResults=services.MAX_HITS + 1))
         per_query[smarts] = {"service_ms": round(s, 2), "bare_ms": round(b, 2), "hits": hits}
         service_times.append(s)
         bare_times.append(b)

@@ -159,7 +159,7 @@ class SponsorIndex:
         self.delta = Engine(self.delta_rows)
         self.mols = rdSubstructLibrary.CachedTrustedSmilesMolHolder()
         self.patterns = rdSubstructLibrary.PatternHolder()
-        self.library = rdSubstructLibrary.SubstructLibrary(self.mols, self.patterns)
+        self.substructs = rdSubstructLibrary.SubstructLibrary(self.mols, self.patterns)
         self.masks: dict[UUID, np.ndarray] = {}
         self.links: dict[UUID, int] = {}
         self._scopes: dict[frozenset[UUID], np.ndarray | None] = {}  # `allowed`, until a change
@@ -324,7 +324,7 @@ class SponsorIndex:
             began = time.monotonic()
             want = cap + 1 - count if allowed is None else -1
             got = np.array(
-                self.library.GetMatches(
+                self.substructs.GetMatches(
                     query,
                     start,
                     end,
