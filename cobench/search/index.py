@@ -48,6 +48,9 @@ FP_TYPE = "Morgan"
 FP_PARAMS: dict[str, Any] = {"radius": 2, "fpSize": 2048}
 WORDS = FP_PARAMS["fpSize"] // 64
 MERGE_AT = 20_000
+PARALLEL_AT = 20_000
+"""A load of at least this many compounds has their fingerprints made by worker processes."""
+CHUNK = 5_000
 FIRST_CHUNK = 50_000
 """Positions scanned by the first substructure step; later steps grow fourfold while quick."""
 
@@ -71,6 +74,16 @@ def fp_rows(mols: Sequence[Chem.Mol | None], first: int) -> np.ndarray:
             rows[i, 1:-1] = np.packbits(bits).view(">u8")
             rows[i, -1] = int(bits.sum())
     return rows
+
+
+def index_rows(smiles: Sequence[str]) -> tuple[list[bool], list[Any], np.ndarray]:
+    """What the index holds for each SMILES: whether RDKit reads it, its substructure screen
+    (pattern fingerprint) and its FPSim2 row (positions from 0). A SMILES RDKit does not
+    read gets the empty molecule's screen and a zero row: it keeps its place, matching nothing."""
+    holder = rdSubstructLibrary.PatternHolder()
+    mols = [Chem.MolFromSmiles(text) for text in smiles]
+    patterns = [holder.MakeFingerprint(mol or Chem.Mol()) for mol in mols]
+    return [mol is not None for mol in mols], patterns, fp_rows(mols, 0)
 
 
 class _Memory(BaseStorageBackend):
@@ -185,13 +198,16 @@ class SponsorIndex:
             .order_by("number")
             .values_list("id", "number", "smiles")
         )
-        batch: list[tuple[UUID, int, str]] = []
-        for row in rows.iterator(chunk_size=5000):
-            batch.append(row)
-            if len(batch) == 5000:
+        batches: list[list[tuple[UUID, int, str]]] = [[]]
+        for row in rows.iterator(chunk_size=CHUNK):
+            if len(batches[-1]) == CHUNK:
+                batches.append([])
+            batches[-1].append(row)
+        if sum(map(len, batches)) < PARALLEL_AT:
+            for batch in batches:
                 self.append(batch)
-                batch = []
-        self.append(batch)
+        else:
+            self._append_in_workers(batches)
         if len(self.delta_rows) >= MERGE_AT:
             self._merge()  # after a bulk load, one engine searches faster than two
         self.last = last
@@ -202,18 +218,39 @@ class SponsorIndex:
         ).values_list("project_id", "compound__number")
         self._link(links)
 
-    def append(self, compounds: Sequence[tuple[UUID, int, str]]) -> None:
-        """Add compounds (id, number, canonical SMILES) numbered above those held, in order."""
+    def _append_in_workers(self, batches: list[list[tuple[UUID, int, str]]]) -> None:
+        """Append `batches`, their fingerprints computed by worker processes on all the cores
+        (a million compounds take a quarter of an hour in one). A batch whose worker fails
+        is done again a compound at a time; a compound that fails alone matches nothing."""
+        from cobench.chem.isolation import RecordError, iter_isolated, run_isolated
+
+        texts = [[smiles for _, _, smiles in batch] for batch in batches]
+        computed = iter_isolated(index_rows, texts, timeout_s=300, memory_mb=None)
+        for batch, result in zip(batches, computed, strict=True):
+            if isinstance(result, RecordError):
+                singles = run_isolated(index_rows, [[s] for _, _, s in batch], timeout_s=10)
+                ones = [index_rows([""]) if isinstance(r, RecordError) else r for r in singles]
+                result = (
+                    [ok for one in ones for ok in one[0]],
+                    [pattern for one in ones for pattern in one[1]],
+                    np.concatenate([one[2] for one in ones]),
+                )
+            self.append(batch, result)
+
+    def append(
+        self,
+        compounds: Sequence[tuple[UUID, int, str]],
+        computed: tuple[list[bool], list[Any], np.ndarray] | None = None,
+    ) -> None:
+        """Add compounds (id, number, canonical SMILES) numbered above those held, in order;
+        `computed` is their `index_rows` when already made (else they are made here)."""
         if not compounds:
             return
-        mols = []
-        for _, _, smiles in compounds:
-            mol = Chem.MolFromSmiles(smiles)
-            mols.append(mol)
-            # a SMILES RDKit no longer reads keeps its position but matches nothing
-            self.mols.AddSmiles(smiles if mol is not None else "")
-            self.patterns.AddFingerprint(self.patterns.MakeFingerprint(mol or Chem.Mol()))
-        rows = fp_rows(mols, self.size)
+        valid, patterns, rows = computed or index_rows([smiles for _, _, smiles in compounds])
+        for (_, _, smiles), ok, pattern in zip(compounds, valid, patterns, strict=True):
+            self.mols.AddSmiles(smiles if ok else "")
+            self.patterns.AddFingerprint(pattern)
+        rows[:, 0] = np.arange(self.size, self.size + len(compounds), dtype=np.uint64)
         ids = np.frombuffer(b"".join(c.bytes for c, _, _ in compounds), np.uint8).reshape(-1, 16)
         self.ids = np.concatenate([self.ids, ids])
         self.numbers = np.concatenate([self.numbers, [n for _, n, _ in compounds]])

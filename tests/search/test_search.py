@@ -146,3 +146,60 @@ def test_registrations_one_after_another_are_all_found_as_the_index_merges(
             assert _ids(r) == [registry_id], (smiles, earlier)
     r = _search(api, world.sponsor_lead, mode="substructure", query="[Cl,Br,I]c1ccccc1")
     assert _ids(r) == found[:3]
+
+
+def _every_mode(api, user) -> dict[str, list[str]]:
+    return {
+        "similarity": _ids(
+            _search(api, user, mode="similarity", query=CDK2_SERIES["roscovitine"], threshold=0.05)
+        ),
+        "substructure": _ids(_search(api, user, mode="substructure", query="c1ncc2nc[nH]c2n1")),
+    }
+
+
+def test_a_large_load_made_by_worker_processes_finds_what_one_process_finds(
+    api, world, compounds, settings, monkeypatch
+):
+    from cobench.search import index
+
+    settings.COBENCH_SEARCH_BACKEND = "inprocess"
+    in_one = _every_mode(api, world.sponsor_lead)
+    index.forget_all()
+    monkeypatch.setattr(index, "PARALLEL_AT", 1)
+    monkeypatch.setattr(index, "CHUNK", 2)
+    assert _every_mode(api, world.sponsor_lead) == in_one
+
+
+def test_a_batch_whose_worker_fails_is_done_again_compound_by_compound(
+    api, world, compounds, settings, monkeypatch
+):
+    from cobench.chem import isolation
+    from cobench.search import index
+
+    settings.COBENCH_SEARCH_BACKEND = "inprocess"
+    in_one = _every_mode(api, world.sponsor_lead)
+    index.forget_all()
+    monkeypatch.setattr(index, "PARALLEL_AT", 1)
+    monkeypatch.setattr(index, "CHUNK", 2)
+    real = isolation.iter_isolated
+
+    def first_batch_dies(fn, items, **options):
+        items = list(items)  # batches of two; when done again, one compound each
+        for i, result in enumerate(real(fn, items, **options)):
+            dies = i == 0 and len(items[0]) > 1
+            yield isolation.RecordError(i, "crash", "the worker died") if dies else result
+
+    monkeypatch.setattr(isolation, "iter_isolated", first_batch_dies)
+    assert _every_mode(api, world.sponsor_lead) == in_one
+
+    def first_compound_dies_too(fn, items, **options):
+        for i, result in enumerate(real(fn, items, **options)):
+            yield isolation.RecordError(i, "crash", "the worker died") if i == 0 else result
+
+    index.forget_all()
+    monkeypatch.setattr(isolation, "iter_isolated", first_compound_dies_too)
+    first = "CB-000001"  # the first batch's first compound
+    assert _every_mode(api, world.sponsor_lead) == {
+        mode: [registry_id for registry_id in found if registry_id != first]
+        for mode, found in in_one.items()
+    }  # it keeps its place in the index but matches nothing
