@@ -19,12 +19,17 @@ registry's user (a member of its one project), with the in-process backend:
   (same holders, same threads, the same cap of 1,001 results);
 * resident memory (VmRSS) of the process holding the index, and the index's own share.
 
-A registry of a million compounds through the bulk import takes hours here, so the
-default run also measures the in-process index alone (`SponsorIndex`, filled with
-MOSES SMILES directly, no database) at 200,000 compounds (1,000,000 with `--full`)
-against bare FPSim2 and SubstructLibrary on the same data, with and without a
-tenancy mask; adding the service's database overhead measured on the registry gives
-`projected_ratio`, the service's expected ratio at that size.
+Each service call alternates with its bare counterpart, so the machine's other load
+weighs on both alike. (`bench/run.py registration --full` reports how long the
+million-compound registry took to build.)
+
+A registry of a million compounds takes the bulk import more than an hour here, so
+the default run also measures the in-process index alone (`SponsorIndex`, filled
+with MOSES SMILES directly, no database) at 200,000 compounds against bare FPSim2
+and SubstructLibrary on the same data, with and without a tenancy mask; adding the
+service's database overhead measured on the registry gives `projected_ratio`, the
+service's expected ratio at that size. `--full` measures the service on the
+million-compound registry itself.
 """
 
 from __future__ import annotations
@@ -69,9 +74,9 @@ def run(*, quick: bool, full: bool = False) -> list[dict[str, Any]]:
 
     n = 2_000 if quick else 1_000_000 if full else 20_000
     results = _registry(registry.build(n), n, quick)
-    if not quick:
+    if not quick and not full:
         overheads = {r["name"]: r["overhead_ms"] for r in results if "overhead_ms" in r}
-        results += _index_alone(1_000_000 if full else 200_000, overheads)
+        results += _index_alone(200_000, overheads)
     return results
 
 
@@ -248,6 +253,20 @@ def _median_ms(calls: list, repeats: int) -> float:
     return statistics.median(times)
 
 
+def _paired_ms(calls: list, references: list, repeats: int) -> tuple[float, float]:
+    """Median times of `calls` and of `references` (the same queries), run alternately so
+    that whatever else the machine does weighs on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for call, reference in zip(calls, references, strict=True):
+        call(), reference()  # warm: caches, thread pools
+        for _ in range(repeats):
+            for i, fn in enumerate((call, reference)):
+                started = time.perf_counter()
+                fn()
+                times[i].append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def _bandwidth_bytes_per_s() -> float:
     import numpy as np
 
@@ -321,15 +340,12 @@ def _measure(n: int, quick: bool) -> None:
         return rows * row_bytes / bandwidth * 1000
 
     for name, threshold, top in (("similarity_top50", 0.0, 50), ("similarity_0.7", 0.7, 1000)):
-        service = _median_ms(
-            [
-                lambda q=q, t=threshold, k=top: services.search_similarity(
-                    actor=user, query=q, threshold=t, top=k
-                ).hits(0, PAGE)
-                for q in queries
-            ],
-            repeats,
-        )
+        searches = [
+            lambda q=q, t=threshold, k=top: services.search_similarity(
+                actor=user, query=q, threshold=t, top=k
+            ).hits(0, PAGE)
+            for q in queries
+        ]
         if top == 50:
             calls = [lambda q=q: bare.top_k(q, 50, 0.0, n_workers=fp_workers) for q in queries]
         else:
@@ -337,7 +353,7 @@ def _measure(n: int, quick: bool) -> None:
                 lambda q=q, t=threshold: bare.similarity(q, t, n_workers=fp_workers)
                 for q in queries
             ]
-        reference = _median_ms(calls, repeats)
+        service, reference = _paired_ms(searches, calls, repeats)
         floor = statistics.median(floor_ms(q, threshold) for q in queries)
         emit(
             name=name,
@@ -360,11 +376,8 @@ def _measure(n: int, quick: bool) -> None:
     service_times, bare_times = [], []
     for smarts in substructures:
         mol = Chem.MolFromSmiles(smarts) or Chem.MolFromSmarts(smarts)
-        s = _median_ms(
+        s, b = _paired_ms(
             [lambda q=smarts: services.search_substructure(actor=user, query=q).hits(0, PAGE)],
-            repeats,
-        )
-        b = _median_ms(
             [
                 lambda m=mol: substructs.GetMatches(
                     m,
