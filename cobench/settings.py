@@ -182,6 +182,9 @@ COBENCH_MAX_IMPORT_BYTES = int(os.environ.get("COBENCH_MAX_IMPORT_BYTES", 200 * 
 COBENCH_IMPORT_TIMEOUT_S = float(os.environ.get("COBENCH_IMPORT_TIMEOUT_S", "10"))
 COBENCH_IMPORT_WORKERS = int(os.environ.get("COBENCH_IMPORT_WORKERS", "0"))
 COBENCH_IMPORT_INLINE_RECORDS = int(os.environ.get("COBENCH_IMPORT_INLINE_RECORDS", "200"))
+# the in-process search indexes (cobench.search.index) are kept here between processes;
+# COBENCH_SEARCH_INDEX_DIR="" keeps them in memory only
+COBENCH_SEARCH_INDEX_DIR = os.environ.get("COBENCH_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index"))
 COBENCH_ATTACHMENT_TYPES = _list(
     "COBENCH_ATTACHMENT_TYPES",
     "application/pdf,image/png,image/jpeg,text/plain,text/csv,"

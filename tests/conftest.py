@@ -166,6 +166,7 @@ def _build_world() -> World:
 def _test_settings(settings, tmp_path):
     # attachments land in each test's own folder, never under var/
     settings.MEDIA_ROOT = str(tmp_path / "files")
+    settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
     # Argon2 is the production hasher (tests/test_auth.py checks it); tests need no slow hashes
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # pages render without a collectstatic run; production keeps the hashed manifest

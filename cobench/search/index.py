@@ -29,10 +29,15 @@ the index. One lock per index serializes refreshes and searches.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -51,6 +56,11 @@ MERGE_AT = 20_000
 PARALLEL_AT = 20_000
 """A load of at least this many compounds has their fingerprints made by worker processes."""
 CHUNK = 5_000
+SAVE_AT = 10_000
+"""An index is written to its file when it holds this many compounds more than the file."""
+FORMAT = 1
+
+log = logging.getLogger(__name__)
 FIRST_CHUNK = 50_000
 """Positions scanned by the first substructure step; later steps grow fourfold while quick."""
 
@@ -157,8 +167,9 @@ class Substructures:
 class SponsorIndex:
     """One sponsor's compounds ready for similarity and substructure search."""
 
-    def __init__(self, sponsor_id: UUID) -> None:
+    def __init__(self, sponsor_id: UUID, path: Path | None = None) -> None:
         self.sponsor_id = sponsor_id
+        self.path = path  # where the index is kept for the next process (None: nowhere)
         self.lock = threading.Lock()
         self._clear()
 
@@ -176,6 +187,7 @@ class SponsorIndex:
         self.masks: dict[UUID, np.ndarray] = {}
         self.links: dict[UUID, int] = {}
         self._scopes: dict[frozenset[UUID], np.ndarray | None] = {}  # `allowed`, until a change
+        self.saved = 0  # compounds in the index's file
 
     # Keeping in step -------------------------------------------------------------------
 
@@ -184,10 +196,72 @@ class SponsorIndex:
         if last < self.last:
             self._clear()
         if last > self.last:
-            self._load(last)
+            if not self.size and self.path:
+                self._restore(last)
+            if last > self.last:
+                self._load(last)
+            if self.path and self.size - self.saved >= SAVE_AT:
+                self._save()
         for project_id, count in links.items():
             if self.links.get(project_id, 0) != count:
                 self._reload_links(project_id)
+
+    # Kept on disk: a new process reads the index instead of building it -----------------
+
+    def _save(self) -> None:
+        """Write the index to its file (aside first, then renamed over it); a failure to
+        write is logged, never a failed search."""
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+        meta = {"format": FORMAT, "versions": _versions(), "last": self.last, "size": self.size}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(partial, "wb") as f:
+                np.savez(
+                    f,
+                    meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+                    numbers=self.numbers,
+                    ids=self.ids,
+                    fps=np.concatenate([self.main.fps, self.delta_rows]),
+                    substructs=np.frombuffer(self.substructs.Serialize(), np.uint8),
+                )
+            os.replace(partial, self.path)
+            self.saved = self.size
+        except OSError as e:
+            partial.unlink(missing_ok=True)
+            log.warning("search index %s not written: %s", self.path, e)
+
+    def _restore(self, last: int) -> None:
+        """Take the index from its file when it still describes this registry: the same
+        versions, numbers up to at most `last`, and its last compound the registry's."""
+        from cobench.compounds.models import Compound
+
+        try:
+            with np.load(self.path) as kept:
+                meta = json.loads(kept["meta"].tobytes())
+                if meta.get("format") != FORMAT or meta.get("versions") != _versions():
+                    return
+                if not 0 < meta["last"] <= last:
+                    return
+                ids = kept["ids"]
+                same = Compound.objects.filter(
+                    sponsor_id=self.sponsor_id,
+                    number=meta["last"],
+                    id=UUID(bytes=ids[-1].tobytes()),
+                ).exists()
+                if not same:
+                    return
+                substructs = rdSubstructLibrary.SubstructLibrary(kept["substructs"].tobytes())
+                self.numbers, self.ids, self.main = kept["numbers"], ids, Engine(kept["fps"])
+        except FileNotFoundError:
+            return
+        except Exception as e:  # a file cut short or not ours: build from the database
+            log.warning("search index %s not read: %s", self.path, e)
+            return
+        self.substructs = substructs
+        self.mols, self.patterns = substructs.GetMolHolder(), substructs.GetFpHolder()
+        self.size = self.saved = len(self.ids)
+        self.last = int(self.numbers[-1])
+        # masks: read again for each project when it is searched (its link count differs)
 
     def _load(self, last: int) -> None:
         from cobench.compounds.models import Compound, ProjectCompound
@@ -390,16 +464,25 @@ class SponsorIndex:
         return Substructures(positions[:cap], more=len(positions) > cap, stopped=False)
 
 
+def _versions() -> dict[str, Any]:
+    return {"rdkit": rdkit.__version__, "fpsim2": fpsim2_version, "fp": [FP_TYPE, FP_PARAMS]}
+
+
 _indexes: dict[tuple[str, UUID], SponsorIndex] = {}
 _indexes_lock = threading.Lock()
 
 
 def for_sponsor(database: str, sponsor_id: UUID) -> SponsorIndex:
-    """This process's index of a sponsor's registry in `database` (empty until refreshed)."""
+    """This process's index of a sponsor's registry in `database` (empty until refreshed),
+    kept in a file under `COBENCH_SEARCH_INDEX_DIR` (if set) for the next process."""
+    from django.conf import settings
+
     with _indexes_lock:
         key = (database, sponsor_id)
         if key not in _indexes:
-            _indexes[key] = SponsorIndex(sponsor_id)
+            folder = getattr(settings, "COBENCH_SEARCH_INDEX_DIR", None)
+            name = f"{hashlib.sha256(database.encode()).hexdigest()[:16]}-{sponsor_id.hex}.npz"
+            _indexes[key] = SponsorIndex(sponsor_id, Path(folder) / name if folder else None)
         return _indexes[key]
 
 

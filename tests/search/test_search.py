@@ -203,3 +203,54 @@ def test_a_batch_whose_worker_fails_is_done_again_compound_by_compound(
         mode: [registry_id for registry_id in found if registry_id != first]
         for mode, found in in_one.items()
     }  # it keeps its place in the index but matches nothing
+
+
+def test_the_next_process_reads_the_index_from_its_file_and_builds_nothing(
+    api, world, compounds, settings, monkeypatch, tmp_path
+):
+    from cobench.search import index
+
+    settings.COBENCH_SEARCH_BACKEND = "inprocess"
+    settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path)
+    monkeypatch.setattr(index, "SAVE_AT", 1)
+    in_one = _every_mode(api, world.sponsor_lead)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+
+    index.forget_all()  # a new process
+    monkeypatch.setattr(index, "index_rows", _never)
+    assert _every_mode(api, world.sponsor_lead) == in_one
+    # one registered since is loaded on top of what the file held
+    monkeypatch.undo()
+    new = register(world, "CCCCCCCCCCCCCCCCCCO").compound
+    query = "CCCCCCCCCCCCCCCCO"
+    found = _ids(_search(api, world.sponsor_lead, mode="substructure", query=query))
+    assert found == [new.registry_id]
+
+
+def _never(smiles):
+    raise AssertionError("the index was built again")
+
+
+def test_an_index_file_that_is_not_this_registrys_is_left_and_the_index_built(
+    api, world, compounds, settings, monkeypatch, tmp_path
+):
+    import numpy as np
+
+    from cobench.search import index
+
+    settings.COBENCH_SEARCH_BACKEND = "inprocess"
+    settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path)
+    monkeypatch.setattr(index, "SAVE_AT", 1)
+    in_one = _every_mode(api, world.sponsor_lead)
+    (path,) = tmp_path.glob("*.npz")
+    with np.load(path) as kept:
+        arrays = dict(kept)
+    arrays["ids"][-1] = 0  # its last compound is not the registry's: another database
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+    index.forget_all()
+    assert _every_mode(api, world.sponsor_lead) == in_one
+
+    path.write_bytes(b"not an index")
+    index.forget_all()
+    assert _every_mode(api, world.sponsor_lead) == in_one
