@@ -3,6 +3,8 @@
 from django_tasks import task
 
 from cobench.core.context import request_id
+from cobench.search import index
+from cobench.search import services as search
 
 from . import imports
 from .models import ImportJob
@@ -15,7 +17,10 @@ def run_import_task(job_id: str) -> int:
     if job is None or job.state == ImportJob.State.DONE:
         return 0
     with request_id():
-        return imports.run_import(job=job).imported
+        job = imports.run_import(job=job)
+    if job.new_compounds >= index.SAVE_AT:
+        search.prepare_index(job.project.sponsor_id)
+    return job.imported
 
 
 @task()

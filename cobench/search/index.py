@@ -196,8 +196,8 @@ class SponsorIndex:
         if last < self.last:
             self._clear()
         if last > self.last:
-            if not self.size and self.path:
-                self._restore(last)
+            if self.path and last - self.last >= SAVE_AT:
+                self._restore(last)  # a new process, or a large import read by another
             if last > self.last:
                 self._load(last)
             if self.path and self.size - self.saved >= SAVE_AT:
@@ -231,8 +231,9 @@ class SponsorIndex:
             log.warning("search index %s not written: %s", self.path, e)
 
     def _restore(self, last: int) -> None:
-        """Take the index from its file when it still describes this registry: the same
-        versions, numbers up to at most `last`, and its last compound the registry's."""
+        """Take the index from its file when it holds more than this one and still
+        describes this registry: the same versions, numbers up to `last` at most, and its
+        last compound the registry's."""
         from cobench.compounds.models import Compound
 
         try:
@@ -240,7 +241,7 @@ class SponsorIndex:
                 meta = json.loads(kept["meta"].tobytes())
                 if meta.get("format") != FORMAT or meta.get("versions") != _versions():
                     return
-                if not 0 < meta["last"] <= last:
+                if not self.last < meta["last"] <= last:
                     return
                 ids = kept["ids"]
                 same = Compound.objects.filter(
@@ -251,13 +252,14 @@ class SponsorIndex:
                 if not same:
                     return
                 substructs = rdSubstructLibrary.SubstructLibrary(kept["substructs"].tobytes())
-                self.numbers, self.ids, self.main = kept["numbers"], ids, Engine(kept["fps"])
+                numbers, main = kept["numbers"], Engine(kept["fps"])
         except FileNotFoundError:
             return
         except Exception as e:  # a file cut short or not ours: build from the database
             log.warning("search index %s not read: %s", self.path, e)
             return
-        self.substructs = substructs
+        self._clear()
+        self.numbers, self.ids, self.main, self.substructs = numbers, ids, main, substructs
         self.mols, self.patterns = substructs.GetMolHolder(), substructs.GetFpHolder()
         self.size = self.saved = len(self.ids)
         self.last = int(self.numbers[-1])
@@ -484,6 +486,12 @@ def for_sponsor(database: str, sponsor_id: UUID) -> SponsorIndex:
             name = f"{hashlib.sha256(database.encode()).hexdigest()[:16]}-{sponsor_id.hex}.npz"
             _indexes[key] = SponsorIndex(sponsor_id, Path(folder) / name if folder else None)
         return _indexes[key]
+
+
+def forget(database: str, sponsor_id: UUID) -> None:
+    """Drop this process's index of one sponsor's registry."""
+    with _indexes_lock:
+        _indexes.pop((database, sponsor_id), None)
 
 
 def forget_all() -> None:

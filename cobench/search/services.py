@@ -191,6 +191,20 @@ def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
     return found
 
 
+def prepare_index(sponsor_id: UUID) -> None:
+    """Build a sponsor's in-process index, or bring its file up to date, and write it: run
+    by the worker after a large import, so that each web process reads the file instead of
+    building the index itself. The worker keeps no index in memory afterwards."""
+    if backend() != "inprocess":
+        return
+    database = connection.settings_dict["NAME"]
+    last = Compound.objects.filter(sponsor_id=sponsor_id).order_by("-number").first()
+    sponsor_index = index.for_sponsor(database, sponsor_id)
+    with sponsor_index.lock:
+        sponsor_index.refresh(last.number if last else 0, {})
+    index.forget(database, sponsor_id)
+
+
 def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
     """The ranked compounds, fetched again through the searcher's project links, the light
     fields only (a page asks for the pictures of the hits it shows): one statement

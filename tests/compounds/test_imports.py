@@ -438,3 +438,28 @@ def test_the_upload_page_says_why_a_file_is_refused(web, world):
     r = client.post(f"/projects/{world.project.id}/compounds/imports/", {"file": bad})
     assert r.status_code == 422 and b"The file is not UTF-8 text" in r.content
     assert not ImportJob.objects.exists()
+
+
+def test_after_a_large_import_the_worker_writes_the_search_index_the_web_reads(
+    api, world, settings, monkeypatch, tmp_path
+):
+    from cobench.search import index
+
+    settings.COBENCH_SEARCH_BACKEND = "inprocess"
+    settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path)
+    monkeypatch.setattr(index, "SAVE_AT", 250)  # "large": this many new compounds
+    index.forget_all()
+    job = upload(api, world.partner_scientist, world.project, "s.smi", "\n".join(moses(300)))
+    check_and_start(api, world.partner_scientist, job.json()["id"])
+    run_import_task.call(job.json()["id"])
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+
+    def never(smiles):
+        raise AssertionError("the web process built the index")
+
+    monkeypatch.setattr(index, "index_rows", never)
+    r = api(world.partner_scientist).post(
+        "/api/v1/search", {"mode": "substructure", "query": "c1ccccc1"}
+    )
+    assert r.status_code == 200 and r.json()["count"] > 100
+    index.forget_all()
