@@ -469,7 +469,9 @@ def fmt(value: Any) -> str:
 # Query parameters and exports ----------------------------------------------------------------
 
 
-MAX_SELECTED = 1000
+# a selection travels in the address (`?compounds=CB-000012,...`): gunicorn, which `cobench
+# serve` runs, refuses a request line over 4 KB (414), and 300 ids of ten characters fit
+MAX_SELECTED = 300
 _REGISTRY_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,39}", re.ASCII)
 
 

@@ -89,13 +89,16 @@ def test_a_malformed_selection_is_refused_with_its_reason(world, bio, api, selec
 
 
 def test_a_huge_selection_is_refused(world, bio, api):
-    many = ",".join(f"CB-{n:06d}" for n in range(1, 1002))
+    many = ",".join(f"CB-{n:06d}" for n in range(1, 302))
     r = _api_table(api, world.sponsor_lead, world, f"compounds={many}")
     assert r.status_code == 422
-    assert "At most 1,000 compounds" in r.json()["errors"]["compounds"][0]
-    thousand = ",".join(f"CB-{n:06d}" for n in range(1, 1001))
-    data = _api_table(api, world.sponsor_lead, world, f"compounds={thousand}").json()
+    assert "At most 300 compounds" in r.json()["errors"]["compounds"][0]
+    most = ",".join(f"CB-{n:06d}" for n in range(1, 301))
+    assert len(f"GET /api/v1/projects/{world.project.id}/sar?compounds={most}") < 4000
+    data = _api_table(api, world.sponsor_lead, world, f"compounds={most}").json()
     assert data["count"] == 2
+    twice = _api_table(api, world.sponsor_lead, world, f"compounds={most}&compounds={most}")
+    assert twice.json()["count"] == 2
 
 
 def test_a_binned_partner_sees_only_the_labels_of_the_selection(world, bio, api):
@@ -158,9 +161,9 @@ def test_the_page_says_what_is_wrong_with_a_selection(world, bio, web):
     assert page.status_code == 422
     body = page.content.decode()
     assert 'role="alert"' in body and "is not a registry id" in body and "<b>bad" not in body
-    many = ",".join(f"CB-{n:06d}" for n in range(1, 1002))
+    many = ",".join(f"CB-{n:06d}" for n in range(1, 302))
     page = web(world.sponsor_lead).get(f"{base}?compounds={many}")
-    assert page.status_code == 422 and "At most 1,000 compounds" in page.content.decode()
+    assert page.status_code == 422 and "At most 300 compounds" in page.content.decode()
 
 
 def test_a_binned_partner_sees_bins_only_on_the_selected_rows(world, bio, web, kras_compound):

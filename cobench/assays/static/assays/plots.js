@@ -15,7 +15,8 @@ document.addEventListener("DOMContentLoaded", () => {
   let data = null, chart = null;
   const selected = new Set();
   const registryIds = new Map(); // compound id → registry id, of every point seen
-  const maxSelected = Number(root.dataset.maxSelected) || 1000;
+  const maxSelected = Number(root.dataset.maxSelected) || 300;
+  const MAX_ADDRESS = 3800; // the web server reads about 4,000 characters of a request line
   const opened = new URLSearchParams(window.location.search);
   let wanted = new Set(opened.getAll("compounds").flatMap((t) => t.split(/[,\s]+/)).filter(Boolean));
 
@@ -182,19 +183,20 @@ document.addEventListener("DOMContentLoaded", () => {
   function renderTableLink() {
     const link = $("plot-to-table"), note = $("plot-to-table-note");
     const ids = [...selected].map((id) => registryIds.get(id)).filter(Boolean);
-    const usable = ids.length > 0 && ids.length <= maxSelected;
-    note.hidden = ids.length <= maxSelected;
-    note.textContent = note.hidden ? ""
-      : `At most ${maxSelected.toLocaleString()} compounds go to the table at a time: ${ids.length.toLocaleString()} are selected.`;
-    link.setAttribute("aria-disabled", String(!usable));
-    if (!usable) {
-      link.removeAttribute("href");
-      return;
-    }
     const view = root.dataset.tableQuery;
     // commas stay readable: registry ids are letters, digits, "-", "_" and "."
     const compounds = ids.map(encodeURIComponent).join(",");
-    link.href = `${root.dataset.table}?${view ? `${view}&` : ""}compounds=${compounds}`;
+    const href = `${root.dataset.table}?${view ? `${view}&` : ""}compounds=${compounds}`;
+    const tooMany = ids.length > maxSelected || href.length > MAX_ADDRESS;
+    note.hidden = !tooMany;
+    const limit = ids.length > maxSelected ? `at most ${maxSelected.toLocaleString()}` : "their ids make too long an address";
+    note.textContent = tooMany
+      ? `${ids.length.toLocaleString()} compounds are selected, too many to open in the table at once (${limit}). Select fewer (a smaller box), or Clear and start again.`
+      : "";
+    const usable = ids.length > 0 && !tooMany;
+    link.setAttribute("aria-disabled", String(!usable));
+    if (usable) link.href = href;
+    else link.removeAttribute("href");
   }
 
   function renderPairs() {
