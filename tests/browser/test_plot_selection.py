@@ -95,6 +95,12 @@ def test_points_selected_on_the_plot_are_the_rows_of_the_table(page, log_in, wor
     expect(header).not_to_contain_text("cLogP")
     screenshot("sar-selection")
 
+    # back on the plot, the same three are selected
+    page.get_by_role("link", name="See them on the plot").click()
+    expect(page.locator("#plot-selected-count")).to_have_text("(3)")
+    page.go_back()
+    expect(page.locator("tr[data-registry-id]")).to_have_count(3)
+
     # clearing the filter shows every compound again, the view kept
     page.get_by_role("link", name="Clear the selection").click()
     expect(page.locator("tr[data-registry-id]")).to_have_count(5)
