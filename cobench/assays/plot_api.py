@@ -19,6 +19,7 @@ from cobench.tenancy.models import Project
 from . import plots
 from . import series as services
 from .models import Series
+from .sar_api import partner_of
 
 router = Router(tags=["series"])
 
@@ -140,6 +141,10 @@ def untag(request: HttpRequest, chemical_series_id: UUID, registry_id: Query[Ser
 class PlotParams(Schema):
     assay: UUID | None = Field(None, description="The assay plotted (default: the first potency)")
     pairs: bool = Field(False, description="Also the matched pairs (slower the first time)")
+    as_partner: UUID | None = Field(
+        None,
+        description="A partner organization: the plot as it sees it (the sponsor's people only)",
+    )
 
 
 class PlotAssayOut(Schema):
@@ -200,5 +205,6 @@ def plot(request: HttpRequest, project_id: UUID, params: Query[PlotParams]):
         request.user,
         project,
         assay_id=str(params.assay) if params.assay else None,
+        as_partner=partner_of(project, params.as_partner, "as_partner"),
         pairs=params.pairs,
     )

@@ -1,6 +1,7 @@
 """Series and SAR plot pages: a project's series (list, define, one with its members, tag
-and untag), the plots page (its data comes from the API's `sar/plot`) and the compound
-pictures its tooltips show."""
+and untag), the plots page (its data comes from the API's `sar/plot`; the points selected
+on it open the SAR table filtered to their rows) and the compound pictures its tooltips
+show."""
 
 from __future__ import annotations
 
@@ -14,15 +15,17 @@ from django.shortcuts import redirect, render
 
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
+from cobench.core.errors import Forbidden
 from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project
 from cobench.web.errors import page, submit
 from cobench.web.views import _project, _project_context, posted
 
-from . import plots
+from . import plots, sar, sharing
 from . import series as services
 from .models import Series
+from .sar_views import project_partner, view_state
 
 
 class SeriesForm(forms.Form):
@@ -129,10 +132,23 @@ def series_detail(request: HttpRequest, project_id: UUID, chemical_series_id: UU
 @page
 def sar_plots(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project = _project(request, project_id)
+    # the table's preview of a partner's view holds here too: the plot is what it sees
+    as_partner = project_partner(project, request.GET.get("as_partner", ""))
+    if as_partner is not None and not sharing.sees_everything(request.user, project):
+        raise Forbidden("Only the sponsor's people preview what a partner sees.")
+    # the table's columns, sort and preview, as the table sent them: the selection goes back
+    # to the table as it was (its `compounds`, if any, are chosen again by plots.js)
     return render(
         request,
         "assays/plots.html",
-        _context(request, project, properties=plots.PROPERTIES),
+        _context(
+            request,
+            project,
+            properties=plots.PROPERTIES,
+            as_partner=as_partner,
+            table_query=view_state(request.GET),
+            max_selected=sar.MAX_SELECTED,
+        ),
     )
 
 

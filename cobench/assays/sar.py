@@ -17,6 +17,7 @@ either would tell the order of the hidden numbers.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -63,12 +64,15 @@ _INVALID = Result.Flag.INVALID
 @dataclass(frozen=True)
 class Filters:
     """What narrows the table: aggregated value ranges of full assays (assay id → (low,
-    high), either None), a substructure, similarity to a compound or structure."""
+    high), either None), a substructure, similarity to a compound or structure, and a
+    selection of compounds by registry id (points chosen on the plots; empty: no such
+    filter)."""
 
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     substructure: str = ""
     similar_to: str = ""
     threshold: float = 0.7
+    compounds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -384,6 +388,8 @@ def table(
     ids, message, scores = _structure_filter(user, project, filters)
     if ids is not None:
         links = links.filter(compound_id__in=ids)
+    if filters.compounds:  # within the project's links: another project's ids match nothing
+        links = links.filter(compound__registry_id__in=filters.compounds)
     sort = sort or "registry_id"
     key = sort.removeprefix("-")
     sorted_by: sharing.Column | None = None
@@ -396,7 +402,7 @@ def table(
     else:
         raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
     start = (page - 1) * per_page
-    narrowed = bool(filters.ranges) or ids is not None
+    narrowed = bool(filters.ranges) or ids is not None or bool(filters.compounds)
     count, page_ids = _page_ids(
         links, sorted_by, order, sort.startswith("-"), start, per_page, narrowed
     )
@@ -463,11 +469,40 @@ def fmt(value: Any) -> str:
 # Query parameters and exports ----------------------------------------------------------------
 
 
+# a selection travels in the address (`?compounds=CB-000012,...`): gunicorn, which `cobench
+# serve` runs, refuses a request line over 4 KB (414), and 300 ids of ten characters fit
+MAX_SELECTED = 300
+_REGISTRY_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,39}", re.ASCII)
+
+
+def _selection(texts: list[str]) -> tuple[str, ...]:
+    """Registry ids from `compounds` parameters, each one id or several separated by commas
+    or spaces; in the order given, once each."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for part in re.split(r"[,\s]+", text.strip()):
+            if not part:
+                continue
+            if not _REGISTRY_ID.fullmatch(part):
+                raise _bad("compounds", f"{part[:60]!r} is not a registry id (e.g. CB-000012).")
+            found[part] = None
+            if len(found) > MAX_SELECTED:
+                raise _bad(
+                    "compounds", f"At most {MAX_SELECTED:,} compounds at a time: select fewer."
+                )
+    return tuple(found)
+
+
 def parse_filters(
-    ranges: list[str], substructure: str = "", similar_to: str = "", threshold: float = 0.7
+    ranges: list[str],
+    substructure: str = "",
+    similar_to: str = "",
+    threshold: float = 0.7,
+    compounds: list[str] | None = None,
 ) -> Filters:
     """Filters from the doors' parameters: `range` as "<assay id>:<low>:<high>" (either bound
-    may be empty), the structure filters as typed."""
+    may be empty), the structure filters as typed, `compounds` as registry ids (repeated or
+    comma-separated, at most MAX_SELECTED)."""
     parsed: dict[str, tuple[float | None, float | None]] = {}
     for text in ranges[:20]:
         parts = text.split(":")
@@ -482,7 +517,8 @@ def parse_filters(
         parsed[parts[0].strip()] = (low, high)
     if not 0 <= threshold <= 1:
         raise _bad("threshold", "A similarity from 0 to 1.")
-    return Filters(parsed, substructure[:5000], similar_to[:5000], threshold)
+    selected = _selection(compounds or [])
+    return Filters(parsed, substructure[:5000], similar_to[:5000], threshold, selected)
 
 
 MAX_EXPORT = 50_000

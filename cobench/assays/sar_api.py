@@ -41,6 +41,12 @@ class SarParams(Schema):
         "", max_length=5000, description="A registry id of the project or a structure"
     )
     threshold: float = Field(0.7, ge=0, le=1)
+    compounds: list[str] = Field(
+        [],
+        description=f"Registry ids, repeated or comma-separated (at most {sar.MAX_SELECTED:,}): "
+        "only these compounds' rows, e.g. the points selected on the plots; an id not in the "
+        "project matches nothing",
+    )
     as_partner: UUID | None = Field(
         None,
         description="A partner organization: the table as it sees it (the sponsor's people only)",
@@ -127,7 +133,8 @@ def _project(request: HttpRequest, project_id: UUID) -> Project:
     return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
 
 
-def _partner(project: Project, org_id: UUID | None, field: str) -> Organization | None:
+def partner_of(project: Project, org_id: UUID | None, field: str) -> Organization | None:
+    """The partner organization `org_id` of `project` (None when None); else `field`'s error."""
     if org_id is None:
         return None
     partner = project.partners.select_related("organization").filter(organization_id=org_id).first()
@@ -142,11 +149,15 @@ def options(project: Project, params: SarParams) -> dict[str, Any]:
     """`sar.table`'s keyword arguments from the parameters."""
     columns = [c.strip() for c in params.columns.split(",") if c.strip()]
     return {
-        "as_partner": _partner(project, params.as_partner, "as_partner"),
+        "as_partner": partner_of(project, params.as_partner, "as_partner"),
         "sort": params.sort,
         "columns": columns or None,
         "filters": sar.parse_filters(
-            params.range, params.substructure, params.similar_to, params.threshold
+            params.range,
+            params.substructure,
+            params.similar_to,
+            params.threshold,
+            params.compounds,
         ),
     }
 
@@ -238,7 +249,7 @@ def set_rule(request: HttpRequest, project_id: UUID, data: RuleIn):
     assay = get_visible(
         Assay.objects.select_related("project"), request.user, pk=data.assay_id, project=project
     )
-    partner = _partner(project, data.partner_id, "partner_id")
+    partner = partner_of(project, data.partner_id, "partner_id")
     rule = sharing.set_rule(
         actor=request.user,
         assay=assay,

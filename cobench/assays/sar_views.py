@@ -2,7 +2,8 @@
 
 The table's state (sort, columns, filters, page, the partner previewed) lives in the
 query string, so a view can be bookmarked and shared; `format=csv|sdf|xlsx` downloads
-the whole table as shown.
+the whole table as shown. `compounds` (registry ids) is the selection the plots page
+sends: the table shows exactly those rows until the filter is cleared.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -28,9 +29,25 @@ from . import sar, sharing
 from .models import Assay
 
 EXPORTS = ("csv", "sdf", "xlsx")
+# what the table looks like, as opposed to what narrows it: kept between the table and the
+# plots, so a selection made on a plot comes back with the same columns, sort and preview
+VIEW_STATE = ("sort", "col", "columns", "as_partner")
 
 
-def _partner(project: Project, org_id: str) -> Organization | None:
+def view_state(query: QueryDict, selection: tuple[str, ...] = ()) -> str:
+    """The query string of `query`'s VIEW_STATE parameters, and `selection` as `compounds`."""
+    kept = QueryDict(mutable=True)
+    for name in VIEW_STATE:
+        values = [v[:4000] for v in query.getlist(name)[:200] if v]
+        if values:
+            kept.setlist(name, values)
+    if selection:
+        kept["compounds"] = ",".join(selection)
+    return kept.urlencode(safe=",")
+
+
+def project_partner(project: Project, org_id: str) -> Organization | None:
+    """The partner organization `org_id` of `project` (None when empty); else a form error."""
     if not org_id:
         return None
     try:
@@ -61,7 +78,7 @@ def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
         if name.startswith("min.") and (value or get.get(f"max.{name[4:]}")):
             ranges.append(f"{name[4:]}:{value}:{get.get(f'max.{name[4:]}', '')}")
     return {
-        "as_partner": _partner(project, get.get("as_partner", "")),
+        "as_partner": project_partner(project, get.get("as_partner", "")),
         "sort": (get.get("sort") or "registry_id")[:80],
         "columns": columns[:200] or None,
         "filters": sar.parse_filters(
@@ -69,6 +86,7 @@ def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
             get.get("substructure", ""),
             get.get("similar_to", ""),
             threshold,
+            get.getlist("compounds"),
         ),
     }
 
@@ -81,6 +99,7 @@ def sar_table(request: HttpRequest, project_id: UUID) -> HttpResponse:
         "sar_tab": "table",
         "properties": sar.PROPERTIES,
         "q": request.GET,
+        "nav_query": view_state(request.GET),
         "partners": sharing.partners(project)
         if sharing.sees_everything(request.user, project)
         else [],
@@ -110,7 +129,10 @@ def sar_table(request: HttpRequest, project_id: UUID) -> HttpResponse:
     def with_(**changes: Any) -> str:
         query = base.copy()
         for name, value in changes.items():
-            query[name] = value
+            if value is None:
+                query.pop(name, None)
+            else:
+                query[name] = value
         return query.urlencode()
 
     sorts = {}
@@ -123,6 +145,11 @@ def sar_table(request: HttpRequest, project_id: UUID) -> HttpResponse:
         "sorts": sorts,
         "page_query": with_(),
         "exports": {f: with_(format=f) for f in EXPORTS},
+        "selected": table.filters.compounds,
+        "not_shown": len(table.filters.compounds) - table.count if table.filters.compounds else 0,
+        "unselect_query": with_(compounds=None),
+        # the plots page opens with the selection chosen again and comes back to this view
+        "nav_query": view_state(request.GET, selection=table.filters.compounds),
         "range_fields": [
             (c, *table.filters.ranges.get(str(c.assay.pk), (None, None)))
             for c in every
@@ -166,7 +193,7 @@ def sharing_rules(request: HttpRequest, project_id: UUID) -> HttpResponse:
                 pk=post.get("assay_id"),
                 project=project,
             )
-            partner = _partner(project, post.get("partner_id", ""))
+            partner = project_partner(project, post.get("partner_id", ""))
             starts = (post.get("starts_at") or "").strip()
             starts_at = None
             if starts:

@@ -2,6 +2,7 @@
 
     cobench sar export --project PRJ-CDK2 --as helena --format xlsx -o cdk2.xlsx
     cobench sar export --project PRJ-CDK2 --as helena --as-partner "Deccan Synthesis Labs"
+    cobench sar export --project PRJ-CDK2 --as helena --compounds CB-000012,CB-000031
     cobench sar share --project PRJ-CDK2 --as helena --assay "CDK2/cyclin E IC50" \\
         --partner "Deccan Synthesis Labs" --mode binned --bin "100=< 100 nM" \\
         --bin "1000=100 nM – 1 µM" --bin "> 1 µM" --reason "Bands for scale-up"
@@ -59,6 +60,14 @@ class Command(BaseCommand):
         export.add_argument(
             "--as-partner", default="", help="a partner's name: the table as it sees it"
         )
+        export.add_argument(
+            "--compounds",
+            action="append",
+            default=[],
+            metavar="CB-000012,...",
+            help=f"only these registry ids' rows (comma-separated, repeatable; at most "
+            f"{sar.MAX_SELECTED:,})",
+        )
         share = sub.choices["share"]
         share.add_argument("--assay", required=True, help="the assay's name")
         share.add_argument("--partner", required=True, help="the partner organization's name")
@@ -103,7 +112,13 @@ class Command(BaseCommand):
         if key != "registry_id" and key not in sar.PROPERTIES:
             sort = sort[: len(sort) - len(key)] + self._assay_id(user, project, key)
         first, rows = run_service(
-            lambda: sar.all_rows(user, project, as_partner=as_partner, sort=sort)
+            lambda: sar.all_rows(
+                user,
+                project,
+                as_partner=as_partner,
+                sort=sort,
+                filters=sar.parse_filters([], compounds=options["compounds"]),
+            )
         )
         body, _ = sar.export(first, rows, options["format"])
         if options["output"]:

@@ -1,7 +1,9 @@
 // SAR plots: potency against a property, over time, and matched pairs, from the API's
 // sar/plot (which follows the sharing rules: a binned assay comes as categories only).
 // Hovering a point shows the compound's picture; clicking points or dragging a box around
-// them lists them in the table beside the plot.
+// them lists them in the table beside the plot, and "Show selected in the SAR table" opens
+// the table filtered to exactly their rows (`compounds`, registry ids), with the columns,
+// sort and preview the table had. The page opened with `compounds` selects them again.
 document.addEventListener("DOMContentLoaded", () => {
   const root = document.getElementById("sar-plots");
   if (!root || typeof Chart === "undefined") return;
@@ -12,6 +14,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const message = $("plot-message");
   let data = null, chart = null;
   const selected = new Set();
+  const registryIds = new Map(); // compound id → registry id, of every point seen
+  const maxSelected = Number(root.dataset.maxSelected) || 300;
+  const MAX_ADDRESS = 3800; // the web server reads about 4,000 characters of a request line
+  const opened = new URLSearchParams(window.location.search);
+  let wanted = new Set(opened.getAll("compounds").flatMap((t) => t.split(/[,\s]+/)).filter(Boolean));
 
   const picture = (id) => root.dataset.picture.replace(NIL, id);
   const compoundUrl = (id) => root.dataset.compound.replace(NIL, id);
@@ -169,6 +176,27 @@ document.addEventListener("DOMContentLoaded", () => {
       body.append(row);
     }
     $("plot-selected-count").textContent = `(${body.children.length})`;
+    renderTableLink();
+  }
+
+  // The link to the SAR table: its view (columns, sort, preview) and the selection.
+  function renderTableLink() {
+    const link = $("plot-to-table"), note = $("plot-to-table-note");
+    const ids = [...selected].map((id) => registryIds.get(id)).filter(Boolean);
+    const view = root.dataset.tableQuery;
+    // commas stay readable: registry ids are letters, digits, "-", "_" and "."
+    const compounds = ids.map(encodeURIComponent).join(",");
+    const href = `${root.dataset.table}?${view ? `${view}&` : ""}compounds=${compounds}`;
+    const tooMany = ids.length > maxSelected || href.length > MAX_ADDRESS;
+    note.hidden = !tooMany;
+    const limit = ids.length > maxSelected ? `at most ${maxSelected.toLocaleString()}` : "their ids make too long an address";
+    note.textContent = tooMany
+      ? `${ids.length.toLocaleString()} compounds are selected, too many to open in the table at once (${limit}). Select fewer (a smaller box), or Clear and start again.`
+      : "";
+    const usable = ids.length > 0 && !tooMany;
+    link.setAttribute("aria-disabled", String(!usable));
+    if (usable) link.href = href;
+    else link.removeAttribute("href");
   }
 
   function renderPairs() {
@@ -227,6 +255,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   async function load() {
     const params = new URLSearchParams();
+    if (root.dataset.asPartner) params.set("as_partner", root.dataset.asPartner);
     if (assaySelect.value) params.set("assay", assaySelect.value);
     if (view.value === "pairs") params.set("pairs", "true");
     message.textContent = view.value === "pairs" ? "Finding matched pairs…" : "Loading…";
@@ -239,6 +268,15 @@ document.addEventListener("DOMContentLoaded", () => {
       return;
     }
     data = await response.json();
+    for (const p of data.points) registryIds.set(p.id, p.registry_id);
+    for (const q of data.pairs || []) {
+      registryIds.set(q.a, q.a_registry_id);
+      registryIds.set(q.b, q.b_registry_id);
+    }
+    if (wanted.size) { // the selection the page was opened with, once
+      for (const p of data.points) if (wanted.has(p.registry_id)) selected.add(p.id);
+      wanted = new Set();
+    }
     if (!assaySelect.options.length) {
       for (const a of data.assays) {
         assaySelect.append(el("option", a.mode === "binned" ? `${a.name} (categories)` : a.name, { value: a.id }));
