@@ -1,5 +1,7 @@
 """Structure search through the API: each mode, its scope, and who finds what."""
 
+import pytest
+
 from cobench.compounds.models import Compound
 
 from .objects import CDK2_SERIES, KRAS_ONLY, register
@@ -157,30 +159,30 @@ def _every_mode(api, user) -> dict[str, list[str]]:
     }
 
 
-def test_a_large_load_made_by_worker_processes_finds_what_one_process_finds(
-    api, world, compounds, settings, monkeypatch
-):
+@pytest.fixture
+def in_one(api, world, compounds, settings, monkeypatch):
+    """What one process's index finds; then the next index is loaded by worker processes,
+    in batches of two compounds."""
     from cobench.search import index
 
     settings.COBENCH_SEARCH_BACKEND = "inprocess"
-    in_one = _every_mode(api, world.sponsor_lead)
+    found = _every_mode(api, world.sponsor_lead)
     index.forget_all()
     monkeypatch.setattr(index, "PARALLEL_AT", 1)
     monkeypatch.setattr(index, "CHUNK", 2)
+    return found
+
+
+def test_a_large_load_made_by_worker_processes_finds_what_one_process_finds(api, world, in_one):
     assert _every_mode(api, world.sponsor_lead) == in_one
 
 
 def test_a_batch_whose_worker_fails_is_done_again_compound_by_compound(
-    api, world, compounds, settings, monkeypatch
+    api, world, in_one, monkeypatch
 ):
     from cobench.chem import isolation
     from cobench.search import index
 
-    settings.COBENCH_SEARCH_BACKEND = "inprocess"
-    in_one = _every_mode(api, world.sponsor_lead)
-    index.forget_all()
-    monkeypatch.setattr(index, "PARALLEL_AT", 1)
-    monkeypatch.setattr(index, "CHUNK", 2)
     real = isolation.iter_isolated
 
     def first_batch_dies(fn, items, **options):
@@ -205,17 +207,25 @@ def test_a_batch_whose_worker_fails_is_done_again_compound_by_compound(
     }  # it keeps its place in the index but matches nothing
 
 
-def test_the_next_process_reads_the_index_from_its_file_and_builds_nothing(
-    api, world, compounds, settings, monkeypatch, tmp_path
-):
+@pytest.fixture
+def kept(api, world, compounds, settings, monkeypatch, tmp_path):
+    """What the first index finds, that index written to its file (in `tmp_path`)."""
     from cobench.search import index
 
     settings.COBENCH_SEARCH_BACKEND = "inprocess"
     settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path)
     monkeypatch.setattr(index, "SAVE_AT", 1)
-    in_one = _every_mode(api, world.sponsor_lead)
+    found = _every_mode(api, world.sponsor_lead)
     assert len(list(tmp_path.glob("*.npz"))) == 1
+    return found
 
+
+def test_the_next_process_reads_the_index_from_its_file_and_builds_nothing(
+    api, world, kept, monkeypatch
+):
+    from cobench.search import index
+
+    in_one = kept
     index.forget_all()  # a new process
     monkeypatch.setattr(index, "index_rows", _never)
     assert _every_mode(api, world.sponsor_lead) == in_one
@@ -232,16 +242,13 @@ def _never(smiles):
 
 
 def test_an_index_file_that_is_not_this_registrys_is_left_and_the_index_built(
-    api, world, compounds, settings, monkeypatch, tmp_path
+    api, world, kept, tmp_path
 ):
     import numpy as np
 
     from cobench.search import index
 
-    settings.COBENCH_SEARCH_BACKEND = "inprocess"
-    settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path)
-    monkeypatch.setattr(index, "SAVE_AT", 1)
-    in_one = _every_mode(api, world.sponsor_lead)
+    in_one = kept
     (path,) = tmp_path.glob("*.npz")
     with np.load(path) as kept:
         arrays = dict(kept)
