@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -121,23 +121,26 @@ def columns_for(
 ) -> list[Column]:
     """The assays of `project` `user` sees (as `as_partner` would, for the sponsor's preview),
     by name, each with its mode and bins. One query."""
-    at = at or timezone.now()
     assays = Assay.objects.visible_to(user).filter(project=project)
     if as_partner is not None:
         if not sees_everything(user, project):
             raise Forbidden("Only the sponsor's people preview what a partner sees.")
-        mode = Case(
+        mode: Any = Case(
             When(owner_id=as_partner.pk, then=Value(FULL)),
             default=mode_in_force(as_partner.pk, assay="pk", at=at),
         )
         partner: Any = as_partner.pk
     else:
-        mode = mode_for_user(user, assay="pk", owner="owner_id", at=at)
+        if at is None and "_share" in assays.query.annotations:
+            mode = F("_share")  # what `visible_to` filtered on, now: read, not built again
+        else:
+            mode = mode_for_user(user, assay="pk", owner="owner_id", at=at)
         partner = Subquery(
             ProjectMember.objects.filter(user=user, project_id=OuterRef("project_id")).values(
                 "organization_id"
             )[:1]
         )
+    at = at or timezone.now()
     rules = _latest(
         SharingRule.objects.filter(assay_id=OuterRef("pk"), partner_id=partner, starts_at__lte=at)
     )
