@@ -85,6 +85,9 @@ class Cell:
     binned: bool = False
 
 
+_EMPTY = Cell("—")
+
+
 @dataclass(frozen=True)
 class Row:
     compound: Compound
@@ -457,14 +460,13 @@ def table(
     from .series import series_of
 
     series = series_of(project, [(c.pk, c.smiles) for c in ordered])
+    keys = [str(col.assay.pk) for col in chosen]
     rows = [
         Row(
             compound=c,
             series=[s.name for s in series.get(c.pk, [])],
             properties={p: getattr(c, p) for p in props},
-            cells={
-                str(col.assay.pk): cells.get((c.pk, str(col.assay.pk)), Cell("—")) for col in chosen
-            },
+            cells={key: cells.get((c.pk, key), _EMPTY) for key in keys},
             score=scores.get(c.pk),
         )
         for c in ordered
