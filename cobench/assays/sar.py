@@ -44,7 +44,7 @@ from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
 from . import sharing
-from .aggregate import EXACT, Aggregate, number
+from .aggregate import EXACT, describe, number
 from .models import Assay, Result
 from .units import POTENCY_ENDPOINTS, convert, is_molar
 
@@ -363,20 +363,7 @@ def _cells(
         for compound_id, assay_id, value, qualifier, n, censored in rows:
             compound = uuids.get(compound_id) or uuids.setdefault(compound_id, _uuid(compound_id))
             assay = assays.get(assay_id) or assays.setdefault(assay_id, str(_uuid(assay_id)))
-            column = by_id[assay]
-            unit = column.assay.unit
-            p = _p_factor(unit) if potency else None
-            value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
-            agg = Aggregate(
-                n,
-                value,
-                qualifier,
-                None,
-                -math.log10(value * p) if p and value > 0 else None,
-                unit,
-                censored,
-            )
-            cells[(compound, assay)] = _cell(column, agg)
+            cells[(compound, assay)] = _cell(by_id[assay], value, qualifier, n, censored)
     return cells
 
 
@@ -386,13 +373,22 @@ def _p_factor(unit: str) -> float | None:
     return convert(1.0, unit, "M") if is_molar(unit) else None
 
 
-def _cell(column: sharing.Column, agg: Aggregate) -> Cell:
-    if agg.value is None:
-        return Cell("—")
+def _cell(
+    column: sharing.Column, value: float | None, qualifier: str, n: int, censored: int
+) -> Cell:
+    """The cell of one aggregate (`aggregate.aggregate`'s value, qualifier, n and censored
+    count, from SQL): a full column's text and numbers, a binned one's label only."""
+    if value is None:
+        return _EMPTY
+    value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
+    unit = column.assay.unit
     if column.mode == sharing.BINNED:
-        label = sharing.bin_label(agg.value, agg.qualifier, column.bins, column.assay.unit)
-        return Cell(label, None, "=", agg.n, None, binned=True)
-    return Cell(agg.text, agg.value, agg.qualifier, agg.n, agg.p_value)
+        return Cell(
+            sharing.bin_label(value, qualifier, column.bins, unit), None, "=", n, None, True
+        )
+    p = _p_factor(unit) if _potency(column.assay) else None
+    p_value = -math.log10(value * p) if p and value > 0 else None
+    return Cell(describe(value, qualifier, n, censored, unit), value, qualifier, n, p_value)
 
 
 def table(
