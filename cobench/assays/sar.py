@@ -36,6 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Exp, Ln
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
@@ -223,8 +224,8 @@ def _page_ids(
         count, ids = links.count(), [row["compound_id"] for row in ranked[start : start + size]]
         in_sort = None
     if len(ids) < size and start < count:
-        if in_sort is None:
-            in_sort = measured.count()
+        if in_sort is None:  # compounds, not results
+            in_sort = measured.distinct().count()
         skip = max(0, start - in_sort)
         rest = links.exclude(compound_id__in=measured.values("compound_id"))
         rest = rest.order_by("compound__number").values_list("compound_id", flat=True)
@@ -343,10 +344,12 @@ def _cells(
     """The cells of the compounds `ids` in `columns`, which are what `user` sees (from
     `sharing.columns_for`, the same SQL rule as `Result.objects.visible_to`): aggregates of
     full columns; of binned ones only the label, the values read here only to label them."""
-    # by compound and assay only: the columns are the project's assays (a filter on the
-    # project would have SQLite walk the project's every result)
-    source = Result.objects.filter(compound_id__in=ids)
-    cells = {}
+    cells: dict[tuple[UUID, str], Cell] = {}
+    if not ids:
+        return cells
+    connection = connections[Result.objects.db]
+    compound, assay_field = Result._meta.get_field("compound"), Result._meta.get_field("assay")
+    compounds = [compound.get_db_prep_value(pk, connection) for pk in ids]
     # read raw (up to 8 x 500 rows): each compound's and assay's id converted once, not per row
     uuids: dict[Any, UUID] = {}
     by_id = {str(c.assay.pk): c for c in columns}
@@ -355,16 +358,53 @@ def _cells(
         wanted = [c.assay.pk for c in columns if _potency(c.assay) == potency]
         if not wanted:
             continue
-        aggregates = _aggregates(source.filter(assay_id__in=wanted), potency)
-        sql, params = _sql(aggregates)
-        with connections[aggregates.db].cursor() as cursor:
+        sql, params = _fill(
+            *_cells_sql(connection.alias, potency),
+            {
+                _COMPOUNDS: compounds,
+                _ASSAYS: [assay_field.get_db_prep_value(pk, connection) for pk in wanted],
+            },
+        )
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         for compound_id, assay_id, value, qualifier, n, censored in rows:
-            compound = uuids.get(compound_id) or uuids.setdefault(compound_id, _uuid(compound_id))
+            key = uuids.get(compound_id) or uuids.setdefault(compound_id, _uuid(compound_id))
             assay = assays.get(assay_id) or assays.setdefault(assay_id, str(_uuid(assay_id)))
-            cells[(compound, assay)] = _cell(by_id[assay], value, qualifier, n, censored)
+            cells[(key, assay)] = _cell(by_id[assay], value, qualifier, n, censored)
     return cells
+
+
+# where the cells' query takes the page's compound ids and the columns' assay ids
+_COMPOUNDS, _ASSAYS = "@compounds@", "@assays@"
+
+
+@lru_cache(maxsize=8)
+def _cells_sql(alias: str, potency: bool) -> tuple[str, tuple[Any, ...]]:
+    """The cells' query (`_aggregates` of the results of some compounds in some assays),
+    compiled once: its SQL, with the slots `_COMPOUNDS` and `_ASSAYS` for the id lists,
+    and its parameters (the aggregates' constants). Building and compiling the aggregates'
+    expressions cost a page more than running them."""
+    results = Result.objects.using(alias).filter(
+        compound_id__in=RawSQL(_COMPOUNDS, ()), assay_id__in=RawSQL(_ASSAYS, ())
+    )
+    return _sql(_aggregates(results, potency))
+
+
+def _fill(sql: str, params: tuple[Any, ...], slots: dict[str, list[Any]]) -> tuple[str, list[Any]]:
+    """`sql` with each slot replaced by placeholders for its values, and `params` with the
+    values put in at the slot's place among them."""
+    parts: list[str] = []
+    values: list[Any] = []
+    done = used = 0
+    for slot in sorted(slots, key=sql.index):
+        at = sql.index(slot)
+        head = sql[done:at]
+        count = head.count("%s")
+        parts += [head, ", ".join(["%s"] * len(slots[slot]))]
+        values += [*params[used : used + count], *slots[slot]]
+        done, used = at + len(slot), used + count
+    return "".join([*parts, sql[done:]]), [*values, *params[used:]]
 
 
 @lru_cache(maxsize=64)
