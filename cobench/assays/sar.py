@@ -385,6 +385,8 @@ def _cells_sql(alias: str, potency: bool) -> tuple[str, tuple[Any, ...]]:
     compiled once: its SQL, with the slots `_COMPOUNDS` and `_ASSAYS` for the id lists,
     and its parameters (the aggregates' constants). Building and compiling the aggregates'
     expressions cost a page more than running them."""
+    # by compound and assay only: the columns are the project's assays (a filter on the
+    # project would have SQLite walk the project's every result)
     results = Result.objects.using(alias).filter(
         compound_id__in=RawSQL(_COMPOUNDS, ()), assay_id__in=RawSQL(_ASSAYS, ())
     )
