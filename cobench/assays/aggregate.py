@@ -58,12 +58,18 @@ class Aggregate:
     @property
     def text(self) -> str:
         """For display: "12 nM (n=3)", "> 10000 nM (n=2)", "—" when there is nothing."""
-        if self.value is None:
-            return "—"
-        prefix = "" if self.qualifier == "=" else f"{self.qualifier} "
-        extra = f", {self.censored} censored" if self.censored and self.qualifier == "=" else ""
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{prefix}{number(self.value)}{unit} (n={self.n}{extra})"
+        return describe(self.value, self.qualifier, self.n, self.censored, self.unit)
+
+
+def describe(value: float | None, qualifier: str, n: int, censored: int = 0, unit: str = "") -> str:
+    """An aggregate for display (`Aggregate.text`), from its parts: for the SAR table's many
+    cells, which are not built as `Aggregate`s."""
+    if value is None:
+        return "—"
+    prefix = "" if qualifier == "=" else f"{qualifier} "
+    extra = f", {censored} censored" if censored and qualifier == "=" else ""
+    unit = f" {unit}" if unit else ""
+    return f"{prefix}{number(value)}{unit} (n={n}{extra})"
 
 
 def number(value: float) -> str:

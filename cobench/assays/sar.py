@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Case,
@@ -36,6 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Exp, Ln
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
@@ -44,7 +46,7 @@ from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
 from . import sharing
-from .aggregate import EXACT, Aggregate, number
+from .aggregate import EXACT, describe, number
 from .models import Assay, Result
 from .units import POTENCY_ENDPOINTS, convert, is_molar
 
@@ -86,6 +88,9 @@ class Cell:
     n: int = 0
     p_value: float | None = None
     binned: bool = False
+
+
+_EMPTY = Cell("—")
 
 
 @dataclass(frozen=True)
@@ -135,14 +140,15 @@ def _aggregate_sql(potency: bool) -> tuple[Any, Any, Any]:
         mean: Any = Exp(Avg(Ln("value"), filter=exact))
     else:
         mean = Avg("value", filter=exact)
-    below = Count("pk", filter=Q(qualifier="<"))
-    above = Count("pk", filter=Q(qualifier=">"))
+    # counted by value (never null), not id: the id is not in the covering index (result_cells)
+    below = Count("value", filter=Q(qualifier="<"))
+    above = Count("value", filter=Q(qualifier=">"))
     below_wins = GreaterThan(below, above)
     bound = Case(
         When(below_wins, then=Min("value", filter=Q(qualifier="<"))),
         default=Max("value", filter=Q(qualifier=">")),
     )
-    has_exact = GreaterThan(Count("pk", filter=exact), 0)
+    has_exact = GreaterThan(Count("value", filter=exact), 0)
     return Coalesce(mean, bound, output_field=FloatField()), has_exact, below_wins
 
 
@@ -201,29 +207,67 @@ def _page_ids(
     """The row count and the compound ids of one page, from `links` (the project's compound
     links, filtered). Sorted by an assay: the compounds with results ranked by one grouped
     query over that assay's results (ties by compound id), then those without, by number."""
-    count = links.count()
     if column is None:
         order = order.desc() if descending else order.asc()
         ranked = links.order_by(order, "compound__number").values_list("compound_id", flat=True)
-        return count, list(ranked[start : start + size])
+        return links.count(), list(ranked[start : start + size])
     key = (
         bin_order_sql(column.assay, column.bins)
         if column.mode == sharing.BINNED
         else value_sql(column.assay)
     )
     measured = _grouped(column.assay)
-    if narrowed:  # else every result of the project's assay is of a compound of the project
-        measured = measured.filter(compound_id__in=links.values("compound_id"))
-    ranked = measured.annotate(k=key).order_by(
-        F("k").desc() if descending else F("k").asc(), "compound_id"
-    )
-    ids = [row["compound_id"] for row in ranked[start : start + size]]
-    if len(ids) < size:
-        skip = max(0, start - measured.count())
+    in_sort: int | None
+    if narrowed:  # the filters read each result once, in one query with the count
+        ranked = measured.annotate(k=key)
+        count, in_sort, ids = _ranked_links(links, ranked, descending, start, size)
+    else:  # every result of the project's assay is of a compound of the project
+        ranked = measured.annotate(k=key).order_by(
+            F("k").desc() if descending else F("k").asc(), "compound_id"
+        )
+        count, ids = links.count(), [row["compound_id"] for row in ranked[start : start + size]]
+        in_sort = None
+    if len(ids) < size and start < count:
+        if in_sort is None:  # compounds, not results
+            in_sort = measured.distinct().count()
+        skip = max(0, start - in_sort)
         rest = links.exclude(compound_id__in=measured.values("compound_id"))
         rest = rest.order_by("compound__number").values_list("compound_id", flat=True)
         ids += rest[skip : skip + size - len(ids)]
     return count, ids
+
+
+def _ranked_links(
+    links: Any, measured: Any, descending: bool, start: int, size: int
+) -> tuple[int, int, list[UUID]]:
+    """(rows, rows with a sort value, the ids of the page's rows with a sort value) for
+    filtered `links`, ranked by `measured`'s per-compound value `k` (ties by compound id):
+    one query, the links left-joined to the grouped results and counted by a window, so
+    the filters' own aggregates run once (a count and a ranking would run them twice)."""
+    links_sql, links_params = _sql(links.order_by().values("compound_id"))
+    ranked_sql, ranked_params = _sql(measured.values("compound_id", "k"))
+    direction = "DESC" if descending else "ASC"
+    sql = (
+        "SELECT l.compound_id, COUNT(*) OVER (), COUNT(m.k) OVER (), m.k IS NULL"
+        f" FROM ({links_sql}) l LEFT JOIN ({ranked_sql}) m ON m.compound_id = l.compound_id"
+        f" ORDER BY m.k IS NULL, m.k {direction}, l.compound_id LIMIT %s OFFSET %s"
+    )
+    with connections[links.db].cursor() as cursor:
+        cursor.execute(sql, [*links_params, *ranked_params, size, start])
+        rows = cursor.fetchall()
+    if not rows:
+        return links.count(), 0, []
+    ids = [_uuid(cid) for cid, _, _, unranked in rows if not unranked]
+    return rows[0][1], rows[0][2], ids
+
+
+def _sql(queryset: Any) -> tuple[str, tuple[Any, ...]]:
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def _uuid(value: Any) -> UUID:
+    """A UUID column read by a raw query (SQLite gives its hex text)."""
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 # The table ---------------------------------------------------------------------------------
@@ -291,9 +335,9 @@ def _aggregates(results: Any, potency: bool) -> Any:
         When(below_wins, then=Value("<")),
         default=Value(">"),
     )
-    censored = Count("pk", filter=~Q(qualifier__in=EXACT))
+    censored = Count("value", filter=~Q(qualifier__in=EXACT))
     grouped = results.exclude(flag=_INVALID).order_by().values("compound_id", "assay_id")
-    return grouped.annotate(v=value, q=qualifier, n=Count("pk"), c=censored).values_list(
+    return grouped.annotate(v=value, q=qualifier, n=Count("value"), c=censored).values_list(
         "compound_id", "assay_id", "v", "q", "n", "c"
     )
 
@@ -304,32 +348,69 @@ def _cells(
     """The cells of the compounds `ids` in `columns`, which are what `user` sees (from
     `sharing.columns_for`, the same SQL rule as `Result.objects.visible_to`): aggregates of
     full columns; of binned ones only the label, the values read here only to label them."""
+    cells: dict[tuple[UUID, str], Cell] = {}
+    if not ids:
+        return cells
+    connection = connections[Result.objects.db]
+    compound, assay_field = Result._meta.get_field("compound"), Result._meta.get_field("assay")
+    compounds = [compound.get_db_prep_value(pk, connection) for pk in ids]
+    # read raw (up to 8 x 500 rows): each compound's and assay's id converted once, not per row
+    uuids: dict[Any, UUID] = {}
     by_id = {str(c.assay.pk): c for c in columns}
-    # by compound and assay only: the columns are the project's assays (a filter on the
-    # project would have SQLite walk the project's every result)
-    source = Result.objects.filter(compound_id__in=ids)
-    cells = {}
+    assays: dict[Any, str] = {}
     for potency in (True, False):
         wanted = [c.assay.pk for c in columns if _potency(c.assay) == potency]
         if not wanted:
             continue
-        rows = _aggregates(source.filter(assay_id__in=wanted), potency)
+        sql, params = _fill(
+            *_cells_sql(connection.alias, potency),
+            {
+                _COMPOUNDS: compounds,
+                _ASSAYS: [assay_field.get_db_prep_value(pk, connection) for pk in wanted],
+            },
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         for compound_id, assay_id, value, qualifier, n, censored in rows:
-            column = by_id[str(assay_id)]
-            unit = column.assay.unit
-            p = _p_factor(unit) if potency else None
-            value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
-            agg = Aggregate(
-                n,
-                value,
-                qualifier,
-                None,
-                -math.log10(value * p) if p and value > 0 else None,
-                unit,
-                censored,
-            )
-            cells[(compound_id, str(assay_id))] = _cell(column, agg)
+            key = uuids.get(compound_id) or uuids.setdefault(compound_id, _uuid(compound_id))
+            assay = assays.get(assay_id) or assays.setdefault(assay_id, str(_uuid(assay_id)))
+            cells[(key, assay)] = _cell(by_id[assay], value, qualifier, n, censored)
     return cells
+
+
+# where the cells' query takes the page's compound ids and the columns' assay ids
+_COMPOUNDS, _ASSAYS = "@compounds@", "@assays@"
+
+
+@lru_cache(maxsize=8)
+def _cells_sql(alias: str, potency: bool) -> tuple[str, tuple[Any, ...]]:
+    """The cells' query (`_aggregates` of the results of some compounds in some assays),
+    compiled once: its SQL, with the slots `_COMPOUNDS` and `_ASSAYS` for the id lists,
+    and its parameters (the aggregates' constants). Building and compiling the aggregates'
+    expressions cost a page more than running them."""
+    # by compound and assay only: the columns are the project's assays (a filter on the
+    # project would have SQLite walk the project's every result)
+    results = Result.objects.using(alias).filter(
+        compound_id__in=RawSQL(_COMPOUNDS, ()), assay_id__in=RawSQL(_ASSAYS, ())
+    )
+    return _sql(_aggregates(results, potency))
+
+
+def _fill(sql: str, params: tuple[Any, ...], slots: dict[str, list[Any]]) -> tuple[str, list[Any]]:
+    """`sql` with each slot replaced by placeholders for its values, and `params` with the
+    values put in at the slot's place among them."""
+    parts: list[str] = []
+    values: list[Any] = []
+    done = used = 0
+    for slot in sorted(slots, key=sql.index):
+        at = sql.index(slot)
+        head = sql[done:at]
+        count = head.count("%s")
+        parts += [head, ", ".join(["%s"] * len(slots[slot]))]
+        values += [*params[used : used + count], *slots[slot]]
+        done, used = at + len(slot), used + count
+    return "".join([*parts, sql[done:]]), [*values, *params[used:]]
 
 
 @lru_cache(maxsize=64)
@@ -338,13 +419,22 @@ def _p_factor(unit: str) -> float | None:
     return convert(1.0, unit, "M") if is_molar(unit) else None
 
 
-def _cell(column: sharing.Column, agg: Aggregate) -> Cell:
-    if agg.value is None:
-        return Cell("—")
+def _cell(
+    column: sharing.Column, value: float | None, qualifier: str, n: int, censored: int
+) -> Cell:
+    """The cell of one aggregate (`aggregate.aggregate`'s value, qualifier, n and censored
+    count, from SQL): a full column's text and numbers, a binned one's label only."""
+    if value is None:
+        return _EMPTY
+    value = float(f"{value:.12g}")  # exp(mean(ln)): 123.456789, not ...0001
+    unit = column.assay.unit
     if column.mode == sharing.BINNED:
-        label = sharing.bin_label(agg.value, agg.qualifier, column.bins, column.assay.unit)
-        return Cell(label, None, "=", agg.n, None, binned=True)
-    return Cell(agg.text, agg.value, agg.qualifier, agg.n, agg.p_value)
+        return Cell(
+            sharing.bin_label(value, qualifier, column.bins, unit), None, "=", n, None, True
+        )
+    p = _p_factor(unit) if _potency(column.assay) else None
+    p_value = -math.log10(value * p) if p and value > 0 else None
+    return Cell(describe(value, qualifier, n, censored, unit), value, qualifier, n, p_value)
 
 
 def table(
@@ -408,20 +498,19 @@ def table(
     )
     # what a row shows: no molfile, InChI or registration records (the SDF export asks)
     shown = ("id", "number", "registry_id", "smiles", "svg", "created_at", *PROPERTIES)
-    found = Compound.objects.only(*shown).in_bulk(page_ids)
+    found = Compound.objects.only(*shown).order_by().in_bulk(page_ids)  # no join to sort
     ordered = [found[pk] for pk in page_ids]
     cells = _cells(project, chosen, page_ids)
     from .series import series_of
 
     series = series_of(project, [(c.pk, c.smiles) for c in ordered])
+    keys = [str(col.assay.pk) for col in chosen]
     rows = [
         Row(
             compound=c,
             series=[s.name for s in series.get(c.pk, [])],
             properties={p: getattr(c, p) for p in props},
-            cells={
-                str(col.assay.pk): cells.get((c.pk, str(col.assay.pk)), Cell("—")) for col in chosen
-            },
+            cells={key: cells.get((c.pk, key), _EMPTY) for key in keys},
             score=scores.get(c.pk),
         )
         for c in ordered

@@ -3,6 +3,7 @@
 import pytest
 
 from cobench.assays import sar
+from cobench.compounds import services as compounds
 from cobench.core.errors import Forbidden, InvalidInput
 
 from .sharing_objects import cdk2_biology, record, share
@@ -52,6 +53,35 @@ def test_sorting_by_an_assay_and_filtering_by_value(world, bio):
     only = sar.Filters(ranges={str(bio.potency.pk): (None, 1000)})
     page = sar.table(world.sponsor_lead, world.project, filters=only)
     assert [r.compound.registry_id for r in page.rows] == [rosco]
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_compounds_without_a_sort_value_follow_once_each(world, bio, filtered):
+    """Sorted by an assay, the compounds without a result in it come last, by number, each
+    on one page: a compound with two results is one row, not two."""
+    rosco, purva = bio.compounds
+    record(world, bio.solubility, rosco, "90")
+    naphthalene = compounds.register_structure(
+        actor=world.partner_scientist, project=world.project, structure="c1ccc2ccccc2c1"
+    ).compound
+    expected = [[rosco.registry_id], [purva.registry_id], [naphthalene.registry_id], []]
+    filters = None
+    if filtered:  # naphthalene has no potency: the filter leaves it out
+        filters = sar.Filters(ranges={str(bio.potency.pk): (None, 100_000)})
+        expected = [[rosco.registry_id], [purva.registry_id], [], []]
+    pages = [
+        sar.table(
+            world.sponsor_lead,
+            world.project,
+            sort=str(bio.solubility.pk),
+            filters=filters,
+            per_page=1,
+            page=number,
+        )
+        for number in (1, 2, 3, 4)
+    ]
+    assert [[r.compound.registry_id for r in p.rows] for p in pages] == expected
+    assert {p.count for p in pages} == {len([e for e in expected if e])}
 
 
 def test_binned_assays_sort_by_bin_and_refuse_value_filters(world, bio):
