@@ -58,7 +58,7 @@ PARALLEL_AT = 20_000
 CHUNK = 5_000
 SAVE_AT = 10_000
 """An index is written to its file when it holds this many compounds more than the file."""
-FORMAT = 1
+FORMAT = 2
 
 log = logging.getLogger(__name__)
 FIRST_CHUNK = 50_000
@@ -212,7 +212,14 @@ class SponsorIndex:
         """Write the index to its file (aside first, then renamed over it); a failure to
         write is logged, never a failed search."""
         partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
-        meta = {"format": FORMAT, "versions": _versions(), "last": self.last, "size": self.size}
+        meta = {
+            "format": FORMAT,
+            "versions": _versions(),
+            "last": self.last,
+            "size": self.size,
+            "links": {project_id.hex: count for project_id, count in self.links.items()},
+        }
+        masks = {f"mask_{p.hex}": np.packbits(mask) for p, mask in self.masks.items()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(partial, "wb") as f:
@@ -223,6 +230,7 @@ class SponsorIndex:
                     ids=self.ids,
                     fps=np.concatenate([self.main.fps, self.delta_rows]),
                     substructs=np.frombuffer(self.substructs.Serialize(), np.uint8),
+                    **masks,
                 )
             os.replace(partial, self.path)
             self.saved = self.size
@@ -253,6 +261,12 @@ class SponsorIndex:
                     return
                 substructs = rdSubstructLibrary.SubstructLibrary(kept["substructs"].tobytes())
                 numbers, main = kept["numbers"], Engine(kept["fps"])
+                masks = {
+                    UUID(hex=project): np.unpackbits(
+                        kept[f"mask_{project}"], count=len(ids)
+                    ).astype(bool)
+                    for project in meta["links"]
+                }
         except FileNotFoundError:
             return
         except Exception as e:  # a file cut short or not ours: build from the database
@@ -263,7 +277,10 @@ class SponsorIndex:
         self.mols, self.patterns = substructs.GetMolHolder(), substructs.GetFpHolder()
         self.size = self.saved = len(self.ids)
         self.last = int(self.numbers[-1])
-        # masks: read again for each project when it is searched (its link count differs)
+        # each project's links as they were: a project whose count has changed since is
+        # read again when it is searched (at a million, reading them all takes half a minute)
+        self.masks = masks
+        self.links = {UUID(hex=project): count for project, count in meta["links"].items()}
 
     def _load(self, last: int) -> None:
         from cobench.compounds.models import Compound, ProjectCompound

@@ -237,6 +237,17 @@ def test_the_next_process_reads_the_index_from_its_file_and_builds_nothing(
     assert found == [new.registry_id]
 
 
+def test_links_made_after_the_file_was_written_are_read_again(api, world, compounds, kept):
+    from cobench.search import index
+
+    kim, aspirin = world.other_lead, CDK2_SERIES["aspirin"]
+    assert _ids(_search(api, kim, mode="similarity", query=aspirin, threshold=0.99)) == []
+    index.forget_all()  # a new process, its KRAS mask read from the file
+    register(world, aspirin, kras=True)  # then a known compound is linked to KRAS too
+    found = _ids(_search(api, kim, mode="similarity", query=aspirin, threshold=0.99))
+    assert found == [compounds["aspirin"].registry_id]
+
+
 def _never(smiles):
     raise AssertionError("the index was built again")
 
