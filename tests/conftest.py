@@ -176,6 +176,36 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After each test that used the database, whichever doors it wrote results through:
+    every stored aggregate (`Summary`) is the aggregate of its valid results."""
+    outcome = yield
+    if {"db", "transactional_db"} & set(item.fixturenames):
+        assert_summaries_in_step()
+    return outcome
+
+
+def assert_summaries_in_step() -> None:
+    from cobench.assays.aggregate import per_compound
+    from cobench.assays.models import Assay, Result, Summary
+
+    if not Result.objects.exists():
+        assert not Summary.objects.exists()
+        return
+    expected = {}
+    for assay in Assay.objects.all():
+        rows = Result.objects.filter(assay=assay).values_list(
+            "compound_id", "qualifier", "value", "flag"
+        )
+        for compound_id, agg in per_compound(rows, endpoint=assay.endpoint).items():
+            expected[(assay.pk, compound_id)] = (agg.value, agg.qualifier, agg.n, agg.censored)
+    stored = Summary.objects.values_list(
+        "assay_id", "compound_id", "value", "qualifier", "n", "censored"
+    )
+    assert {(a, c): rest for a, c, *rest in stored} == {k: list(v) for k, v in expected.items()}
+
+
 @pytest.fixture
 def world(db) -> World:
     return _build_world()

@@ -17,6 +17,7 @@ from django.apps import apps
 from cobench.assays import imports as assay_imports
 from cobench.assays import series as chem_series
 from cobench.assays import services as assays
+from cobench.assays.models import Result, Summary
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
@@ -53,6 +54,10 @@ def _version(w: World) -> CharterVersion:
     return charters.revise_charter(
         actor=w.sponsor_lead, project=w.project, content=w.charter(), reason="r", base_number=0
     )
+
+
+def _summary(result: Result) -> Summary:
+    return Summary.objects.get(assay=result.assay, compound=result.compound)
 
 
 def _signature(w: World):
@@ -149,6 +154,12 @@ COVERAGE: dict[str, Coverage] = {
         create=assay_objects.new_import,
         update=lambda w, job: assay_imports.check_import(actor=w.sponsor_scientist, job=job),
         delete="import jobs are kept: they record where imported results came from",
+    ),
+    "assays.summary": Coverage(
+        create=lambda w: _summary(assay_objects.new_result(w)),
+        update="a summary is rewritten with its results: the change is the result's own event",
+        delete="a summary goes when its last valid result is flagged invalid: the flag's event",
+        audited_as=lambda s: Result.objects.filter(assay=s.assay, compound=s.compound).first(),
     ),
     "assays.sharingrule": Coverage(
         create=_sharing_rule,

@@ -54,7 +54,7 @@ from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project, User
 
-from . import services
+from . import services, summaries
 from .models import Assay, Result, ResultImport
 
 __all__ = ["import_file"]  # the command line reads its file through it
@@ -684,6 +684,11 @@ def run_import(*, job: ResultImport, progress: Progress | None = None) -> Result
             job.message = "Nothing was imported: the file has bad rows (see the report)."
         else:
             bulk.insert(checked.results)
+            touched: dict[Assay, set[Any]] = {}
+            for r in checked.results:
+                touched.setdefault(r.assay, set()).add(r.compound_id)
+            for assay, compound_ids in touched.items():
+                summaries.refresh(assay, compound_ids)
             audit.record_many(
                 actor=actor,
                 events=[

@@ -159,6 +159,35 @@ class Result(models.Model):
         return ("" if self.qualifier == "=" else f"{self.qualifier} ") + number(self.value)
 
 
+class Summary(models.Model):
+    """The aggregate of one compound's valid results in one assay (`aggregate.aggregate`),
+    rewritten in the same transaction as every change to those results
+    (`summaries.refresh`): the SAR table sorts, filters and shows its cells from these
+    rows by index instead of aggregating every result on every page. A compound with no
+    valid result in an assay has no row. The values are raw: the SAR table reads them
+    under the sharing rules, and `visible_to` is the results' own restriction."""
+
+    id = models.BigAutoField(primary_key=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    assay = models.ForeignKey(Assay, on_delete=models.CASCADE, related_name="+")
+    compound = models.ForeignKey("compounds.Compound", on_delete=models.CASCADE, related_name="+")
+    value = models.FloatField(help_text="In the assay's canonical unit")
+    qualifier = models.CharField(max_length=1)
+    n = models.PositiveIntegerField()
+    censored = models.PositiveIntegerField()
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "assay"], name="summary_per_compound")
+        ]
+        indexes = [models.Index(fields=["assay", "value", "compound"], name="summary_by_value")]
+
+    def __str__(self) -> str:
+        return f"{self.compound_id} in {self.assay_id}: {self.qualifier}{self.value:g} (n={self.n})"
+
+
 class ResultImport(StoredFile):
     """A file of results (CSV or Excel) imported into a project: its mapping, progress, report.
 

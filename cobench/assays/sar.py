@@ -7,9 +7,9 @@ organization sees it (`as_partner`). A full column shows the aggregate of the va
 results (`aggregate.aggregate`) with n; a binned column only the label of the aggregate's
 bin (`sharing.bin_label`), computed here, on the server: the number never leaves.
 
-Sorting and value filters work in SQL on the aggregated value of each compound (the
-same rule as `aggregate`: the mean of the exact values, geometric for potency, else the
-most informative bound), so a page costs the same whatever the project's size. A
+Sorting, value filters and cells read each compound's stored aggregate per assay
+(`Summary`: `aggregate`'s value, qualifier and n, rewritten with every change to the
+results), by index, so a page costs the same whatever the project's size. A
 binned column sorts by bin (ties by registry number) and cannot be filtered by value:
 either would tell the order of the hidden numbers.
 """
@@ -25,20 +25,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connections
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    F,
-    FloatField,
-    Max,
-    Min,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Exp, Ln
+from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from cobench.compounds.models import Compound, ProjectCompound
@@ -46,8 +33,8 @@ from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project
 
 from . import sharing
-from .aggregate import EXACT, describe, number
-from .models import Assay, Result
+from .aggregate import describe, number
+from .models import Assay, Summary
 from .units import POTENCY_ENDPOINTS, convert, is_molar
 
 PER_PAGE = 100
@@ -60,7 +47,6 @@ PROPERTIES: dict[str, str] = {
     "hba": "HBA",
     "rotatable_bonds": "Rot. bonds",
 }
-_INVALID = Result.Flag.INVALID
 
 
 @dataclass(frozen=True)
@@ -126,44 +112,18 @@ class SarPage:
 # The aggregated value in SQL -------------------------------------------------------------
 
 
-def _grouped(assay: Assay) -> Any:
-    """Valid results of `assay`, grouped per compound."""
-    rows = Result.objects.filter(assay_id=assay.pk).exclude(flag=_INVALID)
-    return rows.order_by().values("compound_id")
-
-
-def _aggregate_sql(potency: bool) -> tuple[Any, Any, Any]:
-    """(value, has exact values, below wins) as aggregate expressions over grouped results:
-    `aggregate`'s rule (tests compare the two)."""
-    exact = Q(qualifier__in=EXACT)
-    if potency:
-        mean: Any = Exp(Avg(Ln("value"), filter=exact))
-    else:
-        mean = Avg("value", filter=exact)
-    # counted by value (never null), not id: the id is not in the covering index (result_cells)
-    below = Count("value", filter=Q(qualifier="<"))
-    above = Count("value", filter=Q(qualifier=">"))
-    below_wins = GreaterThan(below, above)
-    bound = Case(
-        When(below_wins, then=Min("value", filter=Q(qualifier="<"))),
-        default=Max("value", filter=Q(qualifier=">")),
-    )
-    has_exact = GreaterThan(Count("value", filter=exact), 0)
-    return Coalesce(mean, bound, output_field=FloatField()), has_exact, below_wins
+def _summaries(assay: Assay) -> Any:
+    """The compounds' aggregates in `assay` (`Summary`, kept in step with the results)."""
+    return Summary.objects.filter(assay_id=assay.pk).order_by()
 
 
 def _potency(assay: Assay) -> bool:
     return assay.endpoint in POTENCY_ENDPOINTS
 
 
-def value_sql(assay: Assay) -> Any:
-    """SQL, over one compound's grouped results: the aggregated value in `assay`."""
-    value, _, _ = _aggregate_sql(_potency(assay))
-    return value
-
-
-# a geometric mean in SQL (exp of a mean of logs) is exact to about 1e-15, not to the last
-# digit: 1000 comes back as 999.9999999999998; bounds are compared with this slack
+# the summaries' values are `aggregate`'s (a mean of logs to 12 significant digits);
+# bounds are compared with a slack of 1e-11 all the same, as a mean in floating point
+# can miss the last digit (999.9999999999998 for 1000)
 _SLACK = 1e-11
 
 
@@ -175,9 +135,9 @@ def _above(bound: float) -> float:
     return bound + abs(bound) * _SLACK
 
 
-def bin_order_sql(assay: Assay, bins: Any) -> Any:
-    """SQL, over one compound's grouped results: `sharing.bin_order` of its aggregate."""
-    value, has_exact, below_wins = _aggregate_sql(_potency(assay))
+def bin_order_sql(bins: Any) -> Any:
+    """SQL, over a summary: `sharing.bin_order` of its value and qualifier."""
+    value = F("value")
     uppers = [b["upper"] for b in bins[:-1]]
     last = len(bins) - 1
     index: Any = Value(0.0)
@@ -186,8 +146,8 @@ def bin_order_sql(assay: Assay, bins: Any) -> Any:
         index = index + Case(When(GreaterThanOrEqual(value, _below(u)), then=1.0), default=0.0)
         reach = reach + Case(When(GreaterThan(value, _above(u)), then=1.0), default=0.0)
     return Case(
-        When(has_exact, then=index),
-        When(below_wins, then=Case(When(GreaterThan(reach, 0), then=reach - 0.5), default=0.0)),
+        When(qualifier="=", then=index),
+        When(qualifier="<", then=Case(When(GreaterThan(reach, 0), then=reach - 0.5), default=0.0)),
         When(GreaterThanOrEqual(index, last), then=index),
         When(GreaterThan(index, 0), then=index - 0.5),
         default=Value(-0.75),
@@ -205,31 +165,29 @@ def _page_ids(
     narrowed: bool,
 ) -> tuple[int, list[UUID]]:
     """The row count and the compound ids of one page, from `links` (the project's compound
-    links, filtered). Sorted by an assay: the compounds with results ranked by one grouped
-    query over that assay's results (ties by compound id), then those without, by number."""
+    links, filtered). Sorted by an assay: the compounds with a value ranked by their
+    summaries (ties by compound id), then those without, by number."""
     if column is None:
         order = order.desc() if descending else order.asc()
         ranked = links.order_by(order, "compound__number").values_list("compound_id", flat=True)
         return links.count(), list(ranked[start : start + size])
-    key = (
-        bin_order_sql(column.assay, column.bins)
-        if column.mode == sharing.BINNED
-        else value_sql(column.assay)
-    )
-    measured = _grouped(column.assay)
+    key = bin_order_sql(column.bins) if column.mode == sharing.BINNED else F("value")
+    measured = _summaries(column.assay)
     in_sort: int | None
-    if narrowed:  # the filters read each result once, in one query with the count
-        ranked = measured.annotate(k=key)
-        count, in_sort, ids = _ranked_links(links, ranked, descending, start, size)
-    else:  # every result of the project's assay is of a compound of the project
+    if narrowed:  # the ranking and both counts in one query
+        count, in_sort, ids = _ranked_links(
+            links, measured.annotate(k=key), descending, start, size
+        )
+    else:  # every summary of the project's assay is of a compound of the project
         ranked = measured.annotate(k=key).order_by(
             F("k").desc() if descending else F("k").asc(), "compound_id"
         )
-        count, ids = links.count(), [row["compound_id"] for row in ranked[start : start + size]]
+        count = links.count()
+        ids = list(ranked.values_list("compound_id", flat=True)[start : start + size])
         in_sort = None
     if len(ids) < size and start < count:
-        if in_sort is None:  # compounds, not results
-            in_sort = measured.distinct().count()
+        if in_sort is None:
+            in_sort = measured.count()
         skip = max(0, start - in_sort)
         rest = links.exclude(compound_id__in=measured.values("compound_id"))
         rest = rest.order_by("compound__number").values_list("compound_id", flat=True)
@@ -242,8 +200,7 @@ def _ranked_links(
 ) -> tuple[int, int, list[UUID]]:
     """(rows, rows with a sort value, the ids of the page's rows with a sort value) for
     filtered `links`, ranked by `measured`'s per-compound value `k` (ties by compound id):
-    one query, the links left-joined to the grouped results and counted by a window, so
-    the filters' own aggregates run once (a count and a ranking would run them twice)."""
+    one query, the links left-joined to the summaries and counted by a window."""
     links_sql, links_params = _sql(links.order_by().values("compound_id"))
     ranked_sql, ranked_params = _sql(measured.values("compound_id", "k"))
     direction = "DESC" if descending else "ASC"
@@ -327,90 +284,39 @@ def _structure_filter(user: Any, project: Project, filters: Filters) -> tuple[An
     return ids, " ".join(m for m in messages if m), scores
 
 
-def _aggregates(results: Any, potency: bool) -> Any:
-    """Per (compound, assay) of `results`: (value, qualifier, n, censored), in SQL."""
-    value, has_exact, below_wins = _aggregate_sql(potency)
-    qualifier = Case(
-        When(has_exact, then=Value("=")),
-        When(below_wins, then=Value("<")),
-        default=Value(">"),
-    )
-    censored = Count("value", filter=~Q(qualifier__in=EXACT))
-    grouped = results.exclude(flag=_INVALID).order_by().values("compound_id", "assay_id")
-    return grouped.annotate(v=value, q=qualifier, n=Count("value"), c=censored).values_list(
-        "compound_id", "assay_id", "v", "q", "n", "c"
-    )
-
-
 def _cells(
     project: Project, columns: list[sharing.Column], ids: list[UUID]
 ) -> dict[tuple[UUID, str], Cell]:
     """The cells of the compounds `ids` in `columns`, which are what `user` sees (from
-    `sharing.columns_for`, the same SQL rule as `Result.objects.visible_to`): aggregates of
+    `sharing.columns_for`, the same SQL rule as `Result.objects.visible_to`): summaries of
     full columns; of binned ones only the label, the values read here only to label them."""
     cells: dict[tuple[UUID, str], Cell] = {}
-    if not ids:
+    if not ids or not columns:
         return cells
-    connection = connections[Result.objects.db]
-    compound, assay_field = Result._meta.get_field("compound"), Result._meta.get_field("assay")
+    connection = connections[Summary.objects.db]
+    compound, assay_field = Summary._meta.get_field("compound"), Summary._meta.get_field("assay")
     compounds = [compound.get_db_prep_value(pk, connection) for pk in ids]
-    # read raw (up to 8 x 500 rows): each compound's and assay's id converted once, not per row
+    assays = [assay_field.get_db_prep_value(c.assay.pk, connection) for c in columns]
+    # by compound and assay only, read raw (up to 8 x 500 rows; building the query with the
+    # ORM cost a page more than running it): the columns are the project's assays, the ids
+    # the project's compounds through the viewer's links
+    sql = (
+        f"SELECT compound_id, assay_id, value, qualifier, n, censored"
+        f" FROM {Summary._meta.db_table}"
+        f" WHERE compound_id IN ({', '.join(['%s'] * len(compounds))})"
+        f" AND assay_id IN ({', '.join(['%s'] * len(assays))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*compounds, *assays])
+        rows = cursor.fetchall()
     uuids: dict[Any, UUID] = {}
     by_id = {str(c.assay.pk): c for c in columns}
-    assays: dict[Any, str] = {}
-    for potency in (True, False):
-        wanted = [c.assay.pk for c in columns if _potency(c.assay) == potency]
-        if not wanted:
-            continue
-        sql, params = _fill(
-            *_cells_sql(connection.alias, potency),
-            {
-                _COMPOUNDS: compounds,
-                _ASSAYS: [assay_field.get_db_prep_value(pk, connection) for pk in wanted],
-            },
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        for compound_id, assay_id, value, qualifier, n, censored in rows:
-            key = uuids.get(compound_id) or uuids.setdefault(compound_id, _uuid(compound_id))
-            assay = assays.get(assay_id) or assays.setdefault(assay_id, str(_uuid(assay_id)))
-            cells[(key, assay)] = _cell(by_id[assay], value, qualifier, n, censored)
+    names: dict[Any, str] = {}
+    for compound_id, assay_id, value, qualifier, n, censored in rows:
+        key = uuids.get(compound_id) or uuids.setdefault(compound_id, _uuid(compound_id))
+        assay = names.get(assay_id) or names.setdefault(assay_id, str(_uuid(assay_id)))
+        cells[(key, assay)] = _cell(by_id[assay], value, qualifier, n, censored)
     return cells
-
-
-# where the cells' query takes the page's compound ids and the columns' assay ids
-_COMPOUNDS, _ASSAYS = "@compounds@", "@assays@"
-
-
-@lru_cache(maxsize=8)
-def _cells_sql(alias: str, potency: bool) -> tuple[str, tuple[Any, ...]]:
-    """The cells' query (`_aggregates` of the results of some compounds in some assays),
-    compiled once: its SQL, with the slots `_COMPOUNDS` and `_ASSAYS` for the id lists,
-    and its parameters (the aggregates' constants). Building and compiling the aggregates'
-    expressions cost a page more than running them."""
-    # by compound and assay only: the columns are the project's assays (a filter on the
-    # project would have SQLite walk the project's every result)
-    results = Result.objects.using(alias).filter(
-        compound_id__in=RawSQL(_COMPOUNDS, ()), assay_id__in=RawSQL(_ASSAYS, ())
-    )
-    return _sql(_aggregates(results, potency))
-
-
-def _fill(sql: str, params: tuple[Any, ...], slots: dict[str, list[Any]]) -> tuple[str, list[Any]]:
-    """`sql` with each slot replaced by placeholders for its values, and `params` with the
-    values put in at the slot's place among them."""
-    parts: list[str] = []
-    values: list[Any] = []
-    done = used = 0
-    for slot in sorted(slots, key=sql.index):
-        at = sql.index(slot)
-        head = sql[done:at]
-        count = head.count("%s")
-        parts += [head, ", ".join(["%s"] * len(slots[slot]))]
-        values += [*params[used : used + count], *slots[slot]]
-        done, used = at + len(slot), used + count
-    return "".join([*parts, sql[done:]]), [*values, *params[used:]]
 
 
 @lru_cache(maxsize=64)
@@ -469,11 +375,11 @@ def table(
             raise _bad("range", f"No assay {assay_id[:60]!r} in this table.")
         if column.mode != sharing.FULL:
             raise _bad("range", f"{column.assay.name} shows categories only: no value filter.")
-        within = _grouped(column.assay).annotate(v=value_sql(column.assay))
+        within = _summaries(column.assay)
         if low is not None:
-            within = within.filter(v__gte=_below(low))
+            within = within.filter(value__gte=_below(low))
         if high is not None:
-            within = within.filter(v__lte=_above(high))
+            within = within.filter(value__lte=_above(high))
         links = links.filter(compound_id__in=within.values("compound_id"))
     ids, message, scores = _structure_filter(user, project, filters)
     if ids is not None:

@@ -31,7 +31,7 @@ from cobench.core.text import NUL_MESSAGE, contains_nul
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, ProjectMember, User
 
-from . import units
+from . import summaries, units
 from .models import Assay, AssayFile, Result
 
 ASSAY_FIELDS = (
@@ -174,12 +174,18 @@ def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: 
         raise InvalidInput(
             "An assay of this name exists.", errors={"name": ["Already used in this project."]}
         )
+    potency = assay.endpoint in units.POTENCY_ENDPOINTS
     for name, value in cleaned.items():
         setattr(assay, name, value)
     changes = audit.diff(before, _assay_values(assay))
     if changes:
         assay.version += 1
         assay.save()
+        if potency != (assay.endpoint in units.POTENCY_ENDPOINTS):  # another mean
+            try:
+                summaries.refresh(assay)
+            except ValueError as e:
+                raise Conflict(f"The results cannot be read as {assay.endpoint}: {e}") from None
         audit.record(actor=actor, event=Event.ASSAY_UPDATED, target=assay, changes=changes)
     return assay
 
@@ -397,6 +403,7 @@ def record_result(
         now=now or timezone.now(),
     )
     result.save(force_insert=True)
+    summaries.refresh(assay, [compound.pk])
     audit.record(
         actor=actor, event=Event.RESULT_RECORDED, target=result, changes=result_changes(result)
     )
@@ -437,6 +444,7 @@ def flag_result(
     before = result.flag
     result.flag, result.flag_reason, result.version = flag, reason, result.version + 1
     result.save(update_fields=["flag", "flag_reason", "version"])
+    summaries.refresh(result.assay, [result.compound_id])
     audit.record(
         actor=actor,
         event=Event.RESULT_FLAGGED,

@@ -1,6 +1,7 @@
 """The SAR table: one row per compound, one column per assay the viewer sees."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cobench.assays import sar
 from cobench.compounds import services as compounds
@@ -276,6 +277,53 @@ def test_a_binned_sort_in_sql_is_the_bin_order(world, bio, value):
 
     assay = new_assay(world, "Bands")
     record(world, assay, bio.compounds[0], value)
-    in_sql = sar._grouped(assay).annotate(o=sar.bin_order_sql(assay, POTENCY_BINS))
+    in_sql = sar._summaries(assay).annotate(o=sar.bin_order_sql(POTENCY_BINS)).values("o")
     qualifier, number = parse_value(value)
     assert in_sql.get()["o"] == sharing.bin_order(number, qualifier, POTENCY_BINS)
+
+
+def test_the_table_follows_every_change_to_the_results(world, bio, api):
+    """Recording, flagging, lifting a flag and importing each change the table at once."""
+    from cobench.assays import services
+
+    column = str(bio.potency.pk)
+    path = f"/api/v1/projects/{world.project.id}/sar?sort={column}"
+
+    def shown():
+        rows = api(world.sponsor_lead).get(path).json()["rows"]
+        return [(r["registry_id"], r["cells"][column]["text"]) for r in rows]
+
+    rosco, purva = (c.registry_id for c in bio.compounds)
+    assert shown() == [(rosco, "136 nM (n=2)"), (purva, "> 10000 nM (n=1)")]
+    potent = record(world, bio.potency, bio.compounds[1], "2")
+    assert shown() == [(purva, "2.00 nM (n=2, 1 censored)"), (rosco, "136 nM (n=2)")]
+    services.flag_result(actor=world.sponsor_scientist, result=potent, flag="invalid", reason="x")
+    assert shown() == [(rosco, "136 nM (n=2)"), (purva, "> 10000 nM (n=1)")]
+    services.flag_result(actor=world.sponsor_scientist, result=potent, flag="", reason="re-read")
+    assert shown()[0] == (purva, "2.00 nM (n=2, 1 censored)")
+    client = api(world.sponsor_scientist)
+    upload = SimpleUploadedFile("more.csv", f"registry_id,value\n{rosco},1\n{rosco},2\n".encode())
+    job = client.client.post(
+        f"/api/v1/projects/{world.project.id}/result-imports",
+        {"file": upload, "assay_id": str(bio.potency.pk)},
+        headers=client.headers,
+    ).json()
+    assert job["check"]["errors"] == [], job
+    started = client.post(f"/api/v1/result-imports/{job['id']}/start")
+    assert started.json()["state"] == "done", started.content
+    assert shown() == [(purva, "2.00 nM (n=2, 1 censored)"), (rosco, "13.9 nM (n=4)")]
+
+
+def test_a_changed_endpoint_aggregates_again(world, bio, api):
+    """Solubility is an arithmetic mean; read as an IC50 the same results are geometric."""
+    column = str(bio.solubility.pk)
+    record(world, bio.solubility, bio.compounds[0], "1000")
+    path = f"/api/v1/projects/{world.project.id}/sar?columns={column}"
+    rows = api(world.sponsor_lead).get(path).json()["rows"]
+    assert rows[0]["cells"][column]["text"] == "540 µM (n=2)"  # (80 + 1000) / 2
+    changed = api(world.sponsor_lead).patch(
+        f"/api/v1/assays/{column}", {"endpoint": "IC50", "version": bio.solubility.version}
+    )
+    assert changed.status_code == 200, changed.content
+    rows = api(world.sponsor_lead).get(path).json()["rows"]
+    assert rows[0]["cells"][column]["text"] == "283 µM (n=2)"  # sqrt(80 * 1000) = 282.8
