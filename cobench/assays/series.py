@@ -175,7 +175,7 @@ def _project_compound(project: Project, compound: Compound | str) -> Compound:
     registry_id = compound.strip() if isinstance(compound, str) else ""
     if contains_nul(registry_id):
         raise InvalidInput(NUL_MESSAGE, errors={"registry_id": [NUL_MESSAGE]})
-    found = in_project.filter(registry_id__iexact=registry_id).first() if registry_id else None
+    found = in_project.by_registry_id(registry_id).first() if registry_id else None
     if found is None:
         message = f"No compound {registry_id or '(none given)'} is registered in {project.code}."
         raise InvalidInput(message, errors={"registry_id": [message]})

@@ -315,7 +315,7 @@ def _made_compound(
             raise NotFound()
         return compound
     if registry_id:
-        compound = in_project.filter(registry_id__iexact=registry_id).first()
+        compound = in_project.by_registry_id(registry_id).first()
         if compound is None:
             errors.setdefault("registry_id", []).append(
                 f"No compound {registry_id} is registered in {request.project.code}: "
@@ -345,9 +345,9 @@ def _evidence(
             return []
         names[name.upper()] = name
     in_project = Compound.objects.in_project(project)
-    found = list(
-        in_project.filter(Q(pk__in=ids) | Q(registry_id__in=list(names))).order_by("number")
-    )
+    # sorted here: ordered in SQL, SQLite would walk the registry in order to find a few
+    chosen = in_project.filter(Q(pk__in=ids) | Q(registry_id__in=list(names))).order_by()
+    found = sorted(chosen, key=lambda c: c.number)
     missing = set(names) - {c.registry_id.upper() for c in found}
     missing |= {str(pk) for pk in ids - {c.pk for c in found}}
     if missing:

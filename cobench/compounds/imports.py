@@ -501,9 +501,9 @@ def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) ->
     def compare() -> None:
         keys = {p.registration_key for _, p in pending}
         known = dict(
-            Compound.objects.filter(
-                sponsor_id=job.project.sponsor_id, registration_key__in=keys
-            ).values_list("registration_key", "registry_id")
+            Compound.objects.filter(sponsor_id=job.project.sponsor_id, registration_key__in=keys)
+            .order_by()  # unordered: the registry's ordering would walk every compound
+            .values_list("registration_key", "registry_id")
         )
         for record, prepared in pending:
             key = prepared.registration_key
@@ -679,6 +679,7 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
             updated_at=timezone.now(),
         )
         raise
+    bulk.analyze(Compound, ProjectCompound, Lot)
     if progress:
         progress(job)
     return job
@@ -727,9 +728,11 @@ def _write(
     keys = {p.registration_key for _, p, _ in good}
     compounds = {
         c.registration_key: c
-        for c in Compound.objects.select_for_update().filter(
-            sponsor=sponsor, registration_key__in=keys
-        )
+        # unordered: the registry's ordering (by sponsor name and number) would have SQLite
+        # walk every compound of the sponsor instead of looking the keys up
+        for c in Compound.objects.select_for_update()
+        .filter(sponsor=sponsor, registration_key__in=keys)
+        .order_by()
     }
     new_keys = [
         k for k in dict.fromkeys(p.registration_key for _, p, _ in good) if k not in compounds

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Exists, OuterRef
 
 from cobench.core.permissions import Action
 from cobench.core.querysets import ProjectScopedQuerySet, member_projects
@@ -12,10 +13,11 @@ class CompoundQuerySet(ProjectScopedQuerySet):
     project_lookup = "project_links__project"
 
     def _through(self, user: Any, action: Action) -> "CompoundQuerySet":
+        # each compound checked by its own links (see `in_project`)
         links = apps.get_model("compounds", "ProjectCompound").objects.filter(
-            project__in=member_projects(user, action)
+            project__in=member_projects(user, action), compound_id=OuterRef("pk")
         )
-        return self.filter(pk__in=links.values("compound_id"))
+        return self.filter(Exists(links))
 
     def visible_to(self, user: Any) -> "CompoundQuerySet":
         return self._through(user, Action.VIEW)
@@ -23,10 +25,20 @@ class CompoundQuerySet(ProjectScopedQuerySet):
     def editable_by(self, user: Any, action: Action) -> "CompoundQuerySet":
         return self._through(user, action)
 
+    def by_registry_id(self, typed: str) -> "CompoundQuerySet":
+        """The compound of a registry id as typed or in capitals (people type cb-000012 for
+        CB-000012), unordered: an index lookup, where a case-insensitive match, or the
+        registry's order, has SQLite walk the registry."""
+        return self.filter(registry_id__in={typed, typed.upper()}).order_by()
+
     def in_project(self, project: Any) -> "CompoundQuerySet":
-        """The compounds registered in `project`."""
-        links = apps.get_model("compounds", "ProjectCompound").objects.filter(project=project)
-        return self.filter(pk__in=links.values("compound_id"))
+        """The compounds registered in `project` (all of its sponsor's registry), each checked
+        by its own link: a lookup by registry id or structure uses the registry's indexes,
+        where `pk IN (the project's links)` has SQLite list every link first."""
+        links = apps.get_model("compounds", "ProjectCompound").objects.filter(
+            project=project, compound_id=OuterRef("pk")
+        )
+        return self.filter(Exists(links), sponsor_id=project.sponsor_id)
 
 
 class ProjectCompoundQuerySet(ProjectScopedQuerySet):

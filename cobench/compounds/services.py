@@ -278,7 +278,7 @@ def _find_or_create(
 ) -> tuple[Compound, bool]:
     sponsor = project.sponsor
     existing = Compound.objects.filter(sponsor=sponsor, registration_key=std.registration_key)
-    found = existing.first()
+    found = existing.order_by("pk").first()  # not the registry's order: a walk of it all
     if found:
         return found, False
     number = _next_number(sponsor)

@@ -30,7 +30,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
@@ -268,13 +268,23 @@ def search_exact(*, actor: User, query: str, project: Project | None = None) -> 
     """Compounds with the same parent as `query`: standardized as registration does."""
     std = compounds.standardize_one(query, field="query")
     scope = _scope(actor, project)
-    same = Compound.objects.filter(
-        Q(registration_key=std.registration_key) | Q(inchikey=std.inchikey),
-        sponsor_id__in=list(scope.by_sponsor),
-        project_links__project_id__in=scope.projects,
-    ).distinct()
-    ids = same.order_by("sponsor", "number").values_list("pk", flat=True)[: MAX_HITS + 1]
-    found: list[tuple[UUID, float | None]] = [(cid, 1.0) for cid in ids]
+    linked = ProjectCompound.objects.filter(
+        project_id__in=scope.projects, compound_id=OuterRef("pk")
+    )
+    # one lookup per index (OR-ed, or with the sponsor beside the InChIKey, which the link
+    # implies, SQLite walks the whole registry), each compound checked through its links
+    lookups = (
+        {"sponsor_id__in": list(scope.by_sponsor), "registration_key": std.registration_key},
+        {"inchikey": std.inchikey},
+    )
+    same = {
+        (sponsor_id, number, pk)
+        for lookup in lookups
+        for sponsor_id, number, pk in Compound.objects.filter(Exists(linked), **lookup)
+        .order_by()
+        .values_list("sponsor_id", "number", "pk")[: MAX_HITS + 1]
+    }
+    found: list[tuple[UUID, float | None]] = [(pk, 1.0) for *_, pk in sorted(same)]
     parsed = Query(text=query.strip(), kind="smiles", mol=std.parent)
     return Result(
         "exact", parsed, found[:MAX_HITS], scope, more=len(found) > MAX_HITS, backend=backend()
