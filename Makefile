@@ -16,8 +16,9 @@ run: $(STAMP) $(JSME)
 	$(BIN)/cobench demo
 	$(BIN)/cobench serve
 
+# one test process per core (pytest-xdist; each has its own test database)
 test: $(STAMP) chromium $(JSME)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check
