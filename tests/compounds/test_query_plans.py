@@ -68,9 +68,7 @@ def test_lookups_by_registry_id_and_structure_are_by_key(api, world, no_statisti
     compound = register(world).compound
     request = new_request(world)
     with CaptureQueriesContext(connection) as seen:
-        exact = api(world.partner_scientist).get(
-            f"/api/v1/search?mode=exact&query={ROSCOVITINE}"
-        )
+        exact = api(world.partner_scientist).get(f"/api/v1/search?mode=exact&query={ROSCOVITINE}")
         assert [h["registry_id"] for h in exact.json()["hits"]] == [compound.registry_id]
         requests.set_evidence(
             actor=world.sponsor_lead,
