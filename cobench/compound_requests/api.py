@@ -222,6 +222,16 @@ class MadeIn(Input):
     version: int | None = Version
 
 
+class MadeCompoundIn(Input):
+    """The compound a made request really is: `compound_id` or `registry_id` of a compound of
+    the request's project, and why the link changes."""
+
+    compound_id: UUID | None = None
+    registry_id: str = Field("", max_length=services.MAX_REGISTRY_ID)
+    reason: str = Field(min_length=1, max_length=services.MAX_NOTE)
+    version: int | None = Version
+
+
 class AbandonIn(Input):
     reason: str = Field(min_length=1, max_length=services.MAX_NOTE)
     version: int | None = Version
@@ -350,6 +360,32 @@ def set_evidence(
         actor=request.user,
         request=compound,
         evidence=payload.evidence,
+        expected_version=expected_version(request, payload.version),
+    )
+    return _answer(request, compound, response)
+
+
+@router.put("/requests/{compound_request_id}/made-compound", response=RequestOut)
+def correct_made_compound(
+    request: HttpRequest,
+    compound_request_id: UUID,
+    payload: MadeCompoundIn,
+    response: HttpResponse,
+):
+    """Either side corrects which registered compound a made request was made as, saying why
+    (the thread and the audit trail keep the old link)."""
+    compound = _get(request, compound_request_id)
+    chosen = None
+    if payload.compound_id is not None:
+        chosen = get_visible(
+            Compound.objects.in_project(compound.project), request.user, pk=payload.compound_id
+        )
+    compound = services.correct_made_compound(
+        actor=request.user,
+        request=compound,
+        registry_id=payload.registry_id,
+        compound=chosen,
+        reason=payload.reason,
         expected_version=expected_version(request, payload.version),
     )
     return _answer(request, compound, response)

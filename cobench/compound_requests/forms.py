@@ -139,6 +139,20 @@ class MadeForm(_Versioned):
     note = forms.CharField(max_length=services.MAX_NOTE, required=False, label="Note (optional)")
 
 
+class MadeCompoundForm(_Versioned):
+    registry_id = forms.CharField(
+        max_length=services.MAX_REGISTRY_ID,
+        label="Registry id",
+        help_text="The compound it really is, as registered in this project, e.g. CB-000123",
+        widget=forms.TextInput(attrs={"list": "project-compounds", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        max_length=services.MAX_NOTE,
+        label="Why the link changes",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AbandonForm(_Versioned):
     reason = forms.CharField(
         max_length=services.MAX_NOTE, label="Why", widget=forms.Textarea(attrs={"rows": 2})

@@ -498,6 +498,77 @@ def set_evidence(
     return request
 
 
+MADE = (State.MADE, State.SHIPPED, State.RECEIVED, State.TESTED)
+
+
+@transaction.atomic
+def correct_made_compound(
+    *,
+    actor: User,
+    request: CompoundRequest,
+    reason: str,
+    registry_id: str = "",
+    compound: Compound | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> CompoundRequest:
+    """Link a made request to another compound of its project (`registry_id`, or `compound`
+    already resolved) than the one named when it was made, saying why: either side of the
+    request may, once it is made. The thread and the audit trail keep both."""
+    member = ensure_can(actor, request.project, Action.VIEW)
+    if side_of(member, request) is None:
+        raise Forbidden(
+            f"Only the sponsor's people and {request.partner.name}'s may correct what request "
+            f"#{request.number} was made as."
+        )
+    request = (
+        CompoundRequest.objects.select_for_update()
+        .select_related("project", "partner", "compound")
+        .get(pk=request.pk)
+    )
+    if expected_version is not None and request.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=request.version)
+    if request.state not in MADE:
+        raise Conflict(
+            f"Request #{request.number} is {State(request.state).label.lower()}: it is not "
+            "made yet, so there is nothing to correct. Nothing changed."
+        )
+    errors: dict[str, list[str]] = {}
+    reason = _text(errors, "reason", reason, limit=MAX_NOTE, required=True)
+    found = None
+    if compound is None and not (registry_id or "").strip():
+        errors.setdefault("registry_id", []).append("Which compound: its registry id.")
+    else:
+        found = _made_compound(errors, request, Made(registry_id=registry_id, compound=compound))
+    if found is not None and found == request.compound:
+        errors.setdefault("registry_id", []).append(
+            f"Request #{request.number} is linked to {found.registry_id} already."
+        )
+    if errors or found is None:
+        raise InvalidInput(f"Request #{request.number} was not changed.", errors=errors)
+    before = request.compound.registry_id if request.compound else request.registry_ref or None
+    request.compound, request.updated_at = found, now or timezone.now()
+    request.version += 1
+    request.save(update_fields=["compound", "updated_at", "version"])
+    text = f"Made as {found.registry_id}" + (f", not {before}" if before else "") + f": {reason}"
+    _message(
+        request,
+        actor=actor,
+        member=member,
+        kind=MessageKind.PROGRESS,
+        text=text,
+        now=request.updated_at,
+    )
+    audit.record(
+        actor=actor,
+        event=Event.REQUEST_COMPOUND_LINKED,
+        target=request,
+        changes={"compound": [before, found.registry_id]},
+        reason=reason,
+    )
+    return request
+
+
 # The steps ----------------------------------------------------------------------------
 
 

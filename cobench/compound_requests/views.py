@@ -22,7 +22,7 @@ from cobench.web.errors import page, submit
 from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import evidence, services
-from .forms import FORMS, EvidenceForm, FilterForm, RequestForm, registry_ids
+from .forms import FORMS, EvidenceForm, FilterForm, MadeCompoundForm, RequestForm, registry_ids
 from .models import CompoundRequest, RequestMessage, State
 
 
@@ -148,6 +148,11 @@ def request_detail(
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _forms(compound, request.POST, action)
     evidence_form = _evidence_form(request, compound)
+    made_form = MadeCompoundForm(
+        request.POST if action == "made_compound" else None,
+        initial={"version": compound.version},
+        prefix="made_compound",
+    )
     status, failed = 200, ""
     if action == "evidence":
         outcome = submit(
@@ -162,6 +167,24 @@ def request_detail(
         )
         if outcome.done:
             messages.success(request, f"The data behind request #{compound.number} is saved.")
+            return redirect(
+                "request-detail", project_id=project.pk, compound_request_id=compound.pk
+            )
+        status, failed = outcome.status, action
+    elif action == "made_compound":
+        outcome = submit(
+            request,
+            made_form,
+            lambda data: services.correct_made_compound(
+                actor=request.user,
+                request=compound,
+                registry_id=data["registry_id"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+        )
+        if outcome.done:
+            messages.success(request, f"Request #{compound.number} is linked to its compound.")
             return redirect(
                 "request-detail", project_id=project.pk, compound_request_id=compound.pk
             )
@@ -188,6 +211,7 @@ def request_detail(
     context = _context(request, project)
     steps = services.allowed_steps(context["me"], compound)
     side = services.side_of(context["me"], compound)
+    correctable = side is not None and compound.state in services.MADE
     context |= {
         "req": compound,
         "overdue": services.is_overdue(compound),
@@ -198,10 +222,11 @@ def request_detail(
         "failed_form": forms.get(failed) if failed and failed not in steps else None,
         "thread": compound.messages.select_related("author", "author_org"),
         "pending": services.alternatives_pending(compound),
-        # the registry ids offered when marking it made or naming the data behind it
+        # the registry ids offered when marking it made, correcting that or naming the data
         "project_compounds": _offered(project)
-        if "mark_made" in steps or side == services.SPONSOR
+        if "mark_made" in steps or side == services.SPONSOR or correctable
         else (),
+        "made_form": made_form if correctable else None,
         "evidence_form": evidence_form if side == services.SPONSOR else None,
         "evidence": evidence.evidence_table(request.user, compound),
         "side": side,
