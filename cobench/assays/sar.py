@@ -399,9 +399,20 @@ def table(
         raise _bad("sort", f"Cannot sort by {key[:60]!r}.")
     start = (page - 1) * per_page
     narrowed = bool(filters.ranges) or ids is not None or bool(filters.compounds)
-    count, page_ids = _page_ids(
-        links, sorted_by, order, sort.startswith("-"), start, per_page, narrowed
-    )
+    if key == "registry_id" and not narrowed:
+        # the registry's own index walked in order: sorting every link of a project by its
+        # compound's number took seconds at a million compounds
+        ordered = (
+            Compound.objects.visible_to(user)
+            .in_project(project)
+            .order_by("-number" if sort.startswith("-") else "number")
+        )
+        count = links.count()
+        page_ids = list(ordered.values_list("pk", flat=True)[start : start + per_page])
+    else:
+        count, page_ids = _page_ids(
+            links, sorted_by, order, sort.startswith("-"), start, per_page, narrowed
+        )
     # what a row shows: no molfile, InChI or registration records (the SDF export asks)
     shown = ("id", "number", "registry_id", "smiles", "svg", "created_at", *PROPERTIES)
     found = Compound.objects.only(*shown).order_by().in_bulk(page_ids)  # no join to sort

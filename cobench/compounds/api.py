@@ -218,12 +218,16 @@ def list_compounds(
     formula: str | None = Query(None, max_length=200),
 ):
     """The compounds registered in a project, by registry id."""
-    compounds = Compound.objects.visible_to(request.user).in_project(_project(request, project_id))
+    project = _project(request, project_id)
+    compounds = Compound.objects.visible_to(request.user).in_project(project)
     if registry_id:
         compounds = compounds.filter(registry_id__istartswith=registry_id.strip())
     if formula:
         compounds = compounds.filter(formula=formula.strip())
-    return compounds.order_by("number")
+    compounds = compounds.order_by("number")
+    if not (registry_id or formula):  # a member sees all of a project's compounds
+        compounds.known_count = services.registered_count(project)
+    return compounds
 
 
 @router.get("/projects/{project_id}/compounds/export", response={200: None})

@@ -36,7 +36,10 @@ def compound_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:40]
     if query:
         compounds = compounds.filter(registry_id__icontains=query)
-    listing = Paginator(compounds, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(compounds, PAGE_SIZE)
+    if not query:  # every member sees all of a project's compounds: its links say how many
+        paginator.count = services.registered_count(project)
+    listing = paginator.get_page(request.GET.get("page"))
     return render(
         request, "compounds/list.html", _context(request, project, listing=listing, q=query)
     )

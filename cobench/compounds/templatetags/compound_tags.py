@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from cobench.compounds import services
 from cobench.compounds.models import Compound, Lot, Shipment
 
 register = template.Library()
@@ -15,7 +16,7 @@ def registry_section(context: dict[str, Any], project: Any) -> dict[str, Any]:
     compounds = Compound.objects.in_project(project).order_by("-number")
     return {
         "project": project,
-        "count": compounds.count(),
+        "count": services.registered_count(project),
         "lots": Lot.objects.filter(project=project).count(),
         "in_transit": Shipment.objects.filter(project=project, received_at=None).count(),
         "newest": list(compounds[:3]),
