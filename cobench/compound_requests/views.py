@@ -3,6 +3,7 @@ its thread and the steps the viewer may take, and the structure pictures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -139,6 +140,39 @@ def _forms(compound: CompoundRequest, data: Any = None, action: str = "") -> dic
     }
 
 
+def _change(
+    request: HttpRequest, compound: CompoundRequest, action: str
+) -> tuple[Callable[[dict[str, Any]], CompoundRequest], str]:
+    """The service call a form posted on a request's page makes, and what to say when done."""
+    number = compound.number
+    if action == "evidence":
+        return lambda data: services.set_evidence(
+            actor=request.user,
+            request=compound,
+            evidence=registry_ids(data["evidence"]),
+            expected_version=data["version"],
+        ), f"The data behind request #{number} is saved."
+    if action == "made_compound":
+        return lambda data: services.correct_made_compound(
+            actor=request.user,
+            request=compound,
+            registry_id=data["registry_id"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ), f"Request #{number} is linked to its compound."
+    if action not in services.TRANSITIONS:
+        raise InvalidInput(f"Say what to do: one of {', '.join(services.TRANSITIONS)}.")
+
+    def take(data: dict[str, Any]) -> CompoundRequest:
+        data = dict(data)
+        version = data.pop("version")
+        return services.SERVICES[action](
+            actor=request.user, request=compound, expected_version=version, **data
+        )
+
+    return take, f"Request #{number} is {_DONE[action]}."
+
+
 @page
 def request_detail(
     request: HttpRequest, project_id: UUID, compound_request_id: UUID
@@ -154,60 +188,16 @@ def request_detail(
         prefix="made_compound",
     )
     status, failed = 200, ""
-    if action == "evidence":
-        outcome = submit(
-            request,
-            evidence_form,
-            lambda data: services.set_evidence(
-                actor=request.user,
-                request=compound,
-                evidence=registry_ids(data["evidence"]),
-                expected_version=data["version"],
-            ),
-        )
+    if request.method == "POST":
+        posted_forms = {**forms, "evidence": evidence_form, "made_compound": made_form}
+        take, done = _change(request, compound, action)
+        outcome = submit(request, posted_forms[action], take)
         if outcome.done:
-            messages.success(request, f"The data behind request #{compound.number} is saved.")
+            messages.success(request, done)
             return redirect(
                 "request-detail", project_id=project.pk, compound_request_id=compound.pk
             )
         status, failed = outcome.status, action
-    elif action == "made_compound":
-        outcome = submit(
-            request,
-            made_form,
-            lambda data: services.correct_made_compound(
-                actor=request.user,
-                request=compound,
-                registry_id=data["registry_id"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
-        )
-        if outcome.done:
-            messages.success(request, f"Request #{compound.number} is linked to its compound.")
-            return redirect(
-                "request-detail", project_id=project.pk, compound_request_id=compound.pk
-            )
-        status, failed = outcome.status, action
-    elif request.method == "POST":
-        if action not in services.TRANSITIONS:
-            raise InvalidInput(f"Say what to do: one of {', '.join(services.TRANSITIONS)}.")
-        form, failed = forms[action], action
-
-        def take(data: dict[str, Any]) -> CompoundRequest:
-            data = dict(data)
-            version = data.pop("version")
-            return services.SERVICES[action](
-                actor=request.user, request=compound, expected_version=version, **data
-            )
-
-        outcome = submit(request, form, take)
-        if outcome.done:
-            messages.success(request, f"Request #{compound.number} is {_DONE[action]}.")
-            return redirect(
-                "request-detail", project_id=project.pk, compound_request_id=compound.pk
-            )
-        status = outcome.status
     context = _context(request, project)
     steps = services.allowed_steps(context["me"], compound)
     side = services.side_of(context["me"], compound)

@@ -31,3 +31,19 @@ def create(api, world):
         return r.status_code, r.json()
 
     return make
+
+
+@pytest.fixture
+def in_synthesis(world):
+    """Request #1 of CDK2 for OLOMOUCINE_LIKE, accepted and in synthesis at Northbridge."""
+    from cobench.compound_requests import services
+
+    request = services.create_request(
+        actor=world.sponsor_lead,
+        project=world.project,
+        structure=OLOMOUCINE_LIKE,
+        partner=world.partner,
+        rationale="Probe the N9 pocket.",
+    )
+    services.accept_request(actor=world.partner_lead, request=request)
+    return services.start_synthesis(actor=world.partner_scientist, request=request)

@@ -15,23 +15,14 @@ OTHER = "Nc1nc(Nc2ccc(F)cc2)c2nc[nH]c2n1"
 
 
 @pytest.fixture
-def made(world):
+def made(world, in_synthesis):
     """Request #1, made at Northbridge as CB-000001 (OLOMOUCINE_LIKE); CB-000002 is OTHER."""
-    request = services.create_request(
-        actor=world.sponsor_lead,
-        project=world.project,
-        structure=OLOMOUCINE_LIKE,
-        partner=world.partner,
-        rationale="Probe the N9 pocket.",
-    )
-    services.accept_request(actor=world.partner_lead, request=request)
-    services.start_synthesis(actor=world.partner_scientist, request=request)
     for structure in (OLOMOUCINE_LIKE, OTHER):
         registry.register_structure(
             actor=world.partner_scientist, project=world.project, structure=structure
         )
     return services.mark_made(
-        actor=world.partner_scientist, request=request, registry_id="CB-000001"
+        actor=world.partner_scientist, request=in_synthesis, registry_id="CB-000001"
     )
 
 
@@ -127,20 +118,11 @@ def test_someone_elses_ids_are_not_found_and_strangers_may_not(api, world, made)
     assert CompoundRequest.objects.get().compound.registry_id == "CB-000001"
 
 
-def test_a_request_not_yet_made_has_nothing_to_correct(api, web, world):
-    request = services.create_request(
-        actor=world.sponsor_lead,
-        project=world.project,
-        structure=OLOMOUCINE_LIKE,
-        partner=world.partner,
-        rationale="Probe the N9 pocket.",
-    )
+def test_a_request_not_yet_made_has_nothing_to_correct(api, web, world, in_synthesis):
     registry.register_structure(
         actor=world.partner_scientist, project=world.project, structure=OTHER
     )
-    r = _correct(api, world.partner_lead, request, registry_id="CB-000001", reason="Swapped")
+    r = _correct(api, world.partner_lead, in_synthesis, registry_id="CB-000001", reason="Swap")
     assert r.status_code == 409 and "not made yet" in r.json()["detail"]
-    page = f"/projects/{world.project.id}/requests/{request.id}/"
-    assert (
-        'id="step-made_compound"' not in api(world.partner_lead).client.get(page).content.decode()
-    )
+    page = f"/projects/{world.project.id}/requests/{in_synthesis.id}/"
+    assert 'id="step-made_compound"' not in web(world.partner_lead).get(page).content.decode()

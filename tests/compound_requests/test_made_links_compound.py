@@ -4,26 +4,11 @@ by compound id (API), or registered there and then; bad and foreign ids change n
 import pytest
 
 from cobench.audit.models import AuditEvent
-from cobench.compound_requests import services
 from cobench.compound_requests.models import CompoundRequest
 from cobench.compounds import services as registry
 from cobench.compounds.models import Lot
 
 from .conftest import OLOMOUCINE_LIKE
-
-
-@pytest.fixture
-def in_synthesis(world):
-    """Request #1 of CDK2 for OLOMOUCINE_LIKE, accepted and in synthesis at Northbridge."""
-    request = services.create_request(
-        actor=world.sponsor_lead,
-        project=world.project,
-        structure=OLOMOUCINE_LIKE,
-        partner=world.partner,
-        rationale="Probe the N9 pocket.",
-    )
-    services.accept_request(actor=world.partner_lead, request=request)
-    return services.start_synthesis(actor=world.partner_scientist, request=request)
 
 
 @pytest.fixture
