@@ -522,7 +522,7 @@ def correct_made_compound(
             f"#{request.number} was made as."
         )
     request = (
-        CompoundRequest.objects.select_for_update()
+        CompoundRequest.objects.select_for_update(of=("self",))
         .select_related("project", "partner", "compound")
         .get(pk=request.pk)
     )
