@@ -16,10 +16,9 @@ from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.tenancy.models import Project
 
-from . import plots
+from . import plots, sharing
 from . import series as services
 from .models import Series
-from .sar_api import partner_of
 
 router = Router(tags=["series"])
 
@@ -205,6 +204,6 @@ def plot(request: HttpRequest, project_id: UUID, params: Query[PlotParams]):
         request.user,
         project,
         assay_id=str(params.assay) if params.assay else None,
-        as_partner=partner_of(project, params.as_partner, "as_partner"),
+        as_partner=sharing.partner_of(project, params.as_partner, field="as_partner"),
         pairs=params.pairs,
     )

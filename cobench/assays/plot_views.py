@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
-from cobench.core.errors import Forbidden
 from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project
@@ -25,7 +24,7 @@ from cobench.web.views import _project, _project_context, posted
 from . import plots, sar, sharing
 from . import series as services
 from .models import Series
-from .sar_views import project_partner, view_state
+from .sar_views import view_state
 
 
 class SeriesForm(forms.Form):
@@ -133,9 +132,9 @@ def series_detail(request: HttpRequest, project_id: UUID, chemical_series_id: UU
 def sar_plots(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project = _project(request, project_id)
     # the table's preview of a partner's view holds here too: the plot is what it sees
-    as_partner = project_partner(project, request.GET.get("as_partner", ""))
-    if as_partner is not None and not sharing.sees_everything(request.user, project):
-        raise Forbidden("Only the sponsor's people preview what a partner sees.")
+    as_partner = sharing.partner_of(project, request.GET.get("as_partner"), field="as_partner")
+    if as_partner is not None:
+        sharing.ensure_may_preview(request.user, project)
     # the table's columns, sort and preview, as the table sent them: the selection goes back
     # to the table as it was (its `compounds`, if any, are chosen again by plots.js)
     return render(

@@ -14,8 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
-from cobench.core.errors import InvalidInput
-from cobench.tenancy.models import Organization, Project
+from cobench.tenancy.models import Project
 
 from . import sar, sharing
 from .models import Assay, SharingRule
@@ -133,23 +132,11 @@ def _project(request: HttpRequest, project_id: UUID) -> Project:
     return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
 
 
-def partner_of(project: Project, org_id: UUID | None, field: str) -> Organization | None:
-    """The partner organization `org_id` of `project` (None when None); else `field`'s error."""
-    if org_id is None:
-        return None
-    partner = project.partners.select_related("organization").filter(organization_id=org_id).first()
-    if partner is None:
-        raise InvalidInput(
-            "Not a partner of this project.", errors={field: ["Not a partner of this project."]}
-        )
-    return partner.organization
-
-
 def options(project: Project, params: SarParams) -> dict[str, Any]:
     """`sar.table`'s keyword arguments from the parameters."""
     columns = [c.strip() for c in params.columns.split(",") if c.strip()]
     return {
-        "as_partner": partner_of(project, params.as_partner, "as_partner"),
+        "as_partner": sharing.partner_of(project, params.as_partner, field="as_partner"),
         "sort": params.sort,
         "columns": columns or None,
         "filters": sar.parse_filters(
@@ -249,7 +236,7 @@ def set_rule(request: HttpRequest, project_id: UUID, data: RuleIn):
     assay = get_visible(
         Assay.objects.select_related("project"), request.user, pk=data.assay_id, project=project
     )
-    partner = partner_of(project, data.partner_id, "partner_id")
+    partner = sharing.partner_of(project, data.partner_id, field="partner_id")
     rule = sharing.set_rule(
         actor=request.user,
         assay=assay,

@@ -14,14 +14,13 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cobench.core.access import get_visible
 from cobench.core.errors import CobenchError, InvalidInput
-from cobench.tenancy.models import Organization, Project
+from cobench.tenancy.models import Project
 from cobench.web.errors import page
 from cobench.web.views import _project, _project_context
 
@@ -46,20 +45,6 @@ def view_state(query: QueryDict, selection: tuple[str, ...] = ()) -> str:
     return kept.urlencode(safe=",")
 
 
-def project_partner(project: Project, org_id: str) -> Organization | None:
-    """The partner organization `org_id` of `project` (None when empty); else a form error."""
-    if not org_id:
-        return None
-    try:
-        found = project.partners.select_related("organization").filter(organization_id=org_id)
-        partner = found.first()
-    except (ValidationError, ValueError):  # a malformed id is no partner
-        partner = None
-    if partner is None:
-        raise InvalidInput("Not a partner of this project.", errors={"as_partner": ["Unknown."]})
-    return partner.organization
-
-
 def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
     """`sar.table`'s keyword arguments from the query string."""
     get = request.GET
@@ -78,7 +63,7 @@ def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
         if name.startswith("min.") and (value or get.get(f"max.{name[4:]}")):
             ranges.append(f"{name[4:]}:{value}:{get.get(f'max.{name[4:]}', '')}")
     return {
-        "as_partner": project_partner(project, get.get("as_partner", "")),
+        "as_partner": sharing.partner_of(project, get.get("as_partner"), field="as_partner"),
         "sort": (get.get("sort") or "registry_id")[:80],
         "columns": columns[:200] or None,
         "filters": sar.parse_filters(
@@ -193,7 +178,7 @@ def sharing_rules(request: HttpRequest, project_id: UUID) -> HttpResponse:
                 pk=post.get("assay_id"),
                 project=project,
             )
-            partner = project_partner(project, post.get("partner_id", ""))
+            partner = sharing.partner_of(project, post.get("partner_id"), field="partner_id")
             starts = (post.get("starts_at") or "").strip()
             starts_at = None
             if starts:
@@ -207,7 +192,7 @@ def sharing_rules(request: HttpRequest, project_id: UUID) -> HttpResponse:
             sharing.set_rule(
                 actor=request.user,
                 assay=assay,
-                partner=partner,  # type: ignore[arg-type]
+                partner=partner,
                 mode=mode,
                 bins=_bins(post.get("bins", "")) if mode == sharing.BINNED else None,
                 starts_at=starts_at,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -99,6 +100,12 @@ def sees_everything(user: Any, project: Project) -> bool:
     return member is not None and member.organization_id == project.sponsor_id
 
 
+def ensure_may_preview(user: Any, project: Project) -> None:
+    """Refuse `user` a preview of what a partner sees unless they are the sponsor's."""
+    if not sees_everything(user, project):
+        raise Forbidden("Only the sponsor's people preview what a partner sees.")
+
+
 # Columns: what one viewer sees of each assay ----------------------------------------------
 
 
@@ -125,8 +132,7 @@ def columns_for(
     assays = Assay.objects.filter(project=project).order_by("name").visible_to(user)
     partner: Any = None
     if as_partner is not None:
-        if not sees_everything(user, project):
-            raise Forbidden("Only the sponsor's people preview what a partner sees.")
+        ensure_may_preview(user, project)
         mode: Any = Case(
             When(owner_id=as_partner.pk, then=Value(FULL)),
             default=mode_in_force(as_partner.pk, assay="pk", at=at),
@@ -253,7 +259,7 @@ def set_rule(
     *,
     actor: User,
     assay: Assay,
-    partner: Organization,
+    partner: Organization | None,
     mode: str,
     reason: str,
     bins: list[dict[str, Any]] | None = None,
@@ -274,7 +280,9 @@ def set_rule(
         errors["reason"] = ["Say why the partner should see this (or no longer)."]
     elif len(reason) > MAX_REASON or contains_nul(reason):
         errors["reason"] = [f"At most {MAX_REASON} characters, no NUL."]
-    if not ProjectPartner.objects.filter(project=project, organization=partner).exists():
+    if partner is None:
+        errors["partner"] = ["Choose the partner the rule is for."]
+    elif not ProjectPartner.objects.filter(project=project, organization=partner).exists():
         errors["partner"] = [f"{partner} is not a partner of {project.code}."]
     if mode not in SharingRule.Mode.values:
         errors["mode"] = [f"One of {', '.join(SharingRule.Mode.values)}."]
@@ -335,6 +343,21 @@ def history(actor: User, project: Project) -> Any:
 def partners(project: Project) -> list[Organization]:
     """The partner organizations of `project`, by name."""
     return [p.organization for p in project.partners.select_related("organization")]
+
+
+def partner_of(project: Project, org_id: Any, *, field: str) -> Organization | None:
+    """The partner organization `org_id` of `project` (None when empty); else `field`'s error."""
+    if not org_id:
+        return None
+    try:
+        link = project.partners.select_related("organization").filter(organization_id=org_id)
+        found = link.first()
+    except (ValidationError, ValueError):  # a malformed id is no partner
+        found = None
+    if found is None:
+        message = "Not a partner of this project."
+        raise InvalidInput(message, errors={field: [message]})
+    return found.organization
 
 
 def grid(actor: User, project: Project, at: datetime | None = None) -> list[dict[str, Any]]:

@@ -98,3 +98,24 @@ def test_only_the_sponsor_lead_changes_rules(world, bio, web, who):
     }
     page = web(getattr(world, who)).post(path, form)
     assert page.status_code in (403, 404) and not SharingRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("partner", "said"),
+    [
+        ("outsider", "Not a partner of this project."),
+        ("not-an-id", "Not a partner of this project."),
+        ("", "Choose the partner the rule is for."),
+    ],
+)
+def test_the_sharing_page_names_a_partner_that_is_not_the_projects(world, bio, web, partner, said):
+    partner_id = world.outsider_org.id if partner == "outsider" else partner
+    form = {
+        "assay_id": bio.potency.id,
+        "partner_id": partner_id,
+        "mode": "full",
+        "reason": "Full values for the chemists",
+    }
+    page = web(world.sponsor_lead).post(f"/projects/{world.project.id}/sharing/", form)
+    assert page.status_code == 422
+    assert said in page.content.decode() and not SharingRule.objects.exists()
