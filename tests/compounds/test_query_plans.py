@@ -64,9 +64,10 @@ def test_an_import_and_a_registration_look_each_structure_up(api, world, no_stat
     assert base.lots.count() == 2
 
 
-def test_lookups_by_registry_id_and_structure_are_by_key(api, world, no_statistics):
+def test_lookups_by_registry_id_and_structure_are_by_key(api, web, world, no_statistics):
     compound = register(world).compound
     request = new_request(world)
+    page = f"/projects/{world.project.id}/requests/{request.id}/"
     with CaptureQueriesContext(connection) as seen:
         exact = api(world.partner_scientist).get(f"/api/v1/search?mode=exact&query={ROSCOVITINE}")
         assert [h["registry_id"] for h in exact.json()["hits"]] == [compound.registry_id]
@@ -76,6 +77,7 @@ def test_lookups_by_registry_id_and_structure_are_by_key(api, world, no_statisti
             evidence=[compound.registry_id.lower()],
             expected_version=request.version,
         )
+        assert compound.registry_id in web(world.partner_scientist).get(page).content.decode()
     assert walks(seen.captured_queries) == []
 
 
