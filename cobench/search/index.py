@@ -62,7 +62,8 @@ FORMAT = 2
 
 log = logging.getLogger(__name__)
 FIRST_CHUNK = 50_000
-"""Positions scanned by the first substructure step; later steps grow fourfold while quick."""
+"""Positions scanned by the first substructure step; each later step is sized by the pace
+of the one before to take about a tenth of the time limit."""
 
 _SIM_DTYPE = np.dtype([("mol_id", "<u4"), ("coeff", "<f4")])
 
@@ -438,8 +439,10 @@ class SponsorIndex:
     ) -> Substructures:
         """Positions matching `query`, at most `cap`, scanning in chunks until `time_limit_s`.
 
-        Each chunk is one `GetMatches` over a range of positions; chunks grow while
-        they are quick, and no new chunk starts after the time limit.
+        Each chunk is one `GetMatches` over a range of positions, sized by the pace of the
+        chunk before to take about a tenth of the time limit (a common query needs two
+        calls, each starting its threads and waiting for the slowest), and no new chunk
+        starts after the time limit.
         """
         start_time = time.monotonic()
         found: list[np.ndarray] = []
@@ -477,8 +480,8 @@ class SponsorIndex:
             if start < self.size and now - start_time >= time_limit_s:
                 positions = np.sort(np.concatenate(found))
                 return Substructures(positions, more=False, stopped=True)
-            if now - began < time_limit_s / 50:
-                chunk *= 4  # few calls: each starts its threads and waits for the slowest
+            pace = chunk / max(now - began, 1e-6)  # positions a second
+            chunk = max(chunk, int(pace * time_limit_s / 10))
         positions = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
         return Substructures(positions[:cap], more=len(positions) > cap, stopped=False)
 
