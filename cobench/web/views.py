@@ -28,7 +28,7 @@ from cobench.charters.models import CharterVersion
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role, role_may
-from cobench.core.querysets import ProjectScopedQuerySet
+from cobench.core.querysets import ProjectScopedQuerySet, member_projects
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.access import ensure_can, membership
 from cobench.tenancy.models import ApiToken, Project, ProjectMember, ProjectPartner
@@ -716,7 +716,14 @@ def history(request: HttpRequest, target_type: str, target_id: UUID) -> HttpResp
         raise Http404("No history is kept for this kind of object here.")
     target = get_visible(manager.all(), request.user, pk=target_id)
     events = audit.history(user=request.user, target=target)
-    project = Project.objects.get(pk=target.project_id)  # the target was visible, so is this
+    # the project it belongs to; a compound is in a sponsor's projects: one the user is in
+    of_target = manager.filter(pk=target.pk).values(manager.all().project_lookup)
+    project = (
+        Project.objects.filter(pk__in=member_projects(request.user))
+        .filter(pk__in=of_target)
+        .order_by("code")
+        .first()
+    )
     labels = dict(Event.choices)
     rows = [{"event": e, "label": labels.get(e.event, e.event)} for e in events]
     return render(

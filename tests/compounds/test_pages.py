@@ -97,3 +97,21 @@ def test_the_project_home_card_shows_registered_compounds(web, world):
     register(world)
     html = web(world.partner_scientist).get(f"/projects/{world.project.id}/").content.decode()
     assert 'id="registry-summary"' in html and "CB-000001" in html
+
+
+def test_a_compound_and_its_lot_show_their_history_to_members_only(web, world):
+    registration = register(world)
+    compound, lot = registration.compound, registration.lot
+    page = web(world.sponsor_scientist).get(
+        f"/projects/{world.project.id}/compounds/{compound.id}/"
+    )
+    history = f"/history/compounds.compound/{compound.id}/"
+    assert history in page.content.decode()
+    shown = web(world.sponsor_scientist).get(history)
+    assert shown.status_code == 200
+    assert "compound.registered" in shown.content.decode()
+    assert world.project.code in shown.content.decode()
+    lot_history = web(world.partner_scientist).get(f"/history/compounds.lot/{lot.id}/")
+    assert "lot.registered" in lot_history.content.decode()
+    assert web(world.outsider).get(history).status_code == 404
+    assert web(world.outsider).get(f"/history/compounds.lot/{lot.id}/").status_code == 404
