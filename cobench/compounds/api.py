@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -214,17 +215,21 @@ def register(request: HttpRequest, project_id: UUID, body: RegisterIn):
 def list_compounds(
     request: HttpRequest,
     project_id: UUID,
-    registry_id: str | None = Query(None, max_length=40, description="Exact, or a prefix"),
+    registry_id: str | None = Query(
+        None, max_length=40, description="Exact, or a prefix (as typed or in capitals)"
+    ),
     formula: str | None = Query(None, max_length=200),
 ):
     """The compounds registered in a project, by registry id."""
     project = _project(request, project_id)
     compounds = Compound.objects.visible_to(request.user).in_project(project)
     if registry_id:
-        compounds = compounds.filter(registry_id__istartswith=registry_id.strip())
+        compounds = compounds.by_registry_id_prefix(registry_id.strip())
     if formula:
         compounds = compounds.filter(formula=formula.strip())
-    compounds = compounds.order_by("number")
+    # found by a prefix: sorted after the registry-id index has found them (`number + 0`
+    # is no index's order), where SQLite would rather walk an index in order, checking each
+    compounds = compounds.order_by(F("number") + 0 if registry_id else "number")
     if not (registry_id or formula):  # a member sees all of a project's compounds
         compounds.known_count = services.registered_count(project)
     return compounds

@@ -78,6 +78,8 @@ def test_lookups_by_registry_id_and_structure_are_by_key(api, web, world, no_sta
             expected_version=request.version,
         )
         assert compound.registry_id in web(world.partner_scientist).get(page).content.decode()
+        listed = f"/api/v1/projects/{world.project.id}/compounds?registry_id=cb-0000"
+        assert api(world.partner_scientist).get(listed).json()["count"] == 1
     assert walks(seen.captured_queries) == []
 
 

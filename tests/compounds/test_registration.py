@@ -122,6 +122,11 @@ def test_compounds_of_a_project_are_listed_and_filtered(api, world):
     assert [c["registry_id"] for c in listed["items"]] == ["CB-000001", "CB-000002"]
     assert api(world.auditor).get(f"{url}?formula=C5H5N5").json()["count"] == 1
     assert api(world.auditor).get(f"{url}?registry_id=CB-000002").json()["count"] == 1
+    prefix = api(world.auditor).get(f"{url}?registry_id=cb-00000").json()
+    assert [c["registry_id"] for c in prefix["items"]] == ["CB-000001", "CB-000002"]
+    assert api(world.auditor).get(f"{url}?registry_id=CB-0001").json()["count"] == 0
+    odd = api(world.auditor).get(f"{url}?registry_id=%25%E2%80%A8_\\").json()
+    assert odd["count"] == 0
     assert api(world.other_lead).get(url).status_code == 404
     kras = api(world.other_lead).get(f"/api/v1/projects/{world.other_project.id}/compounds")
     assert kras.json()["count"] == 0
