@@ -38,12 +38,38 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def open_page(browser, live_server):
+    """`open_page(**context_options)` opens a page on the live server in a browser context of
+    its own; the fixture closes it after the test."""
+    opened = []
+
+    def open_(**context_options):
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, base_url=live_server.url, **context_options
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        in_flight = set()
+        page.on("request", lambda request: in_flight.add(request))
+        page.on("requestfinished", lambda request: in_flight.discard(request))
+        page.on("requestfailed", lambda request: in_flight.discard(request))
+        opened.append((page, in_flight))
+        return page
+
+    yield open_
+    # The live server shares the test's database connection: a picture or htmx request still
+    # being served when the test ends would collide with emptying the database for the next.
+    for page, in_flight in opened:
+        for _ in range(200):
+            if not in_flight:
+                break
+            page.wait_for_timeout(50)
+        page.context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture

@@ -82,9 +82,8 @@ def test_a_typed_smiles_is_drawn_and_registered_as_typed(page, log_in, world):
     assert Compound.objects.get().smiles == ROSCOVITINE
 
 
-def test_without_javascript_the_textarea_is_the_input(browser, live_server, world):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    page = context.new_page()
+def test_without_javascript_the_textarea_is_the_input(open_page, world):
+    page = open_page(java_script_enabled=False)
     page.goto("/login/")
     page.get_by_label("User name").fill("alice")
     page.get_by_label("Password").fill(world.password)
@@ -95,4 +94,3 @@ def test_without_javascript_the_textarea_is_the_input(browser, live_server, worl
     page.get_by_label("Why").fill("Typed, not drawn.")
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator("#smiles")).to_have_text(FLUORO)
-    context.close()
