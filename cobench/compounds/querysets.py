@@ -35,7 +35,8 @@ class CompoundQuerySet(ProjectScopedQuerySet):
     def by_registry_id_prefix(self, typed: str) -> "CompoundQuerySet":
         """The compounds whose registry id starts with `typed` as typed or in capitals. On
         SQLite as ranges of the registry-id index: a LIKE there cannot use it and reads every
-        compound of the registry (minutes at a million, from a cold disk)."""
+        compound of the registry (minutes at a million, from a cold disk). On PostgreSQL a
+        LIKE, which its `text_pattern_ops` index (migration 0005) answers as a range."""
         matches = Q()
         for start in {typed, typed.upper()}:
             if connections[self.db].vendor == "sqlite":  # binary order: a range is a prefix

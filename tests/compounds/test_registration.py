@@ -2,8 +2,11 @@
 
 import csv
 import io
+from uuid import uuid4
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from rdkit import Chem
 
 from cobench.audit.models import AuditEvent
@@ -130,6 +133,25 @@ def test_compounds_of_a_project_are_listed_and_filtered(api, world):
     assert api(world.other_lead).get(url).status_code == 404
     kras = api(world.other_lead).get(f"/api/v1/projects/{world.other_project.id}/compounds")
     assert kras.json()["count"] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query planner")
+def test_a_registry_id_prefix_is_a_range_of_an_index_on_postgresql(world):
+    base = register(world).compound
+    keys = {"id", "number", "registry_id", "registration_key", "molblock", "svg"}
+    copied = {f.attname: getattr(base, f.attname) for f in Compound._meta.concrete_fields}
+    copied = {name: value for name, value in copied.items() if name not in keys}
+    Compound.objects.bulk_create(  # a registry large enough for the planner to choose
+        Compound(**copied, id=uuid4(), number=n, registry_id=f"CB-{n:06}", registration_key=n)
+        for n in range(2, 5_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE compounds_compound")
+    found = Compound.objects.filter(sponsor=world.sponsor).by_registry_id_prefix("cb-0000")
+    assert found.count() == 99
+    plan = found.explain()
+    # LIKE 'cb-0000%' OR LIKE 'CB-0000%', each a range of the text_pattern_ops index
+    assert "~>=~ 'CB-0000'" in plan and "Seq Scan" not in plan, plan
 
 
 def test_lot_update_needs_the_version_and_is_audited(api, world):
