@@ -4,6 +4,7 @@ The import is resumable: a bad record is reported by number and name and the
 others are imported; a stopped job resumes after its last committed batch.
 """
 
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -11,11 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from rdkit import Chem
 
 from cobench.audit.models import AuditEvent
 from cobench.compounds import imports
-from cobench.compounds.models import Compound, ImportJob, Lot
+from cobench.compounds.models import Compound, ImportJob, Lot, RegistrySequence
 from cobench.compounds.tasks import check_import_task, run_import_task
 from cobench.core.errors import Forbidden
 
@@ -167,6 +169,35 @@ def test_a_structure_already_registered_would_add_a_lot(api, world):
     report = api(world.partner_scientist).get(f"/api/v1/compound-imports/{job['id']}/check")
     assert report.json()["findings"][0]["duplicate"] == f"would add a lot to {known.registry_id}"
     assert Compound.objects.count() == 1 and known.lots.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_structure_registered_while_the_import_writes_it_gets_a_lot(api, world, monkeypatch):
+    job = upload(api, world.partner_scientist, world.project, "race.smi", f"{SALT} salt\n").json()
+    real = RegistrySequence.objects.get_or_create
+    raced = []
+
+    def in_another_session():
+        try:
+            register(world, BASE)
+        finally:
+            connection.close()  # this thread's own
+
+    def someone_registers_it_first(**kwargs):
+        # after the batch looked its structures up and before it numbers the new ones
+        if not raced:
+            raced.append(threading.Thread(target=in_another_session))
+            raced[0].start()
+            raced[0].join()
+        return real(**kwargs)
+
+    monkeypatch.setattr(RegistrySequence.objects, "get_or_create", someone_registers_it_first)
+    _, started = check_and_start(api, world.partner_scientist, job["id"])
+    assert raced and started.json()["state"] == "done", started.content
+    assert (started.json()["imported"], started.json()["failed"]) == (1, 0)
+    compound = Compound.objects.get()
+    assert compound.lots.count() == 2 and compound.registry_id == "CB-000001"
 
 
 def test_csv_with_a_chosen_smiles_column_and_a_field_mapping(api, world):
