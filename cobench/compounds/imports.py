@@ -38,7 +38,7 @@ from cobench import chem
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.chem.isolation import default_workers, iter_isolated
-from cobench.chem.registration import Prepared, prepare_text
+from cobench.chem.registration import Prepared, prepare_text, registration_key_of_text
 from cobench.core import attachments, bulk
 from cobench.core.errors import Conflict, InvalidInput
 from cobench.core.permissions import Action
@@ -400,9 +400,10 @@ def offered_fields(job: ImportJob) -> list[str]:
 
 
 def _standardized(
-    job: ImportJob, text: str, records: Iterator[Record]
-) -> Iterator[tuple[Record, Prepared | chem.RecordError | None]]:
-    """Each record with its preparation from the workers (None for a record unread), in order."""
+    job: ImportJob, text: str, records: Iterator[Record], work: Callable[..., Any] = prepare_text
+) -> Iterator[tuple[Record, Any]]:
+    """Each record with what the workers made of it (by default its preparation; None for a
+    record unread, a `chem.RecordError` for one that cannot be registered), in order."""
     taken: list[Record] = []
 
     def tasks() -> Iterator[tuple[str, str]]:
@@ -412,7 +413,7 @@ def _standardized(
             yield ("", "smiles") if record.problem else (record.structure, _fmt(job))
 
     results = iter_isolated(
-        prepare_text,
+        work,
         tasks(),
         timeout_s=settings.COBENCH_IMPORT_TIMEOUT_S,
         memory_mb=2048,
@@ -496,17 +497,16 @@ def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) ->
     first_of: dict[str, int] = {}
     findings: list[dict[str, Any]] = []
     counts = {"records": 0, "valid": 0, "errors": 0, "new": 0, "in_file": 0, "known": 0}
-    pending: list[tuple[Record, Prepared]] = []
+    pending: list[tuple[Record, str]] = []  # a record and its registration key
 
     def compare() -> None:
-        keys = {p.registration_key for _, p in pending}
+        keys = {key for _, key in pending}
         known = dict(
             Compound.objects.filter(sponsor_id=job.project.sponsor_id, registration_key__in=keys)
             .order_by()  # unordered: the registry's ordering would walk every compound
             .values_list("registration_key", "registry_id")
         )
-        for record, prepared in pending:
-            key = prepared.registration_key
+        for record, key in pending:
             entry = {"record": record.number, "name": record.name}
             if key in known:
                 counts["known"] += 1
@@ -524,7 +524,8 @@ def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) ->
                 findings.append(entry)
         pending.clear()
 
-    with closing(_standardized(job, text, read_records(job, text))) as rows:
+    records = read_records(job, text)
+    with closing(_standardized(job, text, records, work=registration_key_of_text)) as rows:
         for record, result in rows:
             counts["records"] += 1
             problem = record.problem
@@ -541,7 +542,7 @@ def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) ->
                     findings.append(_error(record, problem))
             else:
                 counts["valid"] += 1
-                pending.append((record, result))  # type: ignore[arg-type]
+                pending.append((record, result))
                 if len(pending) >= BATCH:
                     compare()
             if counts["records"] % 100 == 0:
