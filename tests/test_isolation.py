@@ -309,6 +309,44 @@ def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder)
     assert checked >= 1
 
 
+# The other side: the project's own people open every page -------------------------------
+
+MEMBERS = ["sponsor_lead", "sponsor_scientist", "partner_lead", "partner_scientist"]
+MEMBERS += ["executive", "auditor"]
+
+
+def _with_history(cdk2: dict[str, Any]) -> Iterator[Any]:
+    """Each CDK2 object whose kind keeps a history page (the audit trail of that object)."""
+    from django.db.models import Model
+
+    from cobench.core.querysets import ProjectScopedQuerySet
+
+    for value in cdk2.values():
+        if isinstance(value, Model) and isinstance(
+            type(value)._default_manager.all(), ProjectScopedQuerySet
+        ):
+            yield value
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_every_member_opens_every_page_without_a_server_error(world, cdk2, member):
+    """Every page with CDK2's objects, and the history of each kind of object, as each of
+    the project's roles: a page may be refused (403) or not theirs (someone else's token:
+    404), never a server error. The sponsor lead opens them all (above)."""
+    client = Client()
+    client.force_login(getattr(world, member))
+    opened = 0
+    for route, names, name in web_routes():
+        path = _web_path(route, _params(route, names, world, cdk2))
+        response = client.get(path)
+        assert response.status_code < 500, f"GET {name} as {member}"
+        opened += response.status_code == 200
+    for target in _with_history(cdk2):
+        path = f"/history/{target._meta.label_lower}/{target.pk}/"
+        assert client.get(path).status_code in (200, 404), f"GET {path} as {member}"
+    assert opened >= 40
+
+
 # A confidential concern's raiser, through every door -----------------------------------
 
 CONFIDENTIAL_VIEWERS = ["sponsor_lead", "sponsor_scientist", "executive"]
