@@ -142,7 +142,7 @@ def test_a_registry_id_prefix_is_a_range_of_an_index_on_postgresql(world):
     copied = {f.attname: getattr(base, f.attname) for f in Compound._meta.concrete_fields}
     copied = {name: value for name, value in copied.items() if name not in keys}
     Compound.objects.bulk_create(  # a registry large enough for the planner to choose
-        Compound(**copied, id=uuid4(), number=n, registry_id=f"CB-{n:06}", registration_key=n)
+        Compound(**copied, id=uuid4(), number=n, registry_id=f"CB-{n:06}", registration_key=f"k{n}")
         for n in range(2, 5_000)
     )
     with connection.cursor() as cursor:
