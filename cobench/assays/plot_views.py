@@ -16,10 +16,9 @@ from django.shortcuts import redirect, render
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import page, posted, submit
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import page, submit
-from cobench.web.views import _project, _project_context, posted
 
 from . import plots, sar, sharing
 from . import series as services
@@ -52,12 +51,12 @@ class TagForm(forms.Form):
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**_project_context(request, project, "sar"), **extra}
+    return {**project_context(request, project, "sar"), **extra}
 
 
 @page
 def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     form = SeriesForm(posted(request))
     if request.method == "POST":
         ensure_can(request.user, project, Action.TAG_SERIES)
@@ -82,7 +81,7 @@ def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def series_detail(request: HttpRequest, project_id: UUID, chemical_series_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     found = get_visible(Series.objects, request.user, pk=chemical_series_id, project=project)
     form = TagForm(request.POST if request.POST.get("action") == "tag" else None)
     status = 200
@@ -130,7 +129,7 @@ def series_detail(request: HttpRequest, project_id: UUID, chemical_series_id: UU
 
 @page
 def sar_plots(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     # the table's preview of a partner's view holds here too: the plot is what it sees
     as_partner = sharing.partner_of(project, request.GET.get("as_partner"), field="as_partner")
     if as_partner is not None:
@@ -154,7 +153,7 @@ def sar_plots(request: HttpRequest, project_id: UUID) -> HttpResponse:
 @page
 def compound_picture(request: HttpRequest, project_id: UUID, compound_id: UUID) -> HttpResponse:
     """A compound's stored picture (RDKit SVG), for the plots' tooltips."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compound = get_visible(Compound.objects.in_project(project), request.user, pk=compound_id)
     response = HttpResponse(compound.svg, content_type="image/svg+xml")
     # drawn by RDKit from a parsed molecule; still, an SVG opened alone must run nothing

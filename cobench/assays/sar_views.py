@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from cobench.core.access import get_visible
 from cobench.core.errors import CobenchError, InvalidInput
+from cobench.core.web import page
+from cobench.tenancy.access import project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import page
-from cobench.web.views import _project, _project_context
 
 from . import sar, sharing
 from .models import Assay
@@ -78,8 +78,8 @@ def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 @page
 def sar_table(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
-    context = _project_context(request, project, "sar")
+    project = project_for(request, project_id)
+    context = project_context(request, project, "sar")
     context |= {
         "sar_tab": "table",
         "properties": sar.PROPERTIES,
@@ -165,8 +165,8 @@ def _bins(text: str) -> list[dict[str, Any]]:
 
 @page
 def sharing_rules(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
-    context = _project_context(request, project, "sar")
+    project = project_for(request, project_id)
+    context = project_context(request, project, "sar")
     context["sar_tab"] = "sharing"
     status = 200
     if request.method == "POST":

@@ -18,10 +18,9 @@ from cobench.compounds.services import destinations
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import is_htmx, page, posted, submit
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import page, submit
-from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import imports, services
 from .aggregate import per_compound
@@ -32,7 +31,7 @@ POLLED = (ResultImport.State.CHECKING, ResultImport.State.QUEUED, ResultImport.S
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**_project_context(request, project, "assays"), **extra}
+    return {**project_context(request, project, "assays"), **extra}
 
 
 def _assay(request: HttpRequest, assay_id: UUID) -> Assay:
@@ -42,7 +41,7 @@ def _assay(request: HttpRequest, assay_id: UUID) -> Assay:
 
 @page
 def assay_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     assays = Assay.objects.visible_to(request.user).filter(project=project).select_related("owner")
     return render(request, "assays/list.html", _context(request, project, assays=assays))
 
@@ -53,7 +52,7 @@ def _assay_form(request: HttpRequest, project: Project, initial: dict | None = N
 
 @page
 def assay_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.MANAGE_ASSAYS)
     form = _assay_form(request, project, {"owner": str(project.sponsor_id)})
     outcome = submit(
@@ -194,7 +193,7 @@ def result_flag(request: HttpRequest, result_id: UUID) -> HttpResponse:
 
 @page
 def import_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.RECORD_RESULTS)
     assays = Assay.objects.visible_to(request.user).filter(project=project)
     form = ImportForm(posted(request), request.FILES or None, assays=assays)

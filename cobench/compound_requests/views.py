@@ -17,10 +17,9 @@ from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import is_htmx, page, posted, submit
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import page, submit
-from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import evidence, services
 from .forms import FORMS, EvidenceForm, FilterForm, MadeCompoundForm, RequestForm, registry_ids
@@ -28,7 +27,7 @@ from .models import CompoundRequest, RequestMessage, State
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**_project_context(request, project, "requests"), **extra}
+    return {**project_context(request, project, "requests"), **extra}
 
 
 def _get(request: HttpRequest, project: Project, compound_request_id: UUID) -> CompoundRequest:
@@ -56,7 +55,7 @@ def _evidence_form(request: HttpRequest, compound: CompoundRequest) -> EvidenceF
 
 @page
 def request_board(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     filters = FilterForm(request.GET or None, project=project)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     today = timezone.localdate()
@@ -81,7 +80,7 @@ def request_board(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def request_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.REQUEST_COMPOUND)
     form = RequestForm(posted(request), project=project)
     outcome = submit(
@@ -177,7 +176,7 @@ def _change(
 def request_detail(
     request: HttpRequest, project_id: UUID, compound_request_id: UUID
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compound = _get(request, project, compound_request_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _forms(compound, request.POST, action)
@@ -230,7 +229,7 @@ def request_picture(
     request: HttpRequest, project_id: UUID, compound_request_id: UUID
 ) -> HttpResponse:
     """The SVG picture of a request's structure, or (`?message=`) of one its thread carries."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compound = _get(request, project, compound_request_id)
     svg = compound.svg
     if message_id := request.GET.get("message"):

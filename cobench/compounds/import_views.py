@@ -16,9 +16,8 @@ from django.shortcuts import redirect, render
 
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
-from cobench.web.errors import page, submit
-from cobench.web.views import _project, is_htmx, posted
+from cobench.core.web import is_htmx, page, posted, submit
+from cobench.tenancy.access import ensure_can, project_for
 
 from . import imports
 from .models import ImportJob
@@ -36,14 +35,14 @@ class UploadForm(forms.Form):
 
 
 def _job(request: HttpRequest, project_id: UUID, import_id: UUID) -> ImportJob:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     jobs = ImportJob.objects.filter(project=project).select_related("project")
     return get_visible(jobs, request.user, pk=import_id)
 
 
 @page
 def import_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.REGISTER_COMPOUND)
     form = UploadForm(posted(request), request.FILES or None)
     outcome = submit(

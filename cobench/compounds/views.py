@@ -13,10 +13,9 @@ from django.shortcuts import redirect, render
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import page, posted, submit
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import page, submit
-from cobench.web.views import _project, _project_context, posted
 
 from . import services
 from .forms import FileForm, ReceiveForm, RegisterForm, ShipForm
@@ -26,12 +25,12 @@ PAGE_SIZE = 25
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**_project_context(request, project, "compounds"), **extra}
+    return {**project_context(request, project, "compounds"), **extra}
 
 
 @page
 def compound_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compounds = Compound.objects.visible_to(request.user).in_project(project).order_by("-number")
     query = (request.GET.get("q") or "").strip()[:40]
     if query:
@@ -47,7 +46,7 @@ def compound_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def compound_register(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.REGISTER_COMPOUND)
     form = RegisterForm(posted(request))
 
@@ -77,7 +76,7 @@ def compound_register(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def compound_detail(request: HttpRequest, project_id: UUID, compound_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compound = get_visible(Compound.objects.in_project(project), request.user, pk=compound_id)
     lots = Lot.objects.visible_to(request.user).filter(compound=compound, project=project)
     return render(

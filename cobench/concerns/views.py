@@ -19,10 +19,9 @@ from cobench.audit.events import Event
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import is_htmx, page, posted, submit
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import page, submit
-from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import services
 from .forms import AssignForm, CommentForm, FilterForm, NoteForm, RaiseForm, ReopenForm, ResolveForm
@@ -30,7 +29,7 @@ from .models import Concern
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**_project_context(request, project, "concerns"), **extra}
+    return {**project_context(request, project, "concerns"), **extra}
 
 
 def _rows(request: HttpRequest, concerns: Any, member: Any) -> list[dict[str, Any]]:
@@ -41,7 +40,7 @@ def _rows(request: HttpRequest, concerns: Any, member: Any) -> list[dict[str, An
 
 @page
 def concern_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     context = _context(request, project)
     filters = FilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -64,7 +63,7 @@ def concern_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def concern_raise(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     me = ensure_can(request.user, project, Action.RAISE_CONCERN)
     form = RaiseForm(posted(request), project=project, member=me)
     outcome = submit(
@@ -182,7 +181,7 @@ def _comments(request: HttpRequest, concern: Concern, member: Any) -> list[dict[
 
 @page
 def concern_detail(request: HttpRequest, project_id: UUID, concern_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     concern = get_visible(
         Concern.objects.select_related(
             "project", "raised_by", "raised_by_org", "addressed_to", "owner"

@@ -22,10 +22,9 @@ from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, submit
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import FORM_ERRORS, attach, page, submit
-from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import calendar, services
 from .forms import (
@@ -102,8 +101,8 @@ def _series_initial(series: MeetingSeries) -> dict[str, Any]:
 
 @page
 def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
-    context = _project_context(request, project, "meetings")
+    project = project_for(request, project_id)
+    context = project_context(request, project, "meetings")
     form, status = None, 200
     if context["can"]["manage_meetings"]:
         members = services.project_members(project)
@@ -153,9 +152,9 @@ def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 @page
 def series_detail(request: HttpRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
     """The series: its meetings, attendance chart, engagement; POST schedules a meeting."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     series = _series(request, project, series_id)
-    context = _project_context(request, project, "meetings")
+    context = project_context(request, project, "meetings")
     form = ScheduleForm(posted(request), initial={"time_zone": series.time_zone})
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEETINGS)
@@ -210,7 +209,7 @@ def series_detail(request: HttpRequest, project_id: UUID, series_id: UUID) -> Ht
 
 @page
 def series_edit(request: HttpRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     series = _series(request, project, series_id)
     ensure_can(request.user, project, Action.MANAGE_MEETINGS)
     form = SeriesForm(posted(request), project=project, initial=_series_initial(series))
@@ -229,7 +228,7 @@ def series_edit(request: HttpRequest, project_id: UUID, series_id: UUID) -> Http
     return render(
         request,
         "meetings/series_edit.html",
-        {**_project_context(request, project, "meetings"), "series": series, "form": form},
+        {**project_context(request, project, "meetings"), "series": series, "form": form},
         status=outcome.status,
     )
 
@@ -237,7 +236,7 @@ def series_edit(request: HttpRequest, project_id: UUID, series_id: UUID) -> Http
 @page
 def series_ics(request: HttpRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
     """The series as an iCalendar file, for the signed-in member."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     series = _series(request, project, series_id)
     response = HttpResponse(
         calendar.series_calendar(series), content_type="text/calendar; charset=utf-8"
@@ -275,9 +274,9 @@ def meeting_detail(request: HttpRequest, project_id: UUID, meeting_id: UUID) -> 
 
     One URL takes every form of the page; the posted `form` field says which.
     """
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     meeting = _meeting(request, project, meeting_id)
-    context = _project_context(request, project, "meetings")
+    context = project_context(request, project, "meetings")
     which = request.POST.get("form", "") if request.method == "POST" else ""
     zone = meeting.time_zone
     forms_: dict[str, forms.Form] = {
@@ -435,7 +434,7 @@ def _item_status(request: HttpRequest, *, meeting: Meeting | None = None) -> str
 @page
 def meeting_file(request: HttpRequest, project_id: UUID, file_id: UUID) -> HttpResponse:
     """Download a meeting's file: only for members of its project."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     attachment = get_visible(MeetingAttachment.objects, request.user, pk=file_id, project=project)
     return attachments.file_response(attachment)
 
@@ -445,9 +444,9 @@ def meeting_file(request: HttpRequest, project_id: UUID, file_id: UUID) -> HttpR
 
 @page
 def engagement_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     current = services.thresholds(project)
-    context = _project_context(request, project, "meetings")
+    context = project_context(request, project, "meetings")
     form = ThresholdsForm(
         posted(request),
         initial={

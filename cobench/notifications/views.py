@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from cobench.web.errors import page
+from cobench.core.web import page
 
 from . import services
 from .kinds import Delivery, Kind

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cobench.core.errors import InvalidInput
+from cobench.core.web import attach, page
 from cobench.tenancy.models import Project
-from cobench.web.errors import attach, page
 
 from . import pictures, services
 from .forms import SearchForm

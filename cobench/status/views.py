@@ -17,10 +17,9 @@ from django.utils import timezone
 from cobench.core.access import get_visible
 from cobench.core.errors import Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
-from cobench.web.errors import FORM_ERRORS, attach, page
-from cobench.web.views import _project, _project_context, is_htmx, posted
 
 from . import services
 from .forms import StatusForm
@@ -38,7 +37,7 @@ def _document(request: HttpRequest, project: Project, document_id: UUID) -> Stat
 
 
 def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    context = _project_context(request, project, "status")
+    context = project_context(request, project, "status")
     me = context["me"]
     mine = (
         StatusDocument.objects.filter(project=project, organization=me.organization).first()
@@ -60,7 +59,7 @@ def _may_edit(context: dict[str, Any], document: StatusDocument | None) -> bool:
 @page
 def status(request: HttpRequest, project_id: UUID) -> HttpResponse:
     """Every partner's document at a glance: fresh or stale, how old, who wrote it."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     context = _context(request, project)
     rows = services.project_freshness(project, now=context["now"])
     me = context["me"]
@@ -130,7 +129,7 @@ def _reading(
 @page
 def document(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     """One partner's document: the best answer to “where are we?”."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     doc = _document(request, project, document_id)
     current = doc.current
     if current is None:
@@ -142,7 +141,7 @@ def document(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpR
 def version(
     request: HttpRequest, project_id: UUID, document_id: UUID, version_number: int
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     doc = _document(request, project, document_id)
     old = doc.versions.filter(number=version_number).first()
     if old is None:
@@ -153,7 +152,7 @@ def version(
 @page
 def edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
     """Write your organization's status document: its next version, or its first."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     me = ensure_can(request.user, project, Action.EDIT_STATUS)
     if not project.partners.filter(organization=me.organization).exists():
         raise Forbidden(f"{me.organization} is not a partner on {project.code}.")
@@ -229,7 +228,7 @@ def _conflict(doc: StatusDocument | None, exc: StaleVersion) -> dict[str, Any]:
 
 @page
 def history(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     doc = _document(request, project, document_id)
     versions = list(doc.versions.order_by("-number"))
     rows = [{"version": v, "changed": [SECTIONS[n] for n in v.changed]} for v in versions]
@@ -243,7 +242,7 @@ def history(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpRe
 @page
 def compare(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     """Two versions side by side, section by section; htmx swaps only the comparison."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     doc = _document(request, project, document_id)
     versions = list(doc.versions.order_by("-number"))
     if not versions:
@@ -279,7 +278,7 @@ def compare(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpRe
 @page
 def printable(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     """The current version as a clean page to print or save as PDF."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     doc = _document(request, project, document_id)
     current = doc.current
     if current is None:

@@ -1,11 +1,28 @@
-"""Access helpers every service uses: membership and the role check."""
+"""Access helpers every door uses: membership, the role check and the project lookups.
+
+Pages and API endpoints fetch the project they are about with `project_for`
+(someone else's project is a 404, like a missing one), name an organization a
+caller sent with `organization_or_422`, and pages frame themselves with
+`project_context`. Services check roles with `ensure_can`.
+"""
 
 from typing import Any
+from uuid import UUID
 
-from cobench.core.errors import Forbidden, NotFound
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from cobench.core.access import get_visible
+from cobench.core.errors import Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import Action, Role, role_may
 
-from .models import Project, ProjectMember
+from .models import Organization, Project, ProjectMember, User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request from a signed-in person: every page behind `page`, every API call past its auth."""
+
+    user: User
 
 
 def membership(user: Any, project: Project) -> ProjectMember | None:
@@ -30,3 +47,38 @@ def ensure_can(user: Any, project: Project, action: Action) -> ProjectMember:
             f"({Action(action).label.lower()})."
         )
     return member
+
+
+def project_for(request: HttpRequest, project_id: UUID) -> Project:
+    """The project `project_id` names, with its sponsor, if the caller is on it; else NotFound."""
+    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+
+
+def organization_or_422(
+    organization_id: UUID | None,
+    *,
+    field: str,
+    among: "QuerySet[Organization] | None" = None,
+    message: str = "No such organization.",
+) -> Organization:
+    """The organization a caller named in `field` (one of `among`, if given); else a 422 on it."""
+    organizations = Organization.objects.all() if among is None else among
+    organization = organizations.filter(pk=organization_id).first() if organization_id else None
+    if organization is None:
+        raise InvalidInput(message, errors={field: [message]})
+    return organization
+
+
+def project_context(request: HttpRequest, project: Project | None, tab: str) -> dict[str, Any]:
+    """What every project page's frame shows: the project, the viewer's membership, their rights.
+
+    `can` maps each action's value to whether the viewer's role may do it; the page
+    uses it only to hide controls, the services decide.
+    """
+    me = membership(request.user, project) if project is not None else None
+    return {
+        "project": project,
+        "me": me,
+        "tab": tab,
+        "can": {str(action.value): bool(me and role_may(me.role, action)) for action in Action},
+    }

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -27,14 +26,14 @@ from cobench.charters.content import compare
 from cobench.charters.models import CharterVersion
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
-from cobench.core.permissions import Action, Role, role_may
+from cobench.core.permissions import Action, Role
 from cobench.core.querysets import ProjectScopedQuerySet, member_projects
+from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased, submit
 from cobench.tenancy import services as tenancy
-from cobench.tenancy.access import ensure_can, membership
+from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import ApiToken, Project, ProjectMember, ProjectPartner
 
 from . import charter as charter_ui
-from .errors import FORM_ERRORS, attach, page, submit
 from .forms import (
     MEANINGS,
     CharterMetaForm,
@@ -51,30 +50,6 @@ from .forms import (
     TokenForm,
 )
 from .templatetags.cobench_web import when
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def posted(request: HttpRequest) -> Any:
-    """The form data of a POST, even an empty one (an empty QueryDict is falsy), else None."""
-    return request.POST if request.method == "POST" else None
-
-
-def _project(request: HttpRequest, project_id: UUID) -> Project:
-    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
-
-
-def _project_context(request: HttpRequest, project: Project, tab: str) -> dict[str, Any]:
-    me = membership(request.user, project)
-    return {
-        "project": project,
-        "me": me,
-        "tab": tab,
-        "can": {str(action.value): bool(me and role_may(me.role, action)) for action in Action},
-    }
-
 
 # Projects -----------------------------------------------------------------------------
 
@@ -117,7 +92,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @page
 def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     latest = charters.latest_version(project)
     state = charters.charter_state(latest) if latest else None
     # the facts in force come from the governing (signed) version, not from a draft
@@ -134,7 +109,7 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
         request,
         "web/project_home.html",
         {
-            **_project_context(request, project, "home"),
+            **project_context(request, project, "home"),
             "partners": project.partners.select_related("organization"),
             "leads": project.members.filter(
                 role__in=[Role.SPONSOR_LEAD, Role.PARTNER_LEAD]
@@ -148,23 +123,9 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
     )
 
 
-def _rebased(form: forms.Form, exc: StaleVersion, **kwargs: Any) -> forms.Form:
-    """The user's input again, now based on the stored version, with the conflict on top.
-
-    Nothing typed is lost; saving again is a deliberate choice to write over the
-    version they have now been shown.
-    """
-    data = form.data.copy()
-    data["version"] = str(exc.current)
-    again = type(form)(data, **kwargs)
-    again.is_valid()
-    attach(again, exc)
-    return again
-
-
 @page
 def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.EDIT_PROJECT)
     form = ProjectSettingsForm(
         posted(request),
@@ -191,7 +152,7 @@ def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
                     **fields,
                 )
             except StaleVersion as exc:
-                form, status = _rebased(form, exc), exc.status
+                form, status = rebased(form, exc), exc.status
                 conflict = [
                     ("Name", project.name),
                     ("Description", project.description or "—"),
@@ -207,7 +168,7 @@ def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return render(
         request,
         "web/project_settings.html",
-        {**_project_context(request, project, "settings"), "form": form, "conflict": conflict},
+        {**project_context(request, project, "settings"), "form": form, "conflict": conflict},
         status=status,
     )
 
@@ -216,7 +177,7 @@ def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 def _partners_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    context = _project_context(request, project, "partners")
+    context = project_context(request, project, "partners")
     manage = context["can"]["manage_partners"]
     return {
         **context,
@@ -229,7 +190,7 @@ def _partners_context(request: HttpRequest, project: Project, **extra: Any) -> d
 
 @page
 def partners(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_PARTNERS)
         form = PartnerAddForm(request.POST, project=project)
@@ -265,7 +226,7 @@ def _partner(request: HttpRequest, project: Project, partner_id: UUID) -> Projec
 
 @page
 def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
     form = PartnerUpdateForm(
@@ -288,7 +249,7 @@ def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> Ht
                     actor=request.user, partner=partner, expected_version=version, **fields
                 )
             except StaleVersion as exc:
-                form, status = _rebased(form, exc), exc.status
+                form, status = rebased(form, exc), exc.status
                 conflict = [
                     ("Start date", when(partner.start_date)),
                     ("End date", when(partner.end_date) if partner.end_date else "open"),
@@ -304,7 +265,7 @@ def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> Ht
         request,
         "web/partner_edit.html",
         {
-            **_project_context(request, project, "partners"),
+            **project_context(request, project, "partners"),
             "partner": partner,
             "form": form,
             "conflict": conflict,
@@ -315,7 +276,7 @@ def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> Ht
 
 @page
 def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
     form = PartnerRemoveForm(posted(request))
@@ -333,7 +294,7 @@ def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> 
         request,
         "web/partner_remove.html",
         {
-            **_project_context(request, project, "partners"),
+            **project_context(request, project, "partners"),
             "partner": partner,
             "members_left": project.members.filter(organization=partner.organization).count(),
             "form": form,
@@ -346,7 +307,7 @@ def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> 
 
 
 def _members_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    context = _project_context(request, project, "members")
+    context = project_context(request, project, "members")
     me = context["me"]
     manage = context["can"]["manage_members"]
     rows = []
@@ -381,7 +342,7 @@ def _members_context(request: HttpRequest, project: Project, **extra: Any) -> di
 
 @page
 def members(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEMBERS)
         form = MemberAddForm(request.POST, project=project)
@@ -424,7 +385,7 @@ def _member(request: HttpRequest, project: Project, member_id: UUID) -> ProjectM
 
 @page
 def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
     form = MemberUpdateForm(
@@ -461,13 +422,13 @@ def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> Http
             request,
             "web/_member_row.html",
             {
-                **_project_context(request, project, "members"),
+                **project_context(request, project, "members"),
                 "row": {"member": member, "form": form},
                 "saved": True,
             },
         )
     context = {
-        **_project_context(request, project, "members"),
+        **project_context(request, project, "members"),
         "row": {"member": member, "form": form},
     }
     template = "web/_member_row.html" if is_htmx(request) else "web/member_edit.html"
@@ -476,7 +437,7 @@ def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> Http
 
 @page
 def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
     form = MemberRemoveForm(request.POST or None)
@@ -494,7 +455,7 @@ def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> Ht
         request,
         "web/member_remove.html",
         {
-            **_project_context(request, project, "members"),
+            **project_context(request, project, "members"),
             "member": member,
             "form": form,
         },
@@ -516,21 +477,21 @@ def _version(request: HttpRequest, project: Project, version_id: UUID) -> Charte
 
 @page
 def charter(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     latest = charters.latest_version(project)
     return _charter_page(request, project, latest)
 
 
 @page
 def charter_version(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     return _charter_page(request, project, _version(request, project, version_id))
 
 
 def _charter_page(
     request: HttpRequest, project: Project, version: CharterVersion | None
 ) -> HttpResponse:
-    context = _project_context(request, project, "charter")
+    context = project_context(request, project, "charter")
     versions = list(project.charter_versions.order_by("-number"))
     if version is None:
         return render(request, "web/charter.html", {**context, "versions": versions})
@@ -555,10 +516,10 @@ def _charter_page(
 
 @page
 def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     ensure_can(request.user, project, Action.EDIT_CHARTER)
     latest = charters.latest_version(project)
-    context = _project_context(request, project, "charter")
+    context = project_context(request, project, "charter")
     if request.method != "POST":
         meta = CharterMetaForm(initial={"base_number": latest.number if latest else 0})
         return render(
@@ -635,7 +596,7 @@ def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     versions = list(project.charter_versions.order_by("-number"))
     by_number = {v.number: v for v in versions}
 
@@ -651,7 +612,7 @@ def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
     old = pick("old", versions[1] if len(versions) > 1 else new)
     rows = charter_ui.comparison_rows(charters.compare_versions(old, new)) if old and new else []
     context = {
-        **_project_context(request, project, "charter"),
+        **project_context(request, project, "charter"),
         "versions": versions,
         "old": old,
         "new": new,
@@ -663,7 +624,7 @@ def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 @page
 def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     version = _version(request, project, version_id)
     me = ensure_can(request.user, project, Action.SIGN_CHARTER)
     form = SignForm(request.POST or None)
@@ -692,7 +653,7 @@ def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> Ht
         request,
         "web/charter_sign.html",
         {
-            **_project_context(request, project, "charter"),
+            **project_context(request, project, "charter"),
             "version": version,
             "state": charters.charter_state(version),
             "form": form,
@@ -730,7 +691,7 @@ def history(request: HttpRequest, target_type: str, target_id: UUID) -> HttpResp
         request,
         "web/history.html",
         {
-            **_project_context(request, project, "history"),
+            **project_context(request, project, "history"),
             "target": target,
             "kind": model._meta.verbose_name,
             "rows": rows,

@@ -1,4 +1,10 @@
-"""How the web door answers domain errors: the one place that maps them to pages and forms."""
+"""What every page shares: signed-in pages, forms submitted to one service, htmx, conflicts.
+
+A page is a function decorated with `page`; it parses the request, calls one
+service through `submit` (or one restricted query) and renders. Domain errors
+become pages and form messages here and nowhere else. The project a page is about
+comes from `cobench.tenancy.access.project_for`, its frame from `project_context`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from cobench.core.errors import (
@@ -84,3 +90,27 @@ def submit(request: HttpRequest, form: forms.Form, action: Callable[[dict], Any]
         attach(form, exc)
         return Outcome(done=False, status=exc.status)
     return Outcome(done=True, result=result)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request: the page answers with its partial template."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (an empty QueryDict is falsy), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def rebased(form: forms.Form, exc: StaleVersion, *, field: str = "version", **kwargs: Any) -> Any:
+    """The user's input again, now based on the stored version, with the conflict on top.
+
+    Nothing typed is lost; saving again is a deliberate choice to write over the
+    version they have now been shown. `field` is the form's hidden version input.
+    """
+    data = form.data.copy()
+    data[field] = str(exc.current)
+    again = type(form)(data, **kwargs)
+    again.is_valid()
+    attach(again, exc)
+    return again
