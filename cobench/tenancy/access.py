@@ -60,12 +60,16 @@ def organization_or_422(
     field: str,
     among: "QuerySet[Organization] | None" = None,
     message: str = "No such organization.",
+    error: str | None = None,
 ) -> Organization:
-    """The organization a caller named in `field` (one of `among`, if given); else a 422 on it."""
+    """The organization a caller named in `field` (one of `among`, if given); else a 422 on it.
+
+    `message` heads the problem; `error`, when given, is what it says against `field`.
+    """
     organizations = Organization.objects.all() if among is None else among
     organization = organizations.filter(pk=organization_id).first() if organization_id else None
     if organization is None:
-        raise InvalidInput(message, errors={field: [message]})
+        raise InvalidInput(message, errors={field: [error or message]})
     return organization
 
 

@@ -4,18 +4,19 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
-from cobench.core.errors import InvalidInput, NotFound
+from cobench.core.errors import NotFound
 from cobench.core.permissions import Role
 
 from . import services
-from .models import ApiToken, Organization, Project, ProjectMember, ProjectPartner, User
+from .access import AuthenticatedRequest, organization_or_422, project_for
+from .models import ApiToken, Organization, Project, ProjectMember, ProjectPartner
 
 router = Router(tags=["projects"])
 
@@ -158,9 +159,9 @@ def _changes(payload: Schema, nullable: tuple[str, ...] = ()) -> dict:
 
 
 @router.get("/me", response=MeOut, tags=["me"])
-def me(request: HttpRequest):
+def me(request: AuthenticatedRequest):
     """Who the caller is, and the organizations they work for."""
-    user: User = request.user
+    user = request.user
     return {
         "id": user.id,
         "username": user.username,
@@ -179,7 +180,7 @@ class ProfilePatch(Input):
 
 
 @router.patch("/me", response=MeOut, tags=["me"])
-def update_me(request: HttpRequest, payload: ProfilePatch):
+def update_me(request: AuthenticatedRequest, payload: ProfilePatch):
     """Change your name, e-mail or time zone."""
     services.update_profile(actor=request.user, **_changes(payload))
     request.user.refresh_from_db()
@@ -188,7 +189,7 @@ def update_me(request: HttpRequest, payload: ProfilePatch):
 
 @router.get("/organizations", response=list[OrganizationOut], tags=["me"])
 @paginate
-def list_organizations(request: HttpRequest):
+def list_organizations(request: AuthenticatedRequest):
     """Organizations the caller works for or meets on their projects."""
     return services.organizations_visible_to(request.user).order_by("name")
 
@@ -198,20 +199,21 @@ def list_organizations(request: HttpRequest):
 
 @router.get("/projects", response=list[ProjectOut])
 @paginate
-def list_projects(request: HttpRequest):
+def list_projects(request: AuthenticatedRequest):
     """Projects the caller is a member of."""
     return Project.objects.visible_to(request.user).select_related("sponsor").order_by("code")
 
 
 @router.post("/projects", response={201: ProjectOut})
-def create_project(request: HttpRequest, payload: ProjectIn):
+def create_project(request: AuthenticatedRequest, payload: ProjectIn):
     """Start a project for an organization the caller works for; they become its sponsor lead."""
-    sponsor = Organization.objects.filter(pk=payload.sponsor_id, people__user=request.user).first()
-    if sponsor is None:
-        raise InvalidInput(
-            "You can start projects only for an organization you work for.",
-            errors={"sponsor_id": ["Not one of your organizations."]},
-        )
+    sponsor = organization_or_422(
+        payload.sponsor_id,
+        field="sponsor_id",
+        among=Organization.objects.filter(people__user=request.user),
+        message="You can start projects only for an organization you work for.",
+        error="Not one of your organizations.",
+    )
     project = services.create_project(
         actor=request.user,
         code=payload.code,
@@ -224,18 +226,18 @@ def create_project(request: HttpRequest, payload: ProjectIn):
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
-def get_project(request: HttpRequest, project_id: UUID, response: HttpResponse):
-    project = get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+def get_project(request: AuthenticatedRequest, project_id: UUID, response: HttpResponse):
+    project = project_for(request, project_id)
     set_etag(response, project.version)
     return project
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut)
 def update_project(
-    request: HttpRequest, project_id: UUID, payload: ProjectPatch, response: HttpResponse
+    request: AuthenticatedRequest, project_id: UUID, payload: ProjectPatch, response: HttpResponse
 ):
     """Change name, description, phase or status; send If-Match (or `version`)."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     project = services.update_project(
         actor=request.user,
         project=project,
@@ -252,8 +254,8 @@ def update_project(
 
 @router.get("/projects/{project_id}/partners", response=list[PartnerOut])
 @paginate
-def list_partners(request: HttpRequest, project_id: UUID):
-    project = get_visible(Project.objects, request.user, pk=project_id)
+def list_partners(request: AuthenticatedRequest, project_id: UUID):
+    project = project_for(request, project_id)
     return (
         ProjectPartner.objects.visible_to(request.user)
         .filter(project=project)
@@ -262,14 +264,10 @@ def list_partners(request: HttpRequest, project_id: UUID):
 
 
 @router.post("/projects/{project_id}/partners", response={201: PartnerOut})
-def add_partner(request: HttpRequest, project_id: UUID, payload: PartnerIn):
+def add_partner(request: AuthenticatedRequest, project_id: UUID, payload: PartnerIn):
     """Bring a partner organization onto the project (sponsor lead)."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
-    organization = Organization.objects.filter(pk=payload.organization_id).first()
-    if organization is None:
-        raise InvalidInput(
-            "No such organization.", errors={"organization_id": ["No such organization."]}
-        )
+    project = project_for(request, project_id)
+    organization = organization_or_422(payload.organization_id, field="organization_id")
     partner = services.add_partner(
         actor=request.user,
         project=project,
@@ -282,7 +280,7 @@ def add_partner(request: HttpRequest, project_id: UUID, payload: PartnerIn):
 
 
 @router.get("/partners/{partner_id}", response=PartnerOut)
-def get_partner(request: HttpRequest, partner_id: UUID, response: HttpResponse):
+def get_partner(request: AuthenticatedRequest, partner_id: UUID, response: HttpResponse):
     partner = get_visible(
         ProjectPartner.objects.select_related("organization"), request.user, pk=partner_id
     )
@@ -292,7 +290,7 @@ def get_partner(request: HttpRequest, partner_id: UUID, response: HttpResponse):
 
 @router.patch("/partners/{partner_id}", response=PartnerOut)
 def update_partner(
-    request: HttpRequest, partner_id: UUID, payload: PartnerPatch, response: HttpResponse
+    request: AuthenticatedRequest, partner_id: UUID, payload: PartnerPatch, response: HttpResponse
 ):
     partner = get_visible(ProjectPartner.objects, request.user, pk=partner_id)
     partner = services.update_partner(
@@ -307,7 +305,7 @@ def update_partner(
 
 @router.delete("/partners/{partner_id}", response={204: None})
 def remove_partner(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     partner_id: UUID,
     reason: str = Query(..., max_length=2000, pattern=r"^[^\x00]*$"),
 ):
@@ -322,8 +320,8 @@ def remove_partner(
 
 @router.get("/projects/{project_id}/members", response=list[MemberOut])
 @paginate
-def list_members(request: HttpRequest, project_id: UUID):
-    project = get_visible(Project.objects, request.user, pk=project_id)
+def list_members(request: AuthenticatedRequest, project_id: UUID):
+    project = project_for(request, project_id)
     return (
         ProjectMember.objects.visible_to(request.user)
         .filter(project=project)
@@ -332,9 +330,9 @@ def list_members(request: HttpRequest, project_id: UUID):
 
 
 @router.post("/projects/{project_id}/members", response={201: MemberOut})
-def add_member(request: HttpRequest, project_id: UUID, payload: MemberIn):
+def add_member(request: AuthenticatedRequest, project_id: UUID, payload: MemberIn):
     """Put a person of the sponsor or a partner on the project."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     member = services.add_member(
         actor=request.user,
         project=project,
@@ -346,7 +344,7 @@ def add_member(request: HttpRequest, project_id: UUID, payload: MemberIn):
 
 
 @router.get("/members/{member_id}", response=MemberOut)
-def get_member(request: HttpRequest, member_id: UUID, response: HttpResponse):
+def get_member(request: AuthenticatedRequest, member_id: UUID, response: HttpResponse):
     member = get_visible(
         ProjectMember.objects.select_related("user", "organization"), request.user, pk=member_id
     )
@@ -356,7 +354,7 @@ def get_member(request: HttpRequest, member_id: UUID, response: HttpResponse):
 
 @router.patch("/members/{member_id}", response=MemberOut)
 def update_member(
-    request: HttpRequest, member_id: UUID, payload: MemberPatch, response: HttpResponse
+    request: AuthenticatedRequest, member_id: UUID, payload: MemberPatch, response: HttpResponse
 ):
     member = get_visible(ProjectMember.objects, request.user, pk=member_id)
     member = services.update_member(
@@ -371,7 +369,7 @@ def update_member(
 
 @router.delete("/members/{member_id}", response={204: None})
 def remove_member(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     member_id: UUID,
     reason: str = Query(..., max_length=2000, pattern=r"^[^\x00]*$"),
 ):
@@ -386,20 +384,20 @@ def remove_member(
 
 @router.get("/tokens", response=list[TokenOut], tags=["me"])
 @paginate
-def list_tokens(request: HttpRequest):
+def list_tokens(request: AuthenticatedRequest):
     """The caller's own tokens, with their last use."""
     return ApiToken.objects.filter(user=request.user)
 
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["me"])
-def create_token(request: HttpRequest, payload: TokenIn):
+def create_token(request: AuthenticatedRequest, payload: TokenIn):
     """A new personal token; the secret in `token` is shown only in this response."""
     token, raw = services.create_api_token(actor=request.user, name=payload.name, days=payload.days)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, tags=["me"])
-def revoke_token(request: HttpRequest, token_id: UUID):
+def revoke_token(request: AuthenticatedRequest, token_id: UUID):
     """Revoke one of the caller's tokens, at once."""
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:
