@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -18,8 +18,7 @@ from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input, OrgRef
 from cobench.core import attachments
 from cobench.core.access import get_visible
-from cobench.core.errors import InvalidInput
-from cobench.tenancy.models import Organization, Project
+from cobench.tenancy.access import AuthenticatedRequest, organization_or_422, project_for
 
 from . import imports, services
 from .aggregate import per_compound
@@ -147,51 +146,37 @@ class AssayFileOut(Schema):
     uploaded_at: datetime
 
 
-def _project(request: HttpRequest, project_id: UUID) -> Project:
-    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
-
-
-def _assay(request: HttpRequest, assay_id: UUID) -> Assay:
+def _assay(request: AuthenticatedRequest, assay_id: UUID) -> Assay:
     assays = Assay.objects.select_related("owner", "project", "project__sponsor")
     return get_visible(assays, request.user, pk=assay_id)
 
 
-def _owner(owner_id: UUID | None) -> Organization | None:
-    if owner_id is None:
-        return None
-    owner = Organization.objects.filter(pk=owner_id).first()
-    if owner is None:
-        raise InvalidInput("No such organization.", errors={"owner_id": ["No such organization."]})
-    return owner
-
-
-def _results(request: HttpRequest, assay: Assay):
+def _results(request: AuthenticatedRequest, assay: Assay):
     results = Result.objects.visible_to(request.user).filter(assay=assay)
     return results.select_related("compound", "assay")
 
 
 @router.get("/projects/{project_id}/assays", response=list[AssayOut])
-def list_assays(request: HttpRequest, project_id: UUID):
+def list_assays(request: AuthenticatedRequest, project_id: UUID):
     """The assays of a project you may see."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     return Assay.objects.visible_to(request.user).filter(project=project).select_related("owner")
 
 
 @router.post("/projects/{project_id}/assays", response={201: AssayOut})
-def create_assay(request: HttpRequest, project_id: UUID, body: AssayIn):
+def create_assay(request: AuthenticatedRequest, project_id: UUID, body: AssayIn):
     """Define an assay (sponsor lead or scientist); its unit is the one values are kept in."""
+    project = project_for(request, project_id)
+    owner = None
+    if body.owner_id is not None:
+        owner = organization_or_422(body.owner_id, field="owner_id")
     fields = body.model_dump(exclude={"owner_id"})
-    assay = services.create_assay(
-        actor=request.user,
-        project=_project(request, project_id),
-        owner=_owner(body.owner_id),
-        **fields,
-    )
+    assay = services.create_assay(actor=request.user, project=project, owner=owner, **fields)
     return Status(201, assay)
 
 
 @router.get("/assays/{assay_id}", response=AssayOut)
-def get_assay(request: HttpRequest, assay_id: UUID, response: HttpResponse):
+def get_assay(request: AuthenticatedRequest, assay_id: UUID, response: HttpResponse):
     """An assay; the ETag is its version."""
     assay = _assay(request, assay_id)
     set_etag(response, assay.version)
@@ -199,12 +184,14 @@ def get_assay(request: HttpRequest, assay_id: UUID, response: HttpResponse):
 
 
 @router.patch("/assays/{assay_id}", response=AssayOut)
-def update_assay(request: HttpRequest, assay_id: UUID, body: AssayPatch, response: HttpResponse):
+def update_assay(
+    request: AuthenticatedRequest, assay_id: UUID, body: AssayPatch, response: HttpResponse
+):
     """Change an assay; send the version you read (If-Match or `version`)."""
     assay = _assay(request, assay_id)
     fields = body.model_dump(exclude_unset=True, exclude={"version", "owner_id"})
     if body.owner_id is not None:
-        fields["owner"] = _owner(body.owner_id)
+        fields["owner"] = organization_or_422(body.owner_id, field="owner_id")
     assay = services.update_assay(
         actor=request.user,
         assay=assay,
@@ -216,13 +203,13 @@ def update_assay(request: HttpRequest, assay_id: UUID, body: AssayPatch, respons
 
 
 @router.get("/assays/{assay_id}/files", response=list[AssayFileOut])
-def list_files(request: HttpRequest, assay_id: UUID):
+def list_files(request: AuthenticatedRequest, assay_id: UUID):
     """An assay's protocol and other files."""
     return _assay(request, assay_id).files.all()
 
 
 @router.post("/assays/{assay_id}/files", response={201: AssayFileOut})
-def upload_file(request: HttpRequest, assay_id: UUID, file: UploadedFile = File(...)):
+def upload_file(request: AuthenticatedRequest, assay_id: UUID, file: UploadedFile = File(...)):
     """Attach a protocol (multipart field `file`); size and type checked."""
     attachment = services.attach_assay_file(
         actor=request.user, assay=_assay(request, assay_id), upload=file
@@ -231,7 +218,7 @@ def upload_file(request: HttpRequest, assay_id: UUID, file: UploadedFile = File(
 
 
 @router.get("/assay-files/{assay_file_id}", response={200: None})
-def download_file(request: HttpRequest, assay_file_id: UUID):
+def download_file(request: AuthenticatedRequest, assay_file_id: UUID):
     """The file itself, as an attachment."""
     attachment = get_visible(AssayFile.objects, request.user, pk=assay_file_id)
     _assay(request, attachment.assay_id)  # an assay hidden from you hides its files too
@@ -241,7 +228,7 @@ def download_file(request: HttpRequest, assay_file_id: UUID):
 @router.get("/assays/{assay_id}/results", response=list[ResultOut])
 @paginate
 def list_results(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     assay_id: UUID,
     registry_id: str | None = Query(None, max_length=40, description="One compound's results"),
 ):
@@ -253,7 +240,7 @@ def list_results(
 
 
 @router.post("/assays/{assay_id}/results", response={201: ResultOut})
-def record_result(request: HttpRequest, assay_id: UUID, body: ResultIn):
+def record_result(request: AuthenticatedRequest, assay_id: UUID, body: ResultIn):
     """Record a result (people of the assay's owner organization); converted to the assay's unit.
 
     Unknown or incompatible units, non-numbers and compounds of another project answer
@@ -266,7 +253,7 @@ def record_result(request: HttpRequest, assay_id: UUID, body: ResultIn):
 
 
 @router.get("/assays/{assay_id}/aggregates", response=list[AggregateOut])
-def list_aggregates(request: HttpRequest, assay_id: UUID):
+def list_aggregates(request: AuthenticatedRequest, assay_id: UUID):
     """One aggregated value per compound (invalid results left out; the rule: see the docs)."""
     assay = _assay(request, assay_id)
     rows = _results(request, assay).values_list(
@@ -284,7 +271,7 @@ def list_aggregates(request: HttpRequest, assay_id: UUID):
 
 
 @router.get("/results/{result_id}", response=ResultOut)
-def get_result(request: HttpRequest, result_id: UUID, response: HttpResponse):
+def get_result(request: AuthenticatedRequest, result_id: UUID, response: HttpResponse):
     """One result; the ETag is its version (a flag changes it)."""
     result = get_visible(
         Result.objects.select_related("compound", "assay"), request.user, pk=result_id
@@ -294,7 +281,7 @@ def get_result(request: HttpRequest, result_id: UUID, response: HttpResponse):
 
 
 @router.post("/results/{result_id}/flag", response=ResultOut)
-def flag_result(request: HttpRequest, result_id: UUID, body: FlagIn):
+def flag_result(request: AuthenticatedRequest, result_id: UUID, body: FlagIn):
     """Flag a result invalid or outlier, or lift its flag (""); a reason is required."""
     result = get_visible(Result.objects, request.user, pk=result_id)
     return services.flag_result(
@@ -336,14 +323,14 @@ class ImportOut(Schema):
     finished_at: datetime | None
 
 
-def _import(request: HttpRequest, result_import_id: UUID) -> imports.ResultImport:
+def _import(request: AuthenticatedRequest, result_import_id: UUID) -> imports.ResultImport:
     jobs = imports.ResultImport.objects.select_related("project", "assay")
     return get_visible(jobs, request.user, pk=result_import_id)
 
 
 @router.post("/projects/{project_id}/result-imports", response={201: ImportOut})
 def create_import(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project_id: UUID,
     file: UploadedFile = File(...),
     assay_id: str = Form("", max_length=40, description="The assay of every row"),
@@ -358,7 +345,7 @@ def create_import(
     run_date, experiment_id. Unmapped targets are guessed from the column names. The
     answer's `check` lists every bad row; start the import with `/start`.
     """
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     assay = _assay(request, assay_id) if assay_id.strip() else None
     job = imports.create_import(
         actor=request.user,
@@ -374,20 +361,20 @@ def create_import(
 
 @router.get("/projects/{project_id}/result-imports", response=list[ImportOut])
 @paginate
-def list_imports(request: HttpRequest, project_id: UUID):
+def list_imports(request: AuthenticatedRequest, project_id: UUID):
     """A project's result imports you may see (your organization's; all for the sponsor)."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     return imports.ResultImport.objects.visible_to(request.user).filter(project=project)
 
 
 @router.get("/result-imports/{result_import_id}", response=ImportOut)
-def get_import(request: HttpRequest, result_import_id: UUID):
+def get_import(request: AuthenticatedRequest, result_import_id: UUID):
     """An import's state, progress (`done_through` of `rows`) and dry-run report."""
     return _import(request, result_import_id)
 
 
 @router.post("/result-imports/{result_import_id}/start", response={202: ImportOut})
-def start_import(request: HttpRequest, result_import_id: UUID):
+def start_import(request: AuthenticatedRequest, result_import_id: UUID):
     """Import a checked file: every result, or none if any row is bad (then state `failed`)."""
     job = imports.start_and_run(actor=request.user, job=_import(request, result_import_id))
     return Status(202, job)

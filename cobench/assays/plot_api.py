@@ -8,13 +8,12 @@ hand or matching the core), tag and untag compounds. Plot data comes from
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cobench.api.schemas import Input
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
-from cobench.tenancy.models import Project
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from . import plots, sharing
 from . import series as services
@@ -61,13 +60,13 @@ class SeriesTagIn(Input):
     registry_id: str = Field(min_length=1, max_length=40)
 
 
-def _get(request: HttpRequest, chemical_series_id: UUID) -> Series:
+def _get(request: AuthenticatedRequest, chemical_series_id: UUID) -> Series:
     return get_visible(
         Series.objects.select_related("project"), request.user, pk=chemical_series_id
     )
 
 
-def _detail(request: HttpRequest, series: Series) -> dict:
+def _detail(request: AuthenticatedRequest, series: Series) -> dict:
     found = services.membership(actor=request.user, series=series)
     compounds = (
         Compound.objects.in_project(series.project)
@@ -92,28 +91,30 @@ def _detail(request: HttpRequest, series: Series) -> dict:
 
 
 @router.get("/projects/{project_id}/series", response=list[ChemicalSeriesOut])
-def list_series(request: HttpRequest, project_id: UUID):
+def list_series(request: AuthenticatedRequest, project_id: UUID):
     """The project's chemical series, by name."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return Series.objects.visible_to(request.user).filter(project=project).order_by("name")
 
 
 @router.post("/projects/{project_id}/series", response={201: ChemicalSeriesDetailOut})
-def create_series(request: HttpRequest, project_id: UUID, payload: ChemicalSeriesIn):
+def create_series(request: AuthenticatedRequest, project_id: UUID, payload: ChemicalSeriesIn):
     """Define a series: a name and optionally a core (SMILES or SMARTS) whose matches join it."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     series = services.create_series(actor=request.user, project=project, **payload.dict())
     return Status(201, _detail(request, series))
 
 
 @router.get("/series/{chemical_series_id}", response=ChemicalSeriesDetailOut)
-def get_series(request: HttpRequest, chemical_series_id: UUID):
+def get_series(request: AuthenticatedRequest, chemical_series_id: UUID):
     """A series with its members: tagged by hand or matching its core."""
     return _detail(request, _get(request, chemical_series_id))
 
 
 @router.patch("/series/{chemical_series_id}", response=ChemicalSeriesDetailOut)
-def update_series(request: HttpRequest, chemical_series_id: UUID, payload: ChemicalSeriesPatch):
+def update_series(
+    request: AuthenticatedRequest, chemical_series_id: UUID, payload: ChemicalSeriesPatch
+):
     """Rename a series, change its core or description (fields left out stay)."""
     series = services.update_series(
         actor=request.user, series=_get(request, chemical_series_id), **payload.dict()
@@ -122,7 +123,7 @@ def update_series(request: HttpRequest, chemical_series_id: UUID, payload: Chemi
 
 
 @router.post("/series/{chemical_series_id}/members", response=ChemicalSeriesDetailOut)
-def tag(request: HttpRequest, chemical_series_id: UUID, payload: SeriesTagIn):
+def tag(request: AuthenticatedRequest, chemical_series_id: UUID, payload: SeriesTagIn):
     """Tag a compound of the project (by registry id) with the series."""
     series = _get(request, chemical_series_id)
     services.tag_compound(actor=request.user, series=series, compound=payload.registry_id)
@@ -130,7 +131,7 @@ def tag(request: HttpRequest, chemical_series_id: UUID, payload: SeriesTagIn):
 
 
 @router.delete("/series/{chemical_series_id}/members", response=ChemicalSeriesDetailOut)
-def untag(request: HttpRequest, chemical_series_id: UUID, registry_id: Query[SeriesTagIn]):
+def untag(request: AuthenticatedRequest, chemical_series_id: UUID, registry_id: Query[SeriesTagIn]):
     """Remove a compound's hand-made tag (`?registry_id=`)."""
     series = _get(request, chemical_series_id)
     services.untag_compound(actor=request.user, series=series, compound=registry_id.registry_id)
@@ -196,10 +197,10 @@ class PlotOut(Schema):
 
 
 @router.get("/projects/{project_id}/sar/plot", response=PlotOut, tags=["sar"])
-def plot(request: HttpRequest, project_id: UUID, params: Query[PlotParams]):
+def plot(request: AuthenticatedRequest, project_id: UUID, params: Query[PlotParams]):
     """The points of the SAR plots for one assay, following the sharing rules: a binned
     assay's points carry only their category, never a number."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return plots.plot_data(
         request.user,
         project,

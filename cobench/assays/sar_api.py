@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 from cobench.tenancy.models import Project
 
 from . import sar, sharing
@@ -128,10 +129,6 @@ class RuleOut(Schema):
         return rule.assay.name
 
 
-def _project(request: HttpRequest, project_id: UUID) -> Project:
-    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
-
-
 def options(project: Project, params: SarParams) -> dict[str, Any]:
     """`sar.table`'s keyword arguments from the parameters."""
     columns = [c.strip() for c in params.columns.split(",") if c.strip()]
@@ -189,13 +186,13 @@ def page_out(page: sar.SarPage) -> dict[str, Any]:
 
 @router.get("/projects/{project_id}/sar", response=SarOut)
 def sar_table(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project_id: UUID,
     params: Query[SarParams],
     paging: Query[PageParams],
 ):
     """One page of the project's SAR table: a row per compound, a column per assay you see."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     page = sar.table(
         request.user,
         project,
@@ -208,13 +205,13 @@ def sar_table(
 
 @router.get("/projects/{project_id}/sar/export", response={200: None})
 def sar_export(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project_id: UUID,
     params: Query[SarParams],
     format: Literal["csv", "sdf", "xlsx"] = "csv",
 ):
     """The whole table (filtered, sorted, columns chosen) as CSV, SDF or Excel."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     first, rows = sar.all_rows(request.user, project, **options(project, params))
     body, content_type = sar.export(first, rows, format)
     response = HttpResponse(body, content_type=content_type)
@@ -224,15 +221,15 @@ def sar_export(
 
 
 @router.get("/projects/{project_id}/sharing-rules", response=list[RuleOut])
-def list_rules(request: HttpRequest, project_id: UUID):
+def list_rules(request: AuthenticatedRequest, project_id: UUID):
     """Every sharing rule of the project, newest first (the sponsor's people only)."""
-    return sharing.history(request.user, _project(request, project_id))
+    return sharing.history(request.user, project_for(request, project_id))
 
 
 @router.post("/projects/{project_id}/sharing-rules", response={201: RuleOut})
-def set_rule(request: HttpRequest, project_id: UUID, data: RuleIn):
+def set_rule(request: AuthenticatedRequest, project_id: UUID, data: RuleIn):
     """Set what a partner sees of an assay from now (or `starts_at`): the sponsor's lead."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     assay = get_visible(
         Assay.objects.select_related("project"), request.user, pk=data.assay_id, project=project
     )
