@@ -11,7 +11,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -21,7 +21,8 @@ from cobench.api.schemas import Input, OrgRef
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
-from cobench.tenancy.models import Organization, Project
+from cobench.tenancy.access import AuthenticatedRequest, organization_or_422, project_for
+from cobench.tenancy.models import Organization
 
 from . import imports, services
 from .models import Compound, Lot, LotFile, Shipment
@@ -183,21 +184,17 @@ class LotFileOut(Schema):
     uploaded_at: datetime
 
 
-def _project(request: HttpRequest, project_id: UUID) -> Project:
-    return get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
-
-
-def _compound(request: HttpRequest, compound_id: UUID) -> Compound:
+def _compound(request: AuthenticatedRequest, compound_id: UUID) -> Compound:
     return get_visible(Compound.objects, request.user, pk=compound_id)
 
 
-def _lot(request: HttpRequest, lot_id: UUID) -> Lot:
+def _lot(request: AuthenticatedRequest, lot_id: UUID) -> Lot:
     lots = Lot.objects.select_related("compound", "producer", "project")
     return get_visible(lots, request.user, pk=lot_id)
 
 
 @router.post("/projects/{project_id}/compounds", response={201: RegistrationOut})
-def register(request: HttpRequest, project_id: UUID, body: RegisterIn):
+def register(request: AuthenticatedRequest, project_id: UUID, body: RegisterIn):
     """Register a structure with a new lot; a structure already registered gets the lot only.
 
     The structure is standardized (ChEMBL pipeline: salts and solvents stripped to
@@ -205,7 +202,7 @@ def register(request: HttpRequest, project_id: UUID, body: RegisterIn):
     messages.
     """
     registration = services.register_structure(
-        actor=request.user, project=_project(request, project_id), **body.model_dump()
+        actor=request.user, project=project_for(request, project_id), **body.model_dump()
     )
     return Status(201, registration)
 
@@ -213,7 +210,7 @@ def register(request: HttpRequest, project_id: UUID, body: RegisterIn):
 @router.get("/projects/{project_id}/compounds", response=list[CompoundOut])
 @paginate
 def list_compounds(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project_id: UUID,
     registry_id: str | None = Query(
         None, max_length=40, description="Exact, or a prefix (as typed or in capitals)"
@@ -221,7 +218,7 @@ def list_compounds(
     formula: str | None = Query(None, max_length=200),
 ):
     """The compounds registered in a project, by registry id."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compounds = Compound.objects.visible_to(request.user).in_project(project)
     if registry_id:
         compounds = compounds.by_registry_id_prefix(registry_id.strip())
@@ -237,13 +234,13 @@ def list_compounds(
 
 @router.get("/projects/{project_id}/compounds/export", response={200: None})
 def export(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project_id: UUID,
     format: Literal["sdf", "csv"] = "sdf",
     ids: str = Query("", max_length=40_000, description="Compound ids, comma-separated; all"),
 ):
     """The selected compounds of a project (all when `ids` is empty) as SDF or CSV."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     compounds = Compound.objects.visible_to(request.user).in_project(project).order_by("number")
     wanted = [part.strip() for part in ids.split(",") if part.strip()]
     if wanted:
@@ -270,22 +267,22 @@ def export(
 
 
 @router.get("/compounds/{compound_id}", response=CompoundDetailOut)
-def get_compound(request: HttpRequest, compound_id: UUID):
+def get_compound(request: AuthenticatedRequest, compound_id: UUID):
     """A compound: its parent structure, properties, warnings and the lots you may see."""
     return _compound(request, compound_id)
 
 
 @router.get("/projects/{project_id}/lots", response=list[LotOut])
 @paginate
-def list_lots(request: HttpRequest, project_id: UUID):
+def list_lots(request: AuthenticatedRequest, project_id: UUID):
     """The lots registered in a project."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     lots = Lot.objects.visible_to(request.user).filter(project=project)
     return lots.select_related("compound", "producer").order_by("-created_at")
 
 
 @router.get("/lots/{lot_id}", response=LotOut)
-def get_lot(request: HttpRequest, lot_id: UUID, response: HttpResponse):
+def get_lot(request: AuthenticatedRequest, lot_id: UUID, response: HttpResponse):
     """A lot with its chain of custody; the ETag is its version."""
     lot = _lot(request, lot_id)
     set_etag(response, lot.version)
@@ -293,7 +290,7 @@ def get_lot(request: HttpRequest, lot_id: UUID, response: HttpResponse):
 
 
 @router.patch("/lots/{lot_id}", response=LotOut)
-def update_lot(request: HttpRequest, lot_id: UUID, body: LotPatch, response: HttpResponse):
+def update_lot(request: AuthenticatedRequest, lot_id: UUID, body: LotPatch, response: HttpResponse):
     """Change a lot's details; send the version you read (If-Match or `version`)."""
     lot = _lot(request, lot_id)
     fields = body.model_dump(exclude_unset=True, exclude={"version"})
@@ -308,14 +305,10 @@ def update_lot(request: HttpRequest, lot_id: UUID, body: LotPatch, response: Htt
 
 
 @router.post("/lots/{lot_id}/shipments", response={201: ShipmentOut})
-def send_lot(request: HttpRequest, lot_id: UUID, body: ShipIn):
+def send_lot(request: AuthenticatedRequest, lot_id: UUID, body: ShipIn):
     """Send a lot on from where it is to the sponsor or a partner of the project."""
     lot = _lot(request, lot_id)
-    to_org = Organization.objects.filter(pk=body.to_organization_id).first()
-    if to_org is None:
-        raise InvalidInput(
-            "No such organization.", errors={"to_organization_id": ["No such organization."]}
-        )
+    to_org = organization_or_422(body.to_organization_id, field="to_organization_id")
     shipment = services.send_lot(
         actor=request.user,
         lot=lot,
@@ -328,21 +321,21 @@ def send_lot(request: HttpRequest, lot_id: UUID, body: ShipIn):
 
 
 @router.post("/shipments/{shipment_id}/receive", response=ShipmentOut)
-def receive_shipment(request: HttpRequest, shipment_id: UUID, body: ReceiveIn):
+def receive_shipment(request: AuthenticatedRequest, shipment_id: UUID, body: ReceiveIn):
     """Record a shipment's arrival and its condition (people of the receiving organization)."""
     shipment = get_visible(Shipment.objects, request.user, pk=shipment_id)
     return services.receive_shipment(actor=request.user, shipment=shipment, **body.model_dump())
 
 
 @router.get("/lots/{lot_id}/files", response=list[LotFileOut])
-def list_files(request: HttpRequest, lot_id: UUID):
+def list_files(request: AuthenticatedRequest, lot_id: UUID):
     """A lot's analytical files."""
     return _lot(request, lot_id).files.all()
 
 
 @router.post("/lots/{lot_id}/files", response={201: LotFileOut})
 def upload_file(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     lot_id: UUID,
     kind: Kind = Form("other"),
     file: UploadedFile = File(...),
@@ -355,7 +348,7 @@ def upload_file(
 
 
 @router.get("/lot-files/{lot_file_id}", response={200: None})
-def download_file(request: HttpRequest, lot_file_id: UUID):
+def download_file(request: AuthenticatedRequest, lot_file_id: UUID):
     """The file itself, as an attachment."""
     return attachments.file_response(get_visible(LotFile.objects, request.user, pk=lot_file_id))
 
@@ -406,7 +399,7 @@ class CheckIn(Input):
     )
 
 
-def _import_job(request: HttpRequest, import_id: UUID) -> imports.ImportJob:
+def _import_job(request: AuthenticatedRequest, import_id: UUID) -> imports.ImportJob:
     jobs = imports.ImportJob.objects.select_related("project")
     return get_visible(jobs, request.user, pk=import_id)
 
@@ -430,7 +423,7 @@ def _parse_mapping(text: str) -> dict[str, str]:
 
 @router.post("/projects/{project_id}/compound-imports", response={201: ImportCreatedOut})
 def create_import(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project_id: UUID,
     file: UploadedFile = File(...),
     format: Literal["", "sdf", "smiles", "csv"] = Form(""),
@@ -445,7 +438,7 @@ def create_import(
     """
     job = imports.create_import(
         actor=request.user,
-        project=_project(request, project_id),
+        project=project_for(request, project_id),
         upload=file,
         format=format,
         smiles_column=smiles_column,
@@ -456,20 +449,20 @@ def create_import(
 
 @router.get("/projects/{project_id}/compound-imports", response=list[ImportJobOut])
 @paginate
-def list_imports(request: HttpRequest, project_id: UUID):
+def list_imports(request: AuthenticatedRequest, project_id: UUID):
     """A project's imports, newest first."""
-    project = _project(request, project_id)
+    project = project_for(request, project_id)
     return imports.ImportJob.objects.visible_to(request.user).filter(project=project)
 
 
 @router.get("/compound-imports/{import_id}", response=ImportJobOut)
-def get_import(request: HttpRequest, import_id: UUID):
+def get_import(request: AuthenticatedRequest, import_id: UUID):
     """An import's state and progress (`done_through` of `records`, counts)."""
     return _import_job(request, import_id)
 
 
 @router.post("/compound-imports/{import_id}/check", response=ImportJobOut)
-def check_import(request: HttpRequest, import_id: UUID, body: CheckIn):
+def check_import(request: AuthenticatedRequest, import_id: UUID, body: CheckIn):
     """The dry run: every record parsed and standardized; errors and duplicates reported.
 
     Nothing is written but the report (`GET .../check`). Options given here replace
@@ -484,13 +477,13 @@ def check_import(request: HttpRequest, import_id: UUID, body: CheckIn):
 
 
 @router.get("/compound-imports/{import_id}/check", response=dict)
-def check_report(request: HttpRequest, import_id: UUID):
+def check_report(request: AuthenticatedRequest, import_id: UUID):
     """The dry run's report: counts and per-record findings (errors, duplicates)."""
     return _import_job(request, import_id).check_report
 
 
 @router.post("/compound-imports/{import_id}/start", response={202: ImportJobOut})
-def start_import(request: HttpRequest, import_id: UUID):
+def start_import(request: AuthenticatedRequest, import_id: UUID):
     """Start (or resume) a checked import: small files at once, larger ones in the background."""
     return Status(
         202, imports.start_and_run(actor=request.user, job=_import_job(request, import_id))
@@ -498,7 +491,7 @@ def start_import(request: HttpRequest, import_id: UUID):
 
 
 @router.get("/compound-imports/{import_id}/report", response=dict)
-def import_report(request: HttpRequest, import_id: UUID):
+def import_report(request: AuthenticatedRequest, import_id: UUID):
     """The import's per-record report: `errors` (record, name, error) and `lots` written."""
     job = _import_job(request, import_id)
     return {"state": job.state, **(job.report or {"errors": [], "lots": []})}
