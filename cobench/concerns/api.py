@@ -8,16 +8,20 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cobench.api.concurrency import set_etag
 from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
-from cobench.core.errors import InvalidInput
-from cobench.tenancy.access import membership
-from cobench.tenancy.models import Organization, Project
+from cobench.tenancy.access import (
+    AuthenticatedRequest,
+    membership,
+    organization_or_422,
+    project_for,
+)
+from cobench.tenancy.models import Project
 
 from . import services
 from .models import Comment, Concern
@@ -30,7 +34,7 @@ StateName = Literal["open", "acknowledged", "in_progress", "resolved", "closed"]
 Note = Field("", max_length=2000)
 
 
-def _member(request: HttpRequest, project_id: Any) -> Any:
+def _member(request: AuthenticatedRequest, project_id: Any) -> Any:
     """The caller's membership of a project, cached on the request."""
     cache = request.__dict__.setdefault("_concern_members", {})
     if project_id not in cache:
@@ -193,11 +197,11 @@ def _concerns():
     ).prefetch_related("escalations")
 
 
-def _concern(request: HttpRequest, concern_id: UUID) -> Concern:
+def _concern(request: AuthenticatedRequest, concern_id: UUID) -> Concern:
     return get_visible(_concerns(), request.user, pk=concern_id)
 
 
-def _answer(request: HttpRequest, concern: Concern, response: HttpResponse) -> Concern:
+def _answer(request: AuthenticatedRequest, concern: Concern, response: HttpResponse) -> Concern:
     concern = _concern(request, concern.pk)
     set_etag(response, concern.version)
     return concern
@@ -205,9 +209,9 @@ def _answer(request: HttpRequest, concern: Concern, response: HttpResponse) -> C
 
 @router.get("/projects/{project_id}/concerns", response=list[ConcernOut])
 @paginate
-def list_concerns(request: HttpRequest, project_id: UUID, filters: Query[ConcernFilters]):
+def list_concerns(request: AuthenticatedRequest, project_id: UUID, filters: Query[ConcernFilters]):
     """The project's concerns, newest first; filter by state (or `active`), severity, category."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return services.filtered(
         _concerns().visible_to(request.user).filter(project=project),
         **{k: v or "" for k, v in filters.dict().items()},
@@ -216,18 +220,17 @@ def list_concerns(request: HttpRequest, project_id: UUID, filters: Query[Concern
 
 @router.post("/projects/{project_id}/concerns", response={201: ConcernOut})
 def raise_concern(
-    request: HttpRequest, project_id: UUID, payload: ConcernIn, response: HttpResponse
+    request: AuthenticatedRequest, project_id: UUID, payload: ConcernIn, response: HttpResponse
 ):
     """Raise a concern; with `confidential`, the other side and executives do not see who."""
-    project = get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+    project = project_for(request, project_id)
     addressed_to = None
     if payload.addressed_to_id is not None:
-        addressed_to = Organization.objects.filter(pk=payload.addressed_to_id).first()
-        if addressed_to is None:
-            raise InvalidInput(
-                "No such organization.",
-                errors={"addressed_to_id": ["Not the sponsor or a current partner."]},
-            )
+        addressed_to = organization_or_422(
+            payload.addressed_to_id,
+            field="addressed_to_id",
+            error="Not the sponsor or a current partner.",
+        )
     concern = services.raise_concern(
         actor=request.user,
         project=project,
@@ -244,15 +247,15 @@ def raise_concern(
 
 
 @router.get("/projects/{project_id}/concerns/figures", response=list[FiguresOut])
-def concern_figures(request: HttpRequest, project_id: UUID):
+def concern_figures(request: AuthenticatedRequest, project_id: UUID):
     """Per organization: median hours to acknowledge and resolve the concerns addressed to it,
     and its breaches (escalations)."""
-    project = get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+    project = project_for(request, project_id)
     return services.response_figures(project)
 
 
 @router.get("/concerns/{concern_id}", response=ConcernOut)
-def get_concern(request: HttpRequest, concern_id: UUID, response: HttpResponse):
+def get_concern(request: AuthenticatedRequest, concern_id: UUID, response: HttpResponse):
     concern = _concern(request, concern_id)
     set_etag(response, concern.version)
     return concern
@@ -260,7 +263,7 @@ def get_concern(request: HttpRequest, concern_id: UUID, response: HttpResponse):
 
 @router.post("/concerns/{concern_id}/acknowledge", response=ConcernOut)
 def acknowledge(
-    request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse
+    request: AuthenticatedRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse
 ):
     """Acknowledge an open concern: its resolution clock starts."""
     concern = services.acknowledge_concern(
@@ -273,7 +276,9 @@ def acknowledge(
 
 
 @router.post("/concerns/{concern_id}/start", response=ConcernOut)
-def start(request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse):
+def start(
+    request: AuthenticatedRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse
+):
     """Start work on an acknowledged concern."""
     concern = services.start_concern(
         actor=request.user,
@@ -285,7 +290,9 @@ def start(request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, respon
 
 
 @router.post("/concerns/{concern_id}/resolve", response=ConcernOut)
-def resolve(request: HttpRequest, concern_id: UUID, payload: ResolveIn, response: HttpResponse):
+def resolve(
+    request: AuthenticatedRequest, concern_id: UUID, payload: ResolveIn, response: HttpResponse
+):
     """Resolve an acknowledged or in-progress concern with a written resolution."""
     concern = services.resolve_concern(
         actor=request.user,
@@ -297,7 +304,9 @@ def resolve(request: HttpRequest, concern_id: UUID, payload: ResolveIn, response
 
 
 @router.post("/concerns/{concern_id}/close", response=ConcernOut)
-def close(request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse):
+def close(
+    request: AuthenticatedRequest, concern_id: UUID, payload: ConcernNoteIn, response: HttpResponse
+):
     """Close a resolved concern."""
     concern = services.close_concern(
         actor=request.user,
@@ -309,7 +318,9 @@ def close(request: HttpRequest, concern_id: UUID, payload: ConcernNoteIn, respon
 
 
 @router.post("/concerns/{concern_id}/reopen", response=ConcernOut)
-def reopen(request: HttpRequest, concern_id: UUID, payload: ReopenIn, response: HttpResponse):
+def reopen(
+    request: AuthenticatedRequest, concern_id: UUID, payload: ReopenIn, response: HttpResponse
+):
     """Reopen a resolved or closed concern as open or in progress, saying why."""
     concern = services.reopen_concern(
         actor=request.user,
@@ -322,7 +333,9 @@ def reopen(request: HttpRequest, concern_id: UUID, payload: ReopenIn, response: 
 
 
 @router.post("/concerns/{concern_id}/assign", response=ConcernOut)
-def assign(request: HttpRequest, concern_id: UUID, payload: AssignIn, response: HttpResponse):
+def assign(
+    request: AuthenticatedRequest, concern_id: UUID, payload: AssignIn, response: HttpResponse
+):
     """Set the concern's owner (a member's username, or null) and due date."""
     concern = _concern(request, concern_id)
     owner = services.owner_by_username(concern.project, payload.owner) if payload.owner else None
@@ -339,14 +352,14 @@ def assign(request: HttpRequest, concern_id: UUID, payload: AssignIn, response: 
 
 @router.get("/concerns/{concern_id}/comments", response=list[CommentOut])
 @paginate
-def list_comments(request: HttpRequest, concern_id: UUID):
+def list_comments(request: AuthenticatedRequest, concern_id: UUID):
     """The concern's thread, oldest first."""
     concern = _concern(request, concern_id)
     return concern.comments.select_related("author", "concern").order_by("created_at")
 
 
 @router.post("/concerns/{concern_id}/comments", response={201: CommentOut})
-def add_comment(request: HttpRequest, concern_id: UUID, payload: CommentIn):
+def add_comment(request: AuthenticatedRequest, concern_id: UUID, payload: CommentIn):
     """Add a comment to the concern's thread."""
     comment = services.comment_on_concern(
         actor=request.user, concern=_concern(request, concern_id), body=payload.body
