@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -19,7 +19,7 @@ from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input, OrgRef
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
-from cobench.tenancy.access import membership
+from cobench.tenancy.access import AuthenticatedRequest, membership, project_for
 from cobench.tenancy.models import Organization, Project
 
 from . import evidence, services
@@ -251,11 +251,13 @@ def _requests():
     ).prefetch_related("evidence")
 
 
-def _get(request: HttpRequest, compound_request_id: UUID) -> CompoundRequest:
+def _get(request: AuthenticatedRequest, compound_request_id: UUID) -> CompoundRequest:
     return get_visible(_requests(), request.user, pk=compound_request_id)
 
 
-def _answer(request: HttpRequest, compound: CompoundRequest, response: HttpResponse) -> Any:
+def _answer(
+    request: AuthenticatedRequest, compound: CompoundRequest, response: HttpResponse
+) -> Any:
     compound = _get(request, compound.pk)
     set_etag(response, compound.version)
     return compound
@@ -263,9 +265,9 @@ def _answer(request: HttpRequest, compound: CompoundRequest, response: HttpRespo
 
 @router.get("/projects/{project_id}/requests", response=list[RequestOut])
 @paginate
-def list_requests(request: HttpRequest, project_id: UUID, filters: Query[RequestFilters]):
+def list_requests(request: AuthenticatedRequest, project_id: UUID, filters: Query[RequestFilters]):
     """The project's compound requests, newest first; filter by state, partner, priority, due."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return services.filtered(
         _requests().visible_to(request.user).filter(project=project), **filters.dict()
     )
@@ -273,10 +275,10 @@ def list_requests(request: HttpRequest, project_id: UUID, filters: Query[Request
 
 @router.post("/projects/{project_id}/requests", response={201: RequestOut})
 def create_request(
-    request: HttpRequest, project_id: UUID, payload: RequestIn, response: HttpResponse
+    request: AuthenticatedRequest, project_id: UUID, payload: RequestIn, response: HttpResponse
 ):
     """Request a compound from a partner (sponsor's people): structure, why, priority, due."""
-    project = get_visible(Project.objects.select_related("sponsor"), request.user, pk=project_id)
+    project = project_for(request, project_id)
     compound = services.create_request(
         actor=request.user,
         project=project,
@@ -292,7 +294,7 @@ def create_request(
 
 
 @router.get("/requests/{compound_request_id}", response=RequestOut)
-def get_request(request: HttpRequest, compound_request_id: UUID, response: HttpResponse):
+def get_request(request: AuthenticatedRequest, compound_request_id: UUID, response: HttpResponse):
     compound = _get(request, compound_request_id)
     set_etag(response, compound.version)
     return compound
@@ -300,7 +302,7 @@ def get_request(request: HttpRequest, compound_request_id: UUID, response: HttpR
 
 @router.get("/requests/{compound_request_id}/messages", response=list[MessageOut])
 @paginate
-def list_messages(request: HttpRequest, compound_request_id: UUID):
+def list_messages(request: AuthenticatedRequest, compound_request_id: UUID):
     """The request's thread, oldest first: the request, answers, alternatives, progress."""
     compound = _get(request, compound_request_id)
     return compound.messages.select_related("author", "author_org").order_by("seq")
@@ -325,7 +327,7 @@ class EvidenceOut(Schema):
 
 
 @router.get("/requests/{compound_request_id}/evidence", response=list[EvidenceOut])
-def get_evidence(request: HttpRequest, compound_request_id: UUID):
+def get_evidence(request: AuthenticatedRequest, compound_request_id: UUID):
     """The compounds behind the request with the assay values you may see (sharing rules)."""
     found = evidence.evidence_table(request.user, _get(request, compound_request_id))
     return [
@@ -352,7 +354,10 @@ def get_evidence(request: HttpRequest, compound_request_id: UUID):
 
 @router.put("/requests/{compound_request_id}/evidence", response=RequestOut)
 def set_evidence(
-    request: HttpRequest, compound_request_id: UUID, payload: EvidenceIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: EvidenceIn,
+    response: HttpResponse,
 ):
     """The sponsor names the compounds (registry ids) whose data back the request's rationale."""
     compound = _get(request, compound_request_id)
@@ -367,7 +372,7 @@ def set_evidence(
 
 @router.put("/requests/{compound_request_id}/made-compound", response=RequestOut)
 def correct_made_compound(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     compound_request_id: UUID,
     payload: MadeCompoundIn,
     response: HttpResponse,
@@ -392,7 +397,7 @@ def correct_made_compound(
 
 
 def _step(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     compound_request_id: UUID,
     response: HttpResponse,
     name: str,
@@ -409,7 +414,10 @@ def _step(
 
 @router.post("/requests/{compound_request_id}/accept", response=RequestOut)
 def accept(
-    request: HttpRequest, compound_request_id: UUID, payload: RequestNoteIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: RequestNoteIn,
+    response: HttpResponse,
 ):
     """The assigned partner accepts a proposed request."""
     return _step(request, compound_request_id, response, "accept", payload, note=payload.note)
@@ -417,7 +425,10 @@ def accept(
 
 @router.post("/requests/{compound_request_id}/push-back", response=RequestOut)
 def push_back(
-    request: HttpRequest, compound_request_id: UUID, payload: PushBackIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: PushBackIn,
+    response: HttpResponse,
 ):
     """The assigned partner pushes back on a proposed request, with a reason and text."""
     return _step(
@@ -433,7 +444,10 @@ def push_back(
 
 @router.post("/requests/{compound_request_id}/propose-alternative", response=RequestOut)
 def propose_alternative(
-    request: HttpRequest, compound_request_id: UUID, payload: AlternativeIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: AlternativeIn,
+    response: HttpResponse,
 ):
     """The assigned partner proposes another structure, with its reasoning."""
     return _step(
@@ -449,7 +463,10 @@ def propose_alternative(
 
 @router.post("/requests/{compound_request_id}/accept-alternative", response=RequestOut)
 def accept_alternative(
-    request: HttpRequest, compound_request_id: UUID, payload: RequestNoteIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: RequestNoteIn,
+    response: HttpResponse,
 ):
     """The sponsor accepts the proposed alternative: it becomes the requested structure."""
     return _step(
@@ -459,7 +476,10 @@ def accept_alternative(
 
 @router.post("/requests/{compound_request_id}/answer", response=RequestOut)
 def answer(
-    request: HttpRequest, compound_request_id: UUID, payload: AnswerIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: AnswerIn,
+    response: HttpResponse,
 ):
     """The sponsor answers a push-back or an alternative; the request is proposed again."""
     return _step(
@@ -475,7 +495,7 @@ def answer(
 
 def _progress_route(path: str, name: str, doc: str) -> None:
     def take(
-        request: HttpRequest,
+        request: AuthenticatedRequest,
         compound_request_id: UUID,
         payload: RequestNoteIn,
         response: HttpResponse,
@@ -491,7 +511,10 @@ _progress_route("start-synthesis", "start_synthesis", "The assigned partner star
 
 @router.post("/requests/{compound_request_id}/mark-made", response=RequestOut)
 def mark_made(
-    request: HttpRequest, compound_request_id: UUID, payload: MadeIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: MadeIn,
+    response: HttpResponse,
 ):
     """The assigned partner made it and names the registered compound it is (`compound_id` or
     `registry_id` in the request's project), or registers the requested structure now."""
@@ -514,7 +537,10 @@ _progress_route("mark-tested", "mark_tested", "The sponsor tested it.")
 
 @router.post("/requests/{compound_request_id}/abandon", response=RequestOut)
 def abandon(
-    request: HttpRequest, compound_request_id: UUID, payload: AbandonIn, response: HttpResponse
+    request: AuthenticatedRequest,
+    compound_request_id: UUID,
+    payload: AbandonIn,
+    response: HttpResponse,
 ):
     """The sponsor abandons a request that is not yet tested, with a reason."""
     return _step(request, compound_request_id, response, "abandon", payload, reason=payload.reason)
