@@ -4,13 +4,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
-from cobench.core.access import get_visible
 from cobench.core.errors import NotFound
-from cobench.tenancy.models import Project
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from .models import AuditEvent
 from .services import actor_shown
@@ -45,7 +43,7 @@ class EventOut(Schema):
 @router.get("/audit/{target_type}/{target_id}", response=list[EventOut])
 @paginate
 def object_history(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     target_id: UUID,
     target_type: str = Path(..., pattern=r"^[a-z_]{1,40}\.[a-z_]{1,40}$"),
 ):
@@ -58,9 +56,9 @@ def object_history(
 
 @router.get("/projects/{project_id}/audit", response=list[EventOut])
 @paginate
-def project_history(request: HttpRequest, project_id: UUID):
+def project_history(request: AuthenticatedRequest, project_id: UUID):
     """Every change in the project, newest first."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return (
         AuditEvent.objects.visible_to(request.user).filter(project_id=project.pk).order_by("-seq")
     )

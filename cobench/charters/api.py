@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -11,7 +11,7 @@ from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
-from cobench.tenancy.models import Project
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from . import services
 from .content import CharterContent
@@ -108,7 +108,7 @@ def _full(version: CharterVersion) -> dict:
     }
 
 
-def _visible_version(request: HttpRequest, version_id: UUID) -> CharterVersion:
+def _visible_version(request: AuthenticatedRequest, version_id: UUID) -> CharterVersion:
     return get_visible(
         CharterVersion.objects.select_related("project"), request.user, pk=version_id
     )
@@ -116,17 +116,17 @@ def _visible_version(request: HttpRequest, version_id: UUID) -> CharterVersion:
 
 @router.get("/projects/{project_id}/charter/versions", response=list[CharterVersionSummary])
 @paginate
-def list_versions(request: HttpRequest, project_id: UUID):
+def list_versions(request: AuthenticatedRequest, project_id: UUID):
     """Every version of the project's charter, newest first."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     versions = CharterVersion.objects.visible_to(request.user).filter(project=project)
     return [_summary(v) for v in versions.order_by("-number")]
 
 
 @router.get("/projects/{project_id}/charter", response=CharterVersionOut)
-def current_version(request: HttpRequest, project_id: UUID, response: HttpResponse):
+def current_version(request: AuthenticatedRequest, project_id: UUID, response: HttpResponse):
     """The latest version; its ETag is the number to send back when editing."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     version = services.latest_version(project)
     if version is None:
         raise NotFound("This project has no charter yet.")
@@ -136,10 +136,10 @@ def current_version(request: HttpRequest, project_id: UUID, response: HttpRespon
 
 @router.post("/projects/{project_id}/charter/versions", response={201: CharterVersionOut})
 def create_version(
-    request: HttpRequest, project_id: UUID, payload: VersionIn, response: HttpResponse
+    request: AuthenticatedRequest, project_id: UUID, payload: VersionIn, response: HttpResponse
 ):
     """Write the next version; a stale `base_version` (or If-Match) gets 412."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     version = services.revise_charter(
         actor=request.user,
         project=project,
@@ -152,12 +152,12 @@ def create_version(
 
 
 @router.get("/charter-versions/{version_id}", response=CharterVersionOut)
-def get_version(request: HttpRequest, version_id: UUID):
+def get_version(request: AuthenticatedRequest, version_id: UUID):
     return _full(_visible_version(request, version_id))
 
 
 @router.get("/charter-versions/{version_id}/compare/{other_id}", response=CharterComparisonOut)
-def compare_versions(request: HttpRequest, version_id: UUID, other_id: UUID):
+def compare_versions(request: AuthenticatedRequest, version_id: UUID, other_id: UUID):
     """Field-by-field differences from one version to another of the same project."""
     old, new = _visible_version(request, version_id), _visible_version(request, other_id)
     if old.project_id != new.project_id:
@@ -173,7 +173,7 @@ def compare_versions(request: HttpRequest, version_id: UUID, other_id: UUID):
 
 
 @router.post("/charter-versions/{version_id}/sign", response={201: CharterVersionOut})
-def sign_version(request: HttpRequest, version_id: UUID, payload: SignIn):
+def sign_version(request: AuthenticatedRequest, version_id: UUID, payload: SignIn):
     """Sign for your organization: re-enter your password and state what the signature means."""
     version = _visible_version(request, version_id)
     services.sign_charter(

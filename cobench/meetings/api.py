@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
@@ -17,7 +17,7 @@ from cobench.api.schemas import Input
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
-from cobench.tenancy.models import Project
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from . import calendar, services
 from .models import ActionItem, Meeting, MeetingAttachment, MeetingSeries
@@ -317,17 +317,17 @@ def _item_out(item: ActionItem) -> dict:
     }
 
 
-def _series(request: HttpRequest, series_id: UUID) -> MeetingSeries:
+def _series(request: AuthenticatedRequest, series_id: UUID) -> MeetingSeries:
     return get_visible(MeetingSeries.objects.select_related("project"), request.user, pk=series_id)
 
 
-def _meeting(request: HttpRequest, meeting_id: UUID) -> Meeting:
+def _meeting(request: AuthenticatedRequest, meeting_id: UUID) -> Meeting:
     return get_visible(
         Meeting.objects.select_related("project", "series"), request.user, pk=meeting_id
     )
 
 
-def _items(request: HttpRequest):
+def _items(request: AuthenticatedRequest):
     return ActionItem.objects.visible_to(request.user).select_related("owner", "project")
 
 
@@ -354,16 +354,16 @@ def _clock(value: str) -> time:
 
 @router.get("/projects/{project_id}/meeting-series", response=list[SeriesOut])
 @paginate
-def list_series(request: HttpRequest, project_id: UUID):
-    project = get_visible(Project.objects, request.user, pk=project_id)
+def list_series(request: AuthenticatedRequest, project_id: UUID):
+    project = project_for(request, project_id)
     series = MeetingSeries.objects.visible_to(request.user).filter(project=project)
     return [_series_out(s) for s in series.order_by("name")]
 
 
 @router.post("/projects/{project_id}/meeting-series", response={201: SeriesOut})
-def create_series(request: HttpRequest, project_id: UUID, payload: SeriesIn):
+def create_series(request: AuthenticatedRequest, project_id: UUID, payload: SeriesIn):
     """Set up a recurring meeting (leads); attendees and key members default from members."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     series = services.create_series(
         actor=request.user, project=project, **(payload.dict() | _sent(payload))
     )
@@ -371,7 +371,7 @@ def create_series(request: HttpRequest, project_id: UUID, payload: SeriesIn):
 
 
 @router.get("/meeting-series/{series_id}", response=SeriesOut)
-def get_series(request: HttpRequest, series_id: UUID, response: HttpResponse):
+def get_series(request: AuthenticatedRequest, series_id: UUID, response: HttpResponse):
     series = _series(request, series_id)
     set_etag(response, series.version)
     return _series_out(series)
@@ -379,7 +379,7 @@ def get_series(request: HttpRequest, series_id: UUID, response: HttpResponse):
 
 @router.patch("/meeting-series/{series_id}", response=SeriesOut)
 def update_series(
-    request: HttpRequest, series_id: UUID, payload: SeriesPatch, response: HttpResponse
+    request: AuthenticatedRequest, series_id: UUID, payload: SeriesPatch, response: HttpResponse
 ):
     """Change name, cadence, time, attendees or key members; send If-Match (or `version`)."""
     series = services.update_series(
@@ -393,7 +393,7 @@ def update_series(
 
 
 @router.get("/meeting-series/{series_id}/engagement", response=EngagementOut)
-def get_engagement(request: HttpRequest, series_id: UUID):
+def get_engagement(request: AuthenticatedRequest, series_id: UUID):
     """Key members' attendance against the baseline, and the warning if there is one."""
     result = services.engagement(_series(request, series_id))
     return {
@@ -413,7 +413,7 @@ def get_engagement(request: HttpRequest, series_id: UUID):
     response={200: str},
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
 )
-def series_calendar(request: HttpRequest, series_id: UUID):
+def series_calendar(request: AuthenticatedRequest, series_id: UUID):
     """The series as an iCalendar file (its meetings and its recurring cadence)."""
     series = _series(request, series_id)
     response = HttpResponse(
@@ -428,14 +428,14 @@ def series_calendar(request: HttpRequest, series_id: UUID):
 
 @router.get("/meeting-series/{series_id}/meetings", response=list[MeetingOut])
 @paginate
-def list_meetings(request: HttpRequest, series_id: UUID):
+def list_meetings(request: AuthenticatedRequest, series_id: UUID):
     series = _series(request, series_id)
     meetings = Meeting.objects.visible_to(request.user).filter(series=series)
     return [_meeting_out(m) for m in meetings.order_by("starts_at")]
 
 
 @router.post("/meeting-series/{series_id}/meetings", response={201: MeetingOut})
-def schedule_meeting(request: HttpRequest, series_id: UUID, payload: MeetingIn):
+def schedule_meeting(request: AuthenticatedRequest, series_id: UUID, payload: MeetingIn):
     """Schedule a meeting (leads): at the given time, or the cadence's next slot."""
     meeting = services.schedule_meeting(
         actor=request.user, series=_series(request, series_id), **payload.dict()
@@ -444,7 +444,7 @@ def schedule_meeting(request: HttpRequest, series_id: UUID, payload: MeetingIn):
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut)
-def get_meeting(request: HttpRequest, meeting_id: UUID, response: HttpResponse):
+def get_meeting(request: AuthenticatedRequest, meeting_id: UUID, response: HttpResponse):
     meeting = _meeting(request, meeting_id)
     set_etag(response, meeting.version)
     return _meeting_out(meeting)
@@ -452,7 +452,7 @@ def get_meeting(request: HttpRequest, meeting_id: UUID, response: HttpResponse):
 
 @router.patch("/meetings/{meeting_id}", response=MeetingOut)
 def update_meeting(
-    request: HttpRequest, meeting_id: UUID, payload: MeetingPatch, response: HttpResponse
+    request: AuthenticatedRequest, meeting_id: UUID, payload: MeetingPatch, response: HttpResponse
 ):
     """Write agenda or minutes; move, retitle or cancel (leads). Send If-Match (or `version`)."""
     meeting = services.update_meeting(
@@ -466,7 +466,7 @@ def update_meeting(
 
 
 @router.put("/meetings/{meeting_id}/attendance", response=MeetingOut)
-def set_attendance(request: HttpRequest, meeting_id: UUID, payload: AttendanceIn):
+def set_attendance(request: AuthenticatedRequest, meeting_id: UUID, payload: AttendanceIn):
     """Record present, absent or excused for members (by username); others keep theirs."""
     meeting = _meeting(request, meeting_id)
     services.set_attendance(
@@ -482,13 +482,13 @@ def set_attendance(request: HttpRequest, meeting_id: UUID, payload: AttendanceIn
 
 @router.get("/meetings/{meeting_id}/action-items", response=list[ActionItemOut])
 @paginate
-def list_meeting_items(request: HttpRequest, meeting_id: UUID):
+def list_meeting_items(request: AuthenticatedRequest, meeting_id: UUID):
     meeting = _meeting(request, meeting_id)
     return [_item_out(i) for i in _items(request).filter(meeting=meeting)]
 
 
 @router.post("/meetings/{meeting_id}/action-items", response={201: ActionItemOut})
-def add_action_item(request: HttpRequest, meeting_id: UUID, payload: ActionItemIn):
+def add_action_item(request: AuthenticatedRequest, meeting_id: UUID, payload: ActionItemIn):
     """Give a member something to do by a date; they are notified."""
     item = services.add_action_item(
         actor=request.user, meeting=_meeting(request, meeting_id), **payload.dict()
@@ -498,15 +498,17 @@ def add_action_item(request: HttpRequest, meeting_id: UUID, payload: ActionItemI
 
 @router.get("/projects/{project_id}/action-items", response=list[ActionItemOut])
 @paginate
-def list_project_items(request: HttpRequest, project_id: UUID, status: ItemStatus | None = None):
-    project = get_visible(Project.objects, request.user, pk=project_id)
+def list_project_items(
+    request: AuthenticatedRequest, project_id: UUID, status: ItemStatus | None = None
+):
+    project = project_for(request, project_id)
     items = _items(request).filter(project=project)
     return [_item_out(i) for i in (items.filter(status=status) if status else items)]
 
 
 @router.get("/me/action-items", response=list[ActionItemOut], tags=["me"])
 @paginate
-def my_action_items(request: HttpRequest, status: ItemStatus | None = None):
+def my_action_items(request: AuthenticatedRequest, status: ItemStatus | None = None):
     """The caller's own action items across their projects, soonest due first."""
     items = _items(request).filter(owner=request.user)
     return [_item_out(i) for i in (items.filter(status=status) if status else items)]
@@ -514,7 +516,7 @@ def my_action_items(request: HttpRequest, status: ItemStatus | None = None):
 
 @router.patch("/action-items/{item_id}", response=ActionItemOut)
 def update_action_item(
-    request: HttpRequest, item_id: UUID, payload: ActionItemPatch, response: HttpResponse
+    request: AuthenticatedRequest, item_id: UUID, payload: ActionItemPatch, response: HttpResponse
 ):
     """Change title, owner, due date or status; the owner may mark their own item done."""
     item = get_visible(ActionItem.objects.select_related("project"), request.user, pk=item_id)
@@ -533,15 +535,15 @@ def update_action_item(
 
 
 @router.get("/projects/{project_id}/engagement-thresholds", response=ThresholdsOut)
-def get_thresholds(request: HttpRequest, project_id: UUID):
-    project = get_visible(Project.objects, request.user, pk=project_id)
+def get_thresholds(request: AuthenticatedRequest, project_id: UUID):
+    project = project_for(request, project_id)
     return services.thresholds(project)
 
 
 @router.put("/projects/{project_id}/engagement-thresholds", response=ThresholdsOut)
-def set_thresholds(request: HttpRequest, project_id: UUID, payload: ThresholdsIn):
+def set_thresholds(request: AuthenticatedRequest, project_id: UUID, payload: ThresholdsIn):
     """Set the fraction of the baseline and the misses that raise the warning (sponsor lead)."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return services.set_engagement_thresholds(
         actor=request.user,
         project=project,
@@ -552,18 +554,18 @@ def set_thresholds(request: HttpRequest, project_id: UUID, payload: ThresholdsIn
     )
 
 
-def _feed_url(request: HttpRequest, token: str) -> str:
+def _feed_url(request: AuthenticatedRequest, token: str) -> str:
     return request.build_absolute_uri(reverse("calendar-feed", args=[token]))
 
 
 @router.get("/me/calendar", response=CalendarOut, tags=["me"])
-def my_calendar(request: HttpRequest):
+def my_calendar(request: AuthenticatedRequest):
     """Your secret calendar address (all your meetings); subscribe to it in your calendar."""
     return {"url": _feed_url(request, services.calendar_feed(actor=request.user).token)}
 
 
 @router.post("/me/calendar/reset", response=CalendarOut, tags=["me"])
-def reset_my_calendar(request: HttpRequest):
+def reset_my_calendar(request: AuthenticatedRequest):
     """Replace your secret calendar address; the old one stops working."""
     return {"url": _feed_url(request, services.reset_calendar_feed(actor=request.user).token)}
 
@@ -582,18 +584,18 @@ class MeetingFileOut(Schema):
     uploaded_at: datetime
 
 
-def _file(request: HttpRequest, file_id: UUID) -> MeetingAttachment:
+def _file(request: AuthenticatedRequest, file_id: UUID) -> MeetingAttachment:
     return get_visible(MeetingAttachment.objects, request.user, pk=file_id)
 
 
 @router.get("/meetings/{meeting_id}/files", response=list[MeetingFileOut])
-def list_files(request: HttpRequest, meeting_id: UUID):
+def list_files(request: AuthenticatedRequest, meeting_id: UUID):
     """The files attached to a meeting."""
     return _meeting(request, meeting_id).attachments.all()
 
 
 @router.post("/meetings/{meeting_id}/files", response={201: MeetingFileOut})
-def upload_file(request: HttpRequest, meeting_id: UUID, file: UploadedFile = File(...)):
+def upload_file(request: AuthenticatedRequest, meeting_id: UUID, file: UploadedFile = File(...)):
     """Attach a file (multipart field `file`); size and type are checked as on the web."""
     attachment = services.attach_file(
         actor=request.user, meeting=_meeting(request, meeting_id), upload=file
@@ -602,14 +604,14 @@ def upload_file(request: HttpRequest, meeting_id: UUID, file: UploadedFile = Fil
 
 
 @router.get("/meeting-files/{file_id}", response={200: None})
-def download_file(request: HttpRequest, file_id: UUID):
+def download_file(request: AuthenticatedRequest, file_id: UUID):
     """The file itself, as an attachment."""
     return attachments.file_response(_file(request, file_id))
 
 
 @router.delete("/meeting-files/{file_id}", response={204: None})
 def remove_file(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     file_id: UUID,
     reason: str = Query(..., max_length=2000, pattern=r"^[^\x00]*$"),
 ):

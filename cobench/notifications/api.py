@@ -4,12 +4,12 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from cobench.api.schemas import Input
 from cobench.core.errors import NotFound
+from cobench.tenancy.access import AuthenticatedRequest
 
 from . import services
 from .kinds import Delivery, Kind
@@ -49,26 +49,26 @@ class PreferenceIn(Input):
 
 @router.get("/notifications", response=list[NotificationOut])
 @paginate
-def list_notifications(request: HttpRequest, unread: bool = Query(False)):
+def list_notifications(request: AuthenticatedRequest, unread: bool = Query(False)):
     """The caller's notifications, newest first; `unread=true` for the unread ones."""
     notes = Notification.objects.for_user(request.user)
     return notes.unread() if unread else notes
 
 
 @router.get("/notifications/unread-count", response=UnreadOut)
-def unread_count(request: HttpRequest):
+def unread_count(request: AuthenticatedRequest):
     return {"unread": Notification.objects.for_user(request.user).unread().count()}
 
 
 @router.post("/notifications/read-all", response=UnreadOut)
-def read_all(request: HttpRequest):
+def read_all(request: AuthenticatedRequest):
     """Mark every notification of the caller read."""
     services.mark_all_read(actor=request.user)
     return {"unread": 0}
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
-def read_one(request: HttpRequest, notification_id: UUID):
+def read_one(request: AuthenticatedRequest, notification_id: UUID):
     note = Notification.objects.for_user(request.user).filter(pk=notification_id).first()
     if note is None:
         raise NotFound()
@@ -76,14 +76,14 @@ def read_one(request: HttpRequest, notification_id: UUID):
 
 
 @router.get("/notifications/preferences", response=list[PreferenceOut])
-def preferences(request: HttpRequest):
+def preferences(request: AuthenticatedRequest):
     """How the caller receives each kind of notification."""
     chosen = services.deliveries(request.user)
     return [{"kind": k, "label": Kind(k).label, "delivery": chosen[k]} for k in Kind.values]
 
 
 @router.put("/notifications/preferences", response=PreferenceOut)
-def set_preference(request: HttpRequest, payload: PreferenceIn):
+def set_preference(request: AuthenticatedRequest, payload: PreferenceIn):
     """Choose how the caller receives one kind of notification."""
     kind = payload.kind
     delivery = services.set_delivery(actor=request.user, kind=kind, delivery=payload.delivery)

@@ -10,12 +10,10 @@ cannot be read answers 422 with per-field messages.
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from cobench.api.schemas import Input
-from cobench.core.access import get_visible
-from cobench.tenancy.models import Project
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from . import services
 
@@ -61,10 +59,10 @@ class SearchOut(Schema):
     hits: list[HitOut]
 
 
-def _search(request: HttpRequest, params: SearchIn) -> dict:
+def _search(request: AuthenticatedRequest, params: SearchIn) -> dict:
     project = None
     if params.project_id is not None:
-        project = get_visible(Project.objects, request.user, pk=params.project_id)
+        project = project_for(request, params.project_id)
     result = services.search(
         actor=request.user,
         mode=params.mode,
@@ -86,12 +84,12 @@ def _search(request: HttpRequest, params: SearchIn) -> dict:
 
 
 @router.get("/search", response=SearchOut)
-def search(request: HttpRequest, params: Query[SearchIn]):
+def search(request: AuthenticatedRequest, params: Query[SearchIn]):
     """Search the compounds of your projects by structure (parameters in the query string)."""
     return _search(request, params)
 
 
 @router.post("/search", response=SearchOut)
-def search_post(request: HttpRequest, body: SearchIn):
+def search_post(request: AuthenticatedRequest, body: SearchIn):
     """The same search with a JSON body (for molfiles, which are long)."""
     return _search(request, body)

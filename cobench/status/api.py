@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -11,7 +11,7 @@ from cobench.api.concurrency import expected_version, set_etag
 from cobench.api.schemas import Input, OrgRef
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
-from cobench.tenancy.models import Project
+from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from . import services
 from .models import MAX_SECTION, StatusDocument, StatusVersion
@@ -123,7 +123,7 @@ def _summary(row: services.Freshness) -> dict:
     }
 
 
-def _document(request: HttpRequest, document_id: UUID) -> StatusDocument:
+def _document(request: AuthenticatedRequest, document_id: UUID) -> StatusDocument:
     return get_visible(
         StatusDocument.objects.select_related("project", "organization"),
         request.user,
@@ -139,18 +139,18 @@ def _numbered(document: StatusDocument, number: int) -> StatusVersion:
 
 
 @router.get("/projects/{project_id}/status-documents", response=list[DocumentSummary])
-def list_documents(request: HttpRequest, project_id: UUID):
+def list_documents(request: AuthenticatedRequest, project_id: UUID):
     """One entry per partner: its document's current version and freshness (or none yet)."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     return [_summary(row) for row in services.project_freshness(project)]
 
 
 @router.post("/projects/{project_id}/status-documents", response={201: DocumentOut})
 def start_document(
-    request: HttpRequest, project_id: UUID, payload: SectionsIn, response: HttpResponse
+    request: AuthenticatedRequest, project_id: UUID, payload: SectionsIn, response: HttpResponse
 ):
     """Write version 1 of your organization's status document (partners only)."""
-    project = get_visible(Project.objects, request.user, pk=project_id)
+    project = project_for(request, project_id)
     version = services.start_status(
         actor=request.user, project=project, sections=payload.model_dump()
     )
@@ -159,7 +159,7 @@ def start_document(
 
 
 @router.get("/status-documents/{document_id}", response=DocumentOut)
-def get_document(request: HttpRequest, document_id: UUID, response: HttpResponse):
+def get_document(request: AuthenticatedRequest, document_id: UUID, response: HttpResponse):
     """The current version and freshness; the ETag is the version to send back when saving."""
     document = _document(request, document_id)
     set_etag(response, document.version)
@@ -167,7 +167,9 @@ def get_document(request: HttpRequest, document_id: UUID, response: HttpResponse
 
 
 @router.post("/status-documents/{document_id}/versions", response={201: DocumentOut})
-def save_version(request: HttpRequest, document_id: UUID, payload: SaveIn, response: HttpResponse):
+def save_version(
+    request: AuthenticatedRequest, document_id: UUID, payload: SaveIn, response: HttpResponse
+):
     """Save the next version: all four sections; a stale base version (or If-Match) gets 412."""
     document = _document(request, document_id)
     version = services.save_status(
@@ -182,20 +184,20 @@ def save_version(request: HttpRequest, document_id: UUID, payload: SaveIn, respo
 
 @router.get("/status-documents/{document_id}/versions", response=list[StatusVersionSummary])
 @paginate
-def list_versions(request: HttpRequest, document_id: UUID):
+def list_versions(request: AuthenticatedRequest, document_id: UUID):
     """Every version, newest first: who saved it, when, and which sections changed."""
     document = _document(request, document_id)
     return [_version(v) for v in document.versions.order_by("-number")]
 
 
 @router.get("/status-documents/{document_id}/versions/{version_number}", response=StatusVersionOut)
-def get_version(request: HttpRequest, document_id: UUID, version_number: int):
+def get_version(request: AuthenticatedRequest, document_id: UUID, version_number: int):
     return _version(_numbered(_document(request, document_id), version_number))
 
 
 @router.get("/status-documents/{document_id}/compare", response=StatusComparisonOut)
 def compare(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     document_id: UUID,
     old: int | None = Query(None, ge=0, description="Default: the version before `new`"),
     new: int | None = Query(None, ge=1, description="Default: the current version"),
