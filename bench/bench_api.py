@@ -11,7 +11,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -54,7 +54,7 @@ def _world() -> tuple[str, str]:
                 actor=lead,
                 project=project,
                 organization=partner,
-                start_date=date.today() - timedelta(days=30),
+                start_date=datetime.now(UTC).date() - timedelta(days=30),
             )
     _, token = tenancy.create_api_token(actor=lead, name="bench")
     return token, str(demo.project.pk)

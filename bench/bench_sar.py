@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 ASSAYS = 8
@@ -107,7 +107,7 @@ def _world(n: int, per_assay: int) -> dict[str, Any]:
             actor=lead,
             project=project,
             organization=partner,
-            start_date=date.today() - timedelta(days=30),
+            start_date=datetime.now(UTC).date() - timedelta(days=30),
         )
         tenancy.add_member(
             actor=lead, project=project, username="chemist", role=Role.PARTNER_SCIENTIST

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cobench.core.permissions import Role
 
@@ -160,7 +160,7 @@ def load(demo: Demo) -> None:
     _share(demo, assays)
 
 
-POTENCY_BINS = {
+POTENCY_BINS: dict[str, list[dict[str, Any]]] = {
     "IC50": [
         {"upper": 100, "label": "< 100 nM"},
         {"upper": 1000, "label": "100 nM – 1 µM"},

@@ -54,7 +54,7 @@ from cobench.core.permissions import Action
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project, User
 
-from . import services, summaries
+from . import services, summaries, units
 from .models import Assay, Result, ResultImport
 
 __all__ = ["import_file"]  # the command line reads its file through it
@@ -368,7 +368,7 @@ def check_rows(
         for lot in Lot.objects.filter(project=project).select_related("compound")
     }
     seen: dict[tuple, int] = {}
-    units_seen: dict[str, set[str]] = {}
+    units_seen: dict[Assay, set[str]] = {}
     counts = {"rows": len(table.rows), "valid": 0, "bad": 0}
 
     def get(row: Row, target: str) -> Any:
@@ -426,7 +426,7 @@ def check_rows(
             if same in seen:
                 raise ValueError(f"the same result as row {seen[same]}")
             seen[same] = row.number
-            units_seen.setdefault(assay.name, set()).add(result.entered_unit)
+            units_seen.setdefault(assay, set()).add(result.entered_unit)
             out.results.append(result)
             out.numbers.append(row.number)
         except InvalidInput as e:
@@ -446,11 +446,11 @@ def check_rows(
     counts["bad"] = len({e["row"] for e in out.errors})
     counts["valid"] = counts["rows"] - counts["bad"]
     out.counts = counts
-    for name, seen_units in sorted(units_seen.items()):
+    for assay, seen_units in sorted(units_seen.items(), key=lambda item: item[0].name):
         if len(seen_units) > 1:
             out.notes.append(
-                f"{name}: the rows are in {', '.join(sorted(seen_units))}; each is converted "
-                f"to {assays[name].unit if name in assays else job.assay.unit}."
+                f"{assay.name}: the rows are in {', '.join(sorted(seen_units))}; each is "
+                f"converted to {assay.unit}."
             )
     if table.sheets and len(table.sheets) > 1:
         out.notes.append(
@@ -508,8 +508,8 @@ def create_import(
     )
     if unit.strip():
         try:
-            services.units.check(unit)
-        except services.units.UnitError as e:
+            units.check(unit)
+        except units.UnitError as e:
             raise InvalidInput(str(e), errors={"unit": [str(e)]}) from e
     stored = attachments.store(
         upload, folder="result-imports", content_type=CONTENT_TYPES[fmt], limit=MAX_BYTES

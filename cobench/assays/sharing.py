@@ -193,7 +193,7 @@ def validate_bins(bins: Any, unit: str) -> list[dict[str, Any]]:
                 raise bad(f"Bin {i}: the upper bound must be a finite number.")
             if cleaned and upper <= cleaned[-1]["upper"]:
                 raise bad(f"Bin {i}: upper bounds must ascend.")
-        cleaned.append({"upper": None if last else float(upper), "label": label.strip()})
+        cleaned.append({"upper": None if upper is None else float(upper), "label": label.strip()})
     if len({b["label"] for b in cleaned}) != len(cleaned):
         raise bad("Each bin needs its own label.")
     return cleaned
@@ -298,7 +298,7 @@ def set_rule(
             errors |= exc.errors
     elif bins:
         errors["bins"] = ["Bins are for a binned rule only."]
-    if errors:
+    if errors or partner is None:  # no partner is an error above
         raise InvalidInput("The sharing rule is not valid.", errors=errors)
     before = rule_in_force(assay, partner, now)
     rule = SharingRule.objects.create(

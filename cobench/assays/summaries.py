@@ -46,6 +46,8 @@ def refresh(assay: Assay, compound_ids: Iterable[Any] | None = None) -> int:
         rows = []
         for compound_id, pairs in grouped.items():
             agg = aggregate(pairs, endpoint=assay.endpoint)
+            if agg.value is None:  # no pairs: nothing to summarize
+                continue
             rows.append(
                 Summary(
                     project_id=assay.project_id,

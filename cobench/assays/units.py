@@ -12,11 +12,12 @@ import math
 from functools import lru_cache
 
 import pint
+from pint.facets.plain import PlainUnit
 
 POTENCY_ENDPOINTS = frozenset({"IC50", "EC50", "Ki", "Kd"})
 MAX_UNIT_CHARS = 40
 
-_registry = pint.UnitRegistry()
+_registry: pint.UnitRegistry = pint.UnitRegistry()
 
 
 class UnitError(ValueError):
@@ -24,7 +25,7 @@ class UnitError(ValueError):
 
 
 @lru_cache(maxsize=256)
-def _unit(text: str) -> pint.Unit:
+def _unit(text: str) -> PlainUnit:
     text = (text or "").strip()
     if not text:
         raise UnitError("No unit given.")

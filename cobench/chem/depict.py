@@ -13,7 +13,7 @@ def depict_svg(
     """SVG of `mol`; atoms and bonds of the first match of the query `highlight` are highlighted."""
     drawer = rdMolDraw2D.MolDraw2DSVG(*size)
     options = drawer.drawOptions()
-    options.clearBackground = False
+    options.clearBackground = False  # type: ignore[assignment]  # the stubs type it as MolDrawOptions
     atoms: list[int] = []
     bonds: list[int] = []
     if highlight is not None and (match := mol.GetSubstructMatch(highlight)):

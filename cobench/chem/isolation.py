@@ -170,7 +170,13 @@ def iter_isolated(
     """
     source = iter(enumerate(items))
     done: dict[int, Any] = {}
-    state = {"taken": 0, "yielded": 0, "finished": False, "error": None, "stop": False}
+    state: dict[str, Any] = {
+        "taken": 0,
+        "yielded": 0,
+        "finished": False,
+        "error": None,
+        "stop": False,
+    }
     cv = threading.Condition()
 
     def feed() -> None:
@@ -352,7 +358,8 @@ def run_isolated(
     )
 
 
-def _parse_and_standardize(task: tuple[str, Format]) -> Standardized:
+def parse_and_standardize(task: tuple[str, Format]) -> Standardized:
+    """Parse and standardize one (text, format) task: what each isolated worker runs."""
     text, fmt = task
     mol = parse(text, fmt=fmt)
     is_molfile = fmt == "molfile" or (fmt == "auto" and detect_format(text) == "molfile")
@@ -369,7 +376,7 @@ def parse_and_standardize_many(
 ) -> list[Standardized | RecordError]:
     """Each record (SMILES or molfile) parsed and standardized in isolation, in input order."""
     return run_isolated(
-        _parse_and_standardize,
+        parse_and_standardize,
         [(text, fmt) for text in records],
         timeout_s=timeout_s,
         memory_mb=memory_mb,

@@ -47,8 +47,9 @@ class Stereo:
 
 def properties(mol: Chem.Mol) -> Properties:
     """Formula, masses, cLogP (Crippen), TPSA, Lipinski donors/acceptors, rings, violations."""
-    mw = Descriptors.MolWt(mol)
-    clogp = Crippen.MolLogP(mol)
+    # Descriptors and Crippen make these at import time, out of sight of RDKit's stubs
+    mw = Descriptors.MolWt(mol)  # type: ignore[attr-defined]
+    clogp = Crippen.MolLogP(mol)  # type: ignore[attr-defined]
     violations = sum(
         (
             mw > 500,
@@ -60,7 +61,7 @@ def properties(mol: Chem.Mol) -> Properties:
     return Properties(
         formula=rdMolDescriptors.CalcMolFormula(mol),
         mw=round(mw, 3),
-        exact_mass=round(Descriptors.ExactMolWt(mol), 5),
+        exact_mass=round(Descriptors.ExactMolWt(mol), 5),  # type: ignore[attr-defined]
         clogp=round(clogp, 3),
         tpsa=round(rdMolDescriptors.CalcTPSA(mol), 2),
         hbd=rdMolDescriptors.CalcNumHBD(mol),

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from rdkit import Chem
 
 from cobench.chem.depict import depict_svg
-from cobench.chem.isolation import Format, _parse_and_standardize
+from cobench.chem.isolation import parse_and_standardize
+from cobench.chem.parsing import Format
 from cobench.chem.properties import Properties, properties, stereo
 from cobench.chem.standardize import Issue, Standardized
 
@@ -61,10 +62,10 @@ def prepare(std: Standardized) -> Prepared:
 
 def prepare_text(task: tuple[str, Format]) -> Prepared:
     """Parse, standardize and prepare one structure: the work function of import workers."""
-    return prepare(_parse_and_standardize(task))
+    return prepare(parse_and_standardize(task))
 
 
 def registration_key_of_text(task: tuple[str, Format]) -> str:
     """Parse and standardize one structure to its registration key: the work function of an
     import's dry run, which needs no more (a third cheaper than :func:`prepare_text`)."""
-    return _parse_and_standardize(task).registration_key
+    return parse_and_standardize(task).registration_key

@@ -98,14 +98,15 @@ def standardize(mol: Chem.Mol, *, molblock: str | None = None) -> Standardized:
             raise InvalidStructure(f"cannot standardize: {e}", tuple(messages)) from e
     if not inchi:
         raise InvalidStructure("no InChI for the parent structure", tuple(messages) + aux)
+    inchikey = Chem.InchiToInchiKey(inchi)  # type: ignore[no-untyped-call]  # untyped in RDKit
     return Standardized(
         mol=std,
         parent=parent,
         smiles=Chem.MolToSmiles(std),
         parent_smiles=Chem.MolToSmiles(parent),
         inchi=inchi,
-        inchikey=Chem.InchiToInchiKey(inchi),
-        registration_key=registration_key(parent, Chem.InchiToInchiKey(inchi), aux),
+        inchikey=inchikey,
+        registration_key=registration_key(parent, inchikey, aux),
         excluded=excluded,
         removed_fragments=tuple(Chem.MolToSmiles(f) for f in removed),
         issues=issues,

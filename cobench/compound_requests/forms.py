@@ -1,6 +1,7 @@
 """Web forms for compound requests: they parse input only; the services decide."""
 
 import re
+from typing import cast
 
 from django import forms
 
@@ -55,7 +56,9 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         partners = services.current_partners(project)
         self.partners = {str(o.pk): o for o in partners}
-        self.fields["partner"].choices = [(str(o.pk), o.name) for o in partners]
+        cast(forms.ChoiceField, self.fields["partner"]).choices = [
+            (str(o.pk), o.name) for o in partners
+        ]
 
 
 def registry_ids(text: str) -> list[str]:
@@ -78,7 +81,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [
+        cast(forms.ChoiceField, self.fields["partner"]).choices = [
             ("", "Any partner"),
             *((str(o.pk), o.name) for o in services.current_partners(project)),
         ]

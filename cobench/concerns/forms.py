@@ -1,8 +1,12 @@
 """Web forms for concerns: they parse input only; the services decide."""
 
+from __future__ import annotations
+
+from typing import cast
+
 from django import forms
 
-from cobench.tenancy.models import Project
+from cobench.tenancy.models import Organization, Project
 
 from . import services
 from .models import Concern
@@ -19,10 +23,10 @@ class RaiseForm(forms.Form):
     )
     category = forms.ChoiceField(choices=Concern.Category.choices)
     severity = forms.ChoiceField(choices=Concern.Severity.choices, initial="medium")
-    addressed_to = forms.ModelChoiceField(
-        queryset=None,
+    addressed_to: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),  # the project's organizations, per form
         label="Who should respond",
-        empty_label=None,  # type: ignore[arg-type]
+        empty_label=None,
         help_text="Their leads are told at once; the charter's response times start now.",
     )
     link = forms.CharField(
@@ -47,10 +51,13 @@ class RaiseForm(forms.Form):
     def __init__(self, *args, project: Project, member, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = services.project_organizations(project)
-        field = self.fields["addressed_to"]
-        field.queryset = type(project.sponsor).objects.filter(pk__in=[o.pk for o in orgs])
+        field = cast(forms.ModelChoiceField, self.fields["addressed_to"])
+        field.queryset = Organization.objects.filter(pk__in=[o.pk for o in orgs])
         meetings = project.meetings.select_related("series").order_by("-starts_at")[:100]
-        self.fields["meeting_id"].choices = [("", "—"), *((str(m.pk), str(m)) for m in meetings)]
+        cast(forms.ChoiceField, self.fields["meeting_id"]).choices = [
+            ("", "—"),
+            *((str(m.pk), str(m)) for m in meetings),
+        ]
         default = services.default_addressee(project, member) if member else None
         if default is not None:
             field.initial = default.pk
@@ -88,7 +95,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "— nobody —")] + [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "— nobody —")] + [
             (m.user.username, f"{m.user.display_name} ({m.get_role_display()}, {m.organization})")
             for m in services.assignable(project)
         ]

@@ -2,7 +2,7 @@
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 
 from .errors import NotFound
@@ -10,9 +10,9 @@ from .errors import NotFound
 M = TypeVar("M", bound=models.Model)
 
 
-def get_visible(queryset: "models.QuerySet[M]", user: Any, **lookup: Any) -> M:
+def get_visible(queryset: "models.QuerySet[M] | models.Manager[M]", user: Any, **lookup: Any) -> M:
     """The one object matching `lookup` that `user` may see, else NotFound (never Forbidden)."""
     try:
-        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
-    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        return queryset.visible_to(user).get(**lookup)  # type: ignore[union-attr]  # scoped rows
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise NotFound() from exc

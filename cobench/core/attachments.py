@@ -213,7 +213,9 @@ def file_response(obj: StoredFile) -> HttpResponse:
     """
     path = path_of(obj)
     response = HttpResponse(path.read_bytes(), content_type=obj.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, obj.original_name)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, obj.original_name) or "attachment"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

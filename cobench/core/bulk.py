@@ -21,10 +21,11 @@ def insert(objs: Sequence[models.Model]) -> None:
         return
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.db_returning]
+    fields = [f for f in model._meta.concrete_fields if not f.db_returning]  # type: ignore[attr-defined]
     prep = [(f.attname, f.get_db_prep_save) for f in fields]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    # only quoted names of our own tables and columns go into the text; values are parameters
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -108,7 +108,7 @@ def rebased(form: forms.Form, exc: StaleVersion, *, field: str = "version", **kw
     Nothing typed is lost; saving again is a deliberate choice to write over the
     version they have now been shown. `field` is the form's hidden version input.
     """
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # bound to request.POST by every page
     data[field] = str(exc.current)
     again = type(form)(data, **kwargs)
     again.is_valid()

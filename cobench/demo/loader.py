@@ -25,7 +25,7 @@ from cobench.core.permissions import Role
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import Organization, Project, User
 
-PASSWORD = "cobench-demo-2026"
+PASSWORD = "cobench-demo-2026"  # noqa: S105  the demo's, printed by `make run`
 PROJECT_CODE = "PRJ-CDK2"
 
 

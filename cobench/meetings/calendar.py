@@ -46,7 +46,7 @@ def rrule(series: MeetingSeries) -> vRecur:
     day = _DAYS[series.weekday]
     if series.cadence == MeetingSeries.Cadence.MONTHLY:
         return vRecur({"FREQ": "MONTHLY", "BYDAY": f"{series.week_of_month}{day}"})
-    rule = {"FREQ": "WEEKLY", "BYDAY": day}
+    rule: dict[str, str | int] = {"FREQ": "WEEKLY", "BYDAY": day}
     if series.cadence == MeetingSeries.Cadence.BIWEEKLY:
         rule["INTERVAL"] = 2
     return vRecur(rule)

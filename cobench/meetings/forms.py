@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -57,8 +57,8 @@ class SeriesForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any):
         super().__init__(*args, **kwargs)
         people = _people(project)
-        self.fields["attendees"].choices = people
-        self.fields["key_members"].choices = people
+        cast(forms.ChoiceField, self.fields["attendees"]).choices = people
+        cast(forms.ChoiceField, self.fields["key_members"]).choices = people
 
 
 class ScheduleForm(forms.Form):
@@ -104,7 +104,10 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose a member…"), *_people(project)]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
+            ("", "Choose a member…"),
+            *_people(project),
+        ]
 
 
 class ItemStatusForm(forms.Form):

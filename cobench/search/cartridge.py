@@ -37,6 +37,7 @@ SETUP = [
     f"CREATE INDEX IF NOT EXISTS {TABLE}_mfp ON {TABLE} USING gist (mfp)",
 ]
 
+# the statements name only this module's table and functions; every value is a parameter
 _CATCH_UP = f"""
 INSERT INTO {TABLE} (compound_id, sponsor_id, number, mol, mfp)
 SELECT c.id, c.sponsor_id, c.number, m.mol, morganbv_fp(m.mol, 2)
@@ -46,7 +47,7 @@ WHERE c.sponsor_id = ANY(%s)
   AND c.number > COALESCE(
       (SELECT max(s.number) FROM {TABLE} s WHERE s.sponsor_id = c.sponsor_id), 0)
 ON CONFLICT (compound_id) DO NOTHING
-"""
+"""  # noqa: S608
 
 _IN_SCOPE = """s.sponsor_id = ANY(%s) AND EXISTS (
     SELECT 1 FROM compounds_projectcompound pc
@@ -127,7 +128,7 @@ def similar(
     SELECT s.compound_id, tanimoto_sml(s.mfp, q.fp) AS score
     FROM {TABLE} s, (SELECT morganbv_fp({_READERS[query.kind]}, 2) AS fp) q
     WHERE s.mfp %% q.fp AND {_IN_SCOPE}
-    ORDER BY score DESC, s.number LIMIT %s"""
+    ORDER BY score DESC, s.number LIMIT %s"""  # noqa: S608
     rows = _run(
         sql,
         [_text(query), sponsors, projects, k],
@@ -145,7 +146,7 @@ def substructure(
     sql = f"""
     SELECT s.compound_id FROM {TABLE} s
     WHERE s.mol @> {_READERS[query.kind]} AND {_IN_SCOPE}
-    ORDER BY s.sponsor_id, s.number LIMIT %s"""
+    ORDER BY s.sponsor_id, s.number LIMIT %s"""  # noqa: S608
     rows = _run(
         sql, [_text(query), sponsors, projects, cap], sponsors=sponsors, time_limit_s=time_limit_s
     )

@@ -198,21 +198,21 @@ class SponsorIndex:
             self._clear()
         if last > self.last:
             if self.path and last - self.last >= SAVE_AT:
-                self._restore(last)  # a new process, or a large import read by another
+                self._restore(self.path, last)  # a new process, or a large import read by another
             if last > self.last:
                 self._load(last)
             if self.path and self.size - self.saved >= SAVE_AT:
-                self._save()
+                self._save(self.path)
         for project_id, count in links.items():
             if self.links.get(project_id, 0) != count:
                 self._reload_links(project_id)
 
     # Kept on disk: a new process reads the index instead of building it -----------------
 
-    def _save(self) -> None:
+    def _save(self, path: Path) -> None:
         """Write the index to its file (aside first, then renamed over it); a failure to
         write is logged, never a failed search."""
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
         meta = {
             "format": FORMAT,
             "versions": _versions(),
@@ -222,7 +222,7 @@ class SponsorIndex:
         }
         masks = {f"mask_{p.hex}": np.packbits(mask) for p, mask in self.masks.items()}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             with open(partial, "wb") as f:
                 np.savez(
                     f,
@@ -231,22 +231,22 @@ class SponsorIndex:
                     ids=self.ids,
                     fps=np.concatenate([self.main.fps, self.delta_rows]),
                     substructs=np.frombuffer(self.substructs.Serialize(), np.uint8),
-                    **masks,
+                    **masks,  # type: ignore[arg-type]  # stubs read them as savez's options
                 )
-            os.replace(partial, self.path)
+            os.replace(partial, path)
             self.saved = self.size
         except OSError as e:
             partial.unlink(missing_ok=True)
-            log.warning("search index %s not written: %s", self.path, e)
+            log.warning("search index %s not written: %s", path, e)
 
-    def _restore(self, last: int) -> None:
+    def _restore(self, path: Path, last: int) -> None:
         """Take the index from its file when it holds more than this one and still
         describes this registry: the same versions, numbers up to `last` at most, and its
         last compound the registry's."""
         from cobench.compounds.models import Compound
 
         try:
-            with np.load(self.path) as kept:
+            with np.load(path) as kept:
                 meta = json.loads(kept["meta"].tobytes())
                 if meta.get("format") != FORMAT or meta.get("versions") != _versions():
                     return
@@ -271,7 +271,7 @@ class SponsorIndex:
         except FileNotFoundError:
             return
         except Exception as e:  # a file cut short or not ours: build from the database
-            log.warning("search index %s not read: %s", self.path, e)
+            log.warning("search index %s not read: %s", path, e)
             return
         self._clear()
         self.numbers, self.ids, self.main, self.substructs = numbers, ids, main, substructs

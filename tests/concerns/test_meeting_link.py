@@ -15,7 +15,7 @@ def _meeting(world, project, lead):
         local_time=time(15, 0),
         time_zone="Europe/Berlin",
     )
-    return meetings.schedule_meeting(actor=lead, series=series, starts_at=datetime(2026, 3, 3, 15))
+    return meetings.schedule_meeting(actor=lead, series=series, starts_at=datetime(2026, 3, 3, 15))  # noqa: DTZ001  wall-clock time in the series' zone
 
 
 def test_a_concern_links_a_meeting_of_its_project(world, api, web, charter):

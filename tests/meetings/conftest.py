@@ -7,7 +7,7 @@ import pytest
 from cobench.meetings import services as meetings
 
 # the first meeting: Tuesday 3 March 2026, 15:00 in Berlin (14:00 UTC)
-FIRST = datetime(2026, 3, 3, 15, 0)
+FIRST = datetime(2026, 3, 3, 15, 0)  # noqa: DTZ001  wall-clock time in the series' zone
 AFTER_ALL = datetime(2026, 6, 1, tzinfo=UTC)
 
 

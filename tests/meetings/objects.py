@@ -24,7 +24,7 @@ def cdk2_meetings(world: World) -> dict[str, Any]:
     meeting = meetings.schedule_meeting(
         actor=world.sponsor_lead,
         series=series,
-        starts_at=datetime(2026, 3, 3, 15, 0),
+        starts_at=datetime(2026, 3, 3, 15, 0),  # noqa: DTZ001  wall-clock time in the series' zone
         agenda="Tar formation in step 3",
     )
     meetings.set_attendance(
@@ -70,7 +70,9 @@ def new_series(w: World):
 
 def new_meeting(w: World):
     return meetings.schedule_meeting(
-        actor=w.sponsor_lead, series=new_series(w), starts_at=datetime(2026, 3, 3, 9, 0)
+        actor=w.sponsor_lead,
+        series=new_series(w),
+        starts_at=datetime(2026, 3, 3, 9, 0),  # noqa: DTZ001  wall-clock time in the series' zone
     )
 
 

@@ -1,6 +1,6 @@
 """Calendar export: the series feed and each person's secret feed validate and round-trip."""
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -47,7 +47,7 @@ def test_monthly_and_fortnightly_cadences_become_rrules(world):
         actor=world.sponsor_lead,
         project=world.project,
         name="S",
-        local_time=datetime(2026, 1, 1, 16).time(),
+        local_time=time(16),
         time_zone="Asia/Kolkata",
         cadence="monthly",
         weekday=3,

@@ -54,7 +54,9 @@ def test_the_warning_clears_when_the_missing_members_attend_again_and_a_new_one_
     assert AuditEvent.objects.filter(event="engagement.warning_cleared").count() == 1
     # drifting away again is a new episode: the leads are told again
     later = meetings.schedule_meeting(
-        actor=world.sponsor_lead, series=series, starts_at=datetime(2026, 5, 5, 15, 0)
+        actor=world.sponsor_lead,
+        series=series,
+        starts_at=datetime(2026, 5, 5, 15, 0),  # noqa: DTZ001  wall-clock time in the series' zone
     )
     attend(world, later, absent=["pete"])
     attend(world, held[8], absent=["pete"])

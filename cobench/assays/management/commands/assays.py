@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cobench.assays import imports
 from cobench.assays.models import Assay
 from cobench.compounds.management.commands.compounds import progress_bar
-from cobench.tenancy.management.commands._errors import run_service
+from cobench.core.commands import run_service
 from cobench.tenancy.models import Project, User
 
 

@@ -1,12 +1,14 @@
 """`cobench series list|create|tag|untag --project CODE --as USER [--name N] [--core SMARTS]
 [--compound CB-000001 ...]`: chemical series from the shell, through the pages' services."""
 
+from functools import partial
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cobench.assays import series as services
 from cobench.assays.models import Series
 from cobench.compounds.models import Compound
-from cobench.tenancy.management.commands._errors import run_service
+from cobench.core.commands import run_service
 from cobench.tenancy.models import Project, User
 
 
@@ -59,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"No series {name!r} in {project.code}.")
         step = services.tag_compound if action == "tag" else services.untag_compound
         for registry_id in options["registry_ids"]:
-            run_service(lambda r=registry_id: step(actor=user, series=found, compound=r))
+            run_service(partial(step, actor=user, series=found, compound=registry_id))
         self._show(user, found)
 
     def _show(self, user: User, found: Series) -> None:

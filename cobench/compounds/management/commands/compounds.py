@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cobench.compounds import imports
 from cobench.compounds.models import ImportJob
-from cobench.tenancy.management.commands._errors import run_service
+from cobench.core.commands import run_service
 from cobench.tenancy.models import Project, User
 
 BAR = 30

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("collectstatic", interactive=False, verbosity=0)
         host, _, port = bind.rpartition(":")
-        shown = "127.0.0.1" if host in {"", "0.0.0.0"} else host.strip("[]")
+        shown = "127.0.0.1" if host in {"", "0.0.0.0"} else host.strip("[]")  # noqa: S104  a name
         self.stdout.write(self.style.SUCCESS(f"cobench is serving on http://{shown}:{port}/"))
         self.stdout.write("Stop it with Ctrl-C.")
         self.stdout.flush()
@@ -65,4 +65,4 @@ class Command(BaseCommand):
             # the worker notices when its parent (gunicorn, below) is gone and stops with it
             subprocess.Popen([sys.executable, "-m", "cobench.cli", "worker"])
         # gunicorn takes over this process, so signals (Ctrl-C, SIGTERM) reach it directly
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606  our own interpreter and arguments

@@ -8,8 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cobench.core.commands import run_service
 from cobench.search import services
-from cobench.tenancy.management.commands._errors import run_service
 from cobench.tenancy.models import Project, User
 
 

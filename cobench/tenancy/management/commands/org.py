@@ -2,10 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from cobench.core.commands import run_service
 from cobench.tenancy import services
 from cobench.tenancy.models import Organization
-
-from ._errors import run_service
 
 
 class Command(BaseCommand):

@@ -5,10 +5,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cobench.core.commands import run_service
 from cobench.tenancy import services
 from cobench.tenancy.models import Organization, User
-
-from ._errors import run_service
 
 
 def _organization(name: str) -> Organization:
@@ -47,9 +46,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["username"]).first()
             if user is None:
                 raise CommandError(f"No user {options['username']!r}.")
+            joining = user
             run_service(
                 lambda: services.join_organization(
-                    actor=None, user=user, organization=org, title=options["title"]
+                    actor=None, user=joining, organization=org, title=options["title"]
                 )
             )
             self.stdout.write(self.style.SUCCESS(f"{user.username} now works for {org.name}."))

@@ -1,4 +1,4 @@
-"""How the command line shows a service's refusal."""
+"""What every management command shares: how the command line shows a service's refusal."""
 
 from collections.abc import Callable
 from typing import Any
