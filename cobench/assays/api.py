@@ -146,7 +146,7 @@ class AssayFileOut(Schema):
     uploaded_at: datetime
 
 
-def _assay(request: AuthenticatedRequest, assay_id: UUID) -> Assay:
+def _assay(request: AuthenticatedRequest, assay_id: UUID | str) -> Assay:
     assays = Assay.objects.select_related("owner", "project", "project__sponsor")
     return get_visible(assays, request.user, pk=assay_id)
 

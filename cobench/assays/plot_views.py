@@ -10,14 +10,14 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import page, posted, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import plots, sar, sharing
@@ -50,12 +50,12 @@ class TagForm(forms.Form):
     )
 
 
-def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
     return {**project_context(request, project, "sar"), **extra}
 
 
 @page
-def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def series_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     form = SeriesForm(posted(request))
     if request.method == "POST":
@@ -80,7 +80,9 @@ def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def series_detail(request: HttpRequest, project_id: UUID, chemical_series_id: UUID) -> HttpResponse:
+def series_detail(
+    request: AuthenticatedRequest, project_id: UUID, chemical_series_id: UUID
+) -> HttpResponse:
     project = project_for(request, project_id)
     found = get_visible(Series.objects, request.user, pk=chemical_series_id, project=project)
     form = TagForm(request.POST if request.POST.get("action") == "tag" else None)
@@ -128,7 +130,7 @@ def series_detail(request: HttpRequest, project_id: UUID, chemical_series_id: UU
 
 
 @page
-def sar_plots(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def sar_plots(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     # the table's preview of a partner's view holds here too: the plot is what it sees
     as_partner = sharing.partner_of(project, request.GET.get("as_partner"), field="as_partner")
@@ -151,7 +153,9 @@ def sar_plots(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def compound_picture(request: HttpRequest, project_id: UUID, compound_id: UUID) -> HttpResponse:
+def compound_picture(
+    request: AuthenticatedRequest, project_id: UUID, compound_id: UUID
+) -> HttpResponse:
     """A compound's stored picture (RDKit SVG), for the plots' tooltips."""
     project = project_for(request, project_id)
     compound = get_visible(Compound.objects.in_project(project), request.user, pk=compound_id)

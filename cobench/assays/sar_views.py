@@ -14,14 +14,14 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cobench.core.access import get_visible
 from cobench.core.errors import CobenchError, InvalidInput
 from cobench.core.web import page
-from cobench.tenancy.access import project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import sar, sharing
@@ -45,7 +45,7 @@ def view_state(query: QueryDict, selection: tuple[str, ...] = ()) -> str:
     return kept.urlencode(safe=",")
 
 
-def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
+def _options(request: AuthenticatedRequest, project: Project) -> dict[str, Any]:
     """`sar.table`'s keyword arguments from the query string."""
     get = request.GET
     try:
@@ -77,7 +77,7 @@ def _options(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 
 @page
-def sar_table(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def sar_table(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     context = project_context(request, project, "sar")
     context |= {
@@ -164,7 +164,7 @@ def _bins(text: str) -> list[dict[str, Any]]:
 
 
 @page
-def sharing_rules(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def sharing_rules(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     context = project_context(request, project, "sar")
     context["sar_tab"] = "sharing"

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from cobench.compounds.services import destinations
@@ -19,10 +19,10 @@ from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import is_htmx, page, posted, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
-from . import imports, services
+from . import imports, services, units
 from .aggregate import per_compound
 from .forms import AssayForm, FileForm, FlagForm, ImportForm, ResultForm
 from .models import Assay, AssayFile, Result, ResultImport
@@ -30,28 +30,30 @@ from .models import Assay, AssayFile, Result, ResultImport
 POLLED = (ResultImport.State.CHECKING, ResultImport.State.QUEUED, ResultImport.State.RUNNING)
 
 
-def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
     return {**project_context(request, project, "assays"), **extra}
 
 
-def _assay(request: HttpRequest, assay_id: UUID) -> Assay:
+def _assay(request: AuthenticatedRequest, assay_id: UUID) -> Assay:
     assays = Assay.objects.select_related("owner", "project", "project__sponsor")
     return get_visible(assays, request.user, pk=assay_id)
 
 
 @page
-def assay_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def assay_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     assays = Assay.objects.visible_to(request.user).filter(project=project).select_related("owner")
     return render(request, "assays/list.html", _context(request, project, assays=assays))
 
 
-def _assay_form(request: HttpRequest, project: Project, initial: dict | None = None) -> AssayForm:
+def _assay_form(
+    request: AuthenticatedRequest, project: Project, initial: dict | None = None
+) -> AssayForm:
     return AssayForm(posted(request), initial=initial, organizations=destinations(project))
 
 
 @page
-def assay_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def assay_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.MANAGE_ASSAYS)
     form = _assay_form(request, project, {"owner": str(project.sponsor_id)})
@@ -68,7 +70,7 @@ def assay_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def assay_edit(request: HttpRequest, assay_id: UUID) -> HttpResponse:
+def assay_edit(request: AuthenticatedRequest, assay_id: UUID) -> HttpResponse:
     assay = _assay(request, assay_id)
     ensure_can(request.user, assay.project, Action.MANAGE_ASSAYS)
     initial = {name: getattr(assay, name) for name in services.ASSAY_FIELDS}
@@ -89,7 +91,9 @@ def assay_edit(request: HttpRequest, assay_id: UUID) -> HttpResponse:
     return render(request, "assays/form.html", context, status=outcome.status)
 
 
-def _detail(request: HttpRequest, assay: Assay, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(
+    request: AuthenticatedRequest, assay: Assay, status: int = 200, **forms: Any
+) -> HttpResponse:
     results = list(
         Result.objects.visible_to(request.user)
         .filter(assay=assay)
@@ -108,7 +112,7 @@ def _detail(request: HttpRequest, assay: Assay, status: int = 200, **forms: Any)
         results=results,
         aggregates=sorted(aggregates.items(), key=lambda item: item[0].number),
         files=assay.files.all(),
-        p_label=f"p{assay.endpoint}" if assay.endpoint in services.units.POTENCY_ENDPOINTS else "",
+        p_label=f"p{assay.endpoint}" if assay.endpoint in units.POTENCY_ENDPOINTS else "",
         file_form=forms.get("file_form") or FileForm(),
         result_form=forms.get("result_form") or ResultForm(),
     )
@@ -120,12 +124,12 @@ def _detail(request: HttpRequest, assay: Assay, status: int = 200, **forms: Any)
 
 
 @page
-def assay_detail(request: HttpRequest, assay_id: UUID) -> HttpResponse:
+def assay_detail(request: AuthenticatedRequest, assay_id: UUID) -> HttpResponse:
     return _detail(request, _assay(request, assay_id))
 
 
 @page
-def assay_file_upload(request: HttpRequest, assay_id: UUID) -> HttpResponse:
+def assay_file_upload(request: AuthenticatedRequest, assay_id: UUID) -> HttpResponse:
     assay = _assay(request, assay_id)
     form = FileForm(posted(request), request.FILES or None)
     outcome = submit(
@@ -142,12 +146,12 @@ def assay_file_upload(request: HttpRequest, assay_id: UUID) -> HttpResponse:
 
 
 @page
-def assay_file_download(request: HttpRequest, assay_file_id: UUID) -> HttpResponse:
+def assay_file_download(request: AuthenticatedRequest, assay_file_id: UUID) -> HttpResponse:
     return attachments.file_response(get_visible(AssayFile.objects, request.user, pk=assay_file_id))
 
 
 @page
-def result_record(request: HttpRequest, assay_id: UUID) -> HttpResponse:
+def result_record(request: AuthenticatedRequest, assay_id: UUID) -> HttpResponse:
     assay = _assay(request, assay_id)
     form = ResultForm(posted(request))
     outcome = submit(
@@ -165,7 +169,7 @@ def result_record(request: HttpRequest, assay_id: UUID) -> HttpResponse:
 
 
 @page
-def result_flag(request: HttpRequest, result_id: UUID) -> HttpResponse:
+def result_flag(request: AuthenticatedRequest, result_id: UUID) -> HttpResponse:
     result = get_visible(
         Result.objects.select_related("assay", "compound", "project"), request.user, pk=result_id
     )
@@ -192,7 +196,7 @@ def result_flag(request: HttpRequest, result_id: UUID) -> HttpResponse:
 
 
 @page
-def import_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def import_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.RECORD_RESULTS)
     assays = Assay.objects.visible_to(request.user).filter(project=project)
@@ -218,12 +222,12 @@ def import_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return render(request, "assays/imports.html", context, status=outcome.status)
 
 
-def _job(request: HttpRequest, result_import_id: UUID) -> ResultImport:
+def _job(request: AuthenticatedRequest, result_import_id: UUID) -> ResultImport:
     jobs = ResultImport.objects.select_related("project", "assay")
     return get_visible(jobs, request.user, pk=result_import_id)
 
 
-def _import_page(request: HttpRequest, job: ResultImport) -> HttpResponse:
+def _import_page(request: AuthenticatedRequest, job: ResultImport) -> HttpResponse:
     context = _context(request, job.project, job=job, polled=POLLED)
     if is_htmx(request):
         response = render(request, "assays/_import_progress.html", context)
@@ -234,12 +238,12 @@ def _import_page(request: HttpRequest, job: ResultImport) -> HttpResponse:
 
 
 @page
-def import_detail(request: HttpRequest, result_import_id: UUID) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, result_import_id: UUID) -> HttpResponse:
     return _import_page(request, _job(request, result_import_id))
 
 
 @page
-def import_start(request: HttpRequest, result_import_id: UUID) -> HttpResponse:
+def import_start(request: AuthenticatedRequest, result_import_id: UUID) -> HttpResponse:
     job = _job(request, result_import_id)
     if request.method != "POST":
         return _import_page(request, job)

@@ -113,7 +113,8 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_registry_id(request: CompoundRequest) -> str | None:
-        return request.compound.registry_id if request.compound_id else None
+        compound = request.compound  # no query when there is none
+        return compound.registry_id if compound else None
 
     @staticmethod
     def resolve_overdue(request: CompoundRequest) -> bool:

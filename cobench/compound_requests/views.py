@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
 from cobench.core.web import is_htmx, page, posted, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import evidence, services
@@ -26,11 +26,13 @@ from .forms import FORMS, EvidenceForm, FilterForm, MadeCompoundForm, RequestFor
 from .models import CompoundRequest, RequestMessage, State
 
 
-def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
     return {**project_context(request, project, "requests"), **extra}
 
 
-def _get(request: HttpRequest, project: Project, compound_request_id: UUID) -> CompoundRequest:
+def _get(
+    request: AuthenticatedRequest, project: Project, compound_request_id: UUID
+) -> CompoundRequest:
     return get_visible(
         CompoundRequest.objects.select_related("project", "partner", "requested_by", "compound"),
         request.user,
@@ -44,7 +46,7 @@ def _offered(project: Project) -> Any:
     return Compound.objects.in_project(project).order_by("-number")[:500]
 
 
-def _evidence_form(request: HttpRequest, compound: CompoundRequest) -> EvidenceForm:
+def _evidence_form(request: AuthenticatedRequest, compound: CompoundRequest) -> EvidenceForm:
     """The form naming the compounds whose data back the request (bound on its own POST)."""
     data = request.POST if request.POST.get("action") == "evidence" else None
     named = " ".join(compound.evidence.order_by("number").values_list("registry_id", flat=True))
@@ -54,7 +56,7 @@ def _evidence_form(request: HttpRequest, compound: CompoundRequest) -> EvidenceF
 
 
 @page
-def request_board(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def request_board(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     filters = FilterForm(request.GET or None, project=project)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -79,7 +81,7 @@ def request_board(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def request_new(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def request_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.REQUEST_COMPOUND)
     form = RequestForm(posted(request), project=project)
@@ -140,7 +142,7 @@ def _forms(compound: CompoundRequest, data: Any = None, action: str = "") -> dic
 
 
 def _change(
-    request: HttpRequest, compound: CompoundRequest, action: str
+    request: AuthenticatedRequest, compound: CompoundRequest, action: str
 ) -> tuple[Callable[[dict[str, Any]], CompoundRequest], str]:
     """The service call a form posted on a request's page makes, and what to say when done."""
     number = compound.number
@@ -174,7 +176,7 @@ def _change(
 
 @page
 def request_detail(
-    request: HttpRequest, project_id: UUID, compound_request_id: UUID
+    request: AuthenticatedRequest, project_id: UUID, compound_request_id: UUID
 ) -> HttpResponse:
     project = project_for(request, project_id)
     compound = _get(request, project, compound_request_id)
@@ -226,7 +228,7 @@ def request_detail(
 
 @page
 def request_picture(
-    request: HttpRequest, project_id: UUID, compound_request_id: UUID
+    request: AuthenticatedRequest, project_id: UUID, compound_request_id: UUID
 ) -> HttpResponse:
     """The SVG picture of a request's structure, or (`?message=`) of one its thread carries."""
     project = project_for(request, project_id)

@@ -228,7 +228,7 @@ def list_compounds(
     # is no index's order), where SQLite would rather walk an index in order, checking each
     compounds = compounds.order_by(F("number") + 0 if registry_id else "number")
     if not (registry_id or formula):  # a member sees all of a project's compounds
-        compounds.known_count = services.registered_count(project)
+        compounds.known_count = services.registered_count(project)  # type: ignore[attr-defined]  # read by the paginator
     return compounds
 
 
@@ -256,11 +256,11 @@ def export(
                 "Some ids are not compounds of this project.",
                 errors={"ids": ["Not compounds of this project."]},
             )
-    compounds = list(compounds.prefetch_related("lots"))
+    rows = list(compounds.prefetch_related("lots"))
     if format == "csv":
-        body, content_type = services.export_csv(compounds, project), "text/csv; charset=utf-8"
+        body, content_type = services.export_csv(rows, project), "text/csv; charset=utf-8"
     else:
-        body, content_type = services.export_sdf(compounds, project), "chemical/x-mdl-sdfile"
+        body, content_type = services.export_sdf(rows, project), "chemical/x-mdl-sdfile"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{project.code}-compounds.{format}"'
     return response

@@ -11,13 +11,13 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import is_htmx, page, posted, submit
-from cobench.tenancy.access import ensure_can, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_for
 
 from . import imports
 from .models import ImportJob
@@ -34,14 +34,14 @@ class UploadForm(forms.Form):
     )
 
 
-def _job(request: HttpRequest, project_id: UUID, import_id: UUID) -> ImportJob:
+def _job(request: AuthenticatedRequest, project_id: UUID, import_id: UUID) -> ImportJob:
     project = project_for(request, project_id)
     jobs = ImportJob.objects.filter(project=project).select_related("project")
     return get_visible(jobs, request.user, pk=import_id)
 
 
 @page
-def import_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def import_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.REGISTER_COMPOUND)
     form = UploadForm(posted(request), request.FILES or None)
@@ -59,7 +59,9 @@ def import_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return render(request, "compounds/imports/list.html", context, status=outcome.status)
 
 
-def _detail(request: HttpRequest, job: ImportJob, status: int = 200, **extra: Any) -> HttpResponse:
+def _detail(
+    request: AuthenticatedRequest, job: ImportJob, status: int = 200, **extra: Any
+) -> HttpResponse:
     fields = imports.offered_fields(job) if job.state == ImportJob.State.UPLOADED else []
     columns = imports.csv_columns(imports._read(job)) if job.format == "csv" else []
     context = _context(
@@ -79,7 +81,7 @@ def _detail(request: HttpRequest, job: ImportJob, status: int = 200, **extra: An
 
 
 @page
-def import_detail(request: HttpRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
     job = _job(request, project_id, import_id)
     if is_htmx(request):
         context = {"job": job, "polled": POLLED}
@@ -91,14 +93,13 @@ def import_detail(request: HttpRequest, project_id: UUID, import_id: UUID) -> Ht
 
 
 @page
-def import_check(request: HttpRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
+def import_check(request: AuthenticatedRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
     job = _job(request, project_id, import_id)
     if request.method != "POST":
         return _detail(request, job)
+    data = request.POST
     mapping = {
-        key.removeprefix("map:"): value
-        for key, value in request.POST.items()
-        if key.startswith("map:") and value
+        key.removeprefix("map:"): data[key] for key in data if key.startswith("map:") and data[key]
     }
     smiles_column = request.POST.get("smiles_column") if job.format == "csv" else None
     imports.check_import(
@@ -108,7 +109,7 @@ def import_check(request: HttpRequest, project_id: UUID, import_id: UUID) -> Htt
 
 
 @page
-def import_start(request: HttpRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
+def import_start(request: AuthenticatedRequest, project_id: UUID, import_id: UUID) -> HttpResponse:
     job = _job(request, project_id, import_id)
     if request.method != "POST":
         return _detail(request, job)

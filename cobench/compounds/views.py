@@ -7,14 +7,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import page, posted, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import services
@@ -24,12 +24,12 @@ from .models import Compound, Lot, LotFile, Shipment
 PAGE_SIZE = 25
 
 
-def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
     return {**project_context(request, project, "compounds"), **extra}
 
 
 @page
-def compound_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def compound_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     compounds = Compound.objects.visible_to(request.user).in_project(project).order_by("-number")
     query = (request.GET.get("q") or "").strip()[:40]
@@ -45,7 +45,7 @@ def compound_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def compound_register(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def compound_register(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.REGISTER_COMPOUND)
     form = RegisterForm(posted(request))
@@ -75,7 +75,9 @@ def compound_register(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def compound_detail(request: HttpRequest, project_id: UUID, compound_id: UUID) -> HttpResponse:
+def compound_detail(
+    request: AuthenticatedRequest, project_id: UUID, compound_id: UUID
+) -> HttpResponse:
     project = project_for(request, project_id)
     compound = get_visible(Compound.objects.in_project(project), request.user, pk=compound_id)
     lots = Lot.objects.visible_to(request.user).filter(compound=compound, project=project)
@@ -91,12 +93,14 @@ def compound_detail(request: HttpRequest, project_id: UUID, compound_id: UUID) -
     )
 
 
-def _lot(request: HttpRequest, lot_id: UUID) -> Lot:
+def _lot(request: AuthenticatedRequest, lot_id: UUID) -> Lot:
     lots = Lot.objects.select_related("compound", "producer", "project", "project__sponsor")
     return get_visible(lots, request.user, pk=lot_id)
 
 
-def _lot_page(request: HttpRequest, lot: Lot, status: int = 200, **forms: Any) -> HttpResponse:
+def _lot_page(
+    request: AuthenticatedRequest, lot: Lot, status: int = 200, **forms: Any
+) -> HttpResponse:
     project = lot.project
     shipments = list(lot.shipments.select_related("from_org", "to_org"))
     context = _context(
@@ -124,12 +128,12 @@ def _lot_page(request: HttpRequest, lot: Lot, status: int = 200, **forms: Any) -
 
 
 @page
-def lot_detail(request: HttpRequest, lot_id: UUID) -> HttpResponse:
+def lot_detail(request: AuthenticatedRequest, lot_id: UUID) -> HttpResponse:
     return _lot_page(request, _lot(request, lot_id))
 
 
 @page
-def lot_file_upload(request: HttpRequest, lot_id: UUID) -> HttpResponse:
+def lot_file_upload(request: AuthenticatedRequest, lot_id: UUID) -> HttpResponse:
     lot = _lot(request, lot_id)
     form = FileForm(posted(request), request.FILES or None)
     outcome = submit(
@@ -146,7 +150,7 @@ def lot_file_upload(request: HttpRequest, lot_id: UUID) -> HttpResponse:
 
 
 @page
-def lot_ship(request: HttpRequest, lot_id: UUID) -> HttpResponse:
+def lot_ship(request: AuthenticatedRequest, lot_id: UUID) -> HttpResponse:
     lot = _lot(request, lot_id)
     form = ShipForm(posted(request), destinations=services.destinations(lot.project))
     outcome = submit(
@@ -159,7 +163,7 @@ def lot_ship(request: HttpRequest, lot_id: UUID) -> HttpResponse:
 
 
 @page
-def shipment_receive(request: HttpRequest, shipment_id: UUID) -> HttpResponse:
+def shipment_receive(request: AuthenticatedRequest, shipment_id: UUID) -> HttpResponse:
     shipment = get_visible(Shipment.objects, request.user, pk=shipment_id)
     lot = _lot(request, shipment.lot_id)
     form = ReceiveForm(posted(request))
@@ -175,5 +179,5 @@ def shipment_receive(request: HttpRequest, shipment_id: UUID) -> HttpResponse:
 
 
 @page
-def lot_file_download(request: HttpRequest, lot_file_id: UUID) -> HttpResponse:
+def lot_file_download(request: AuthenticatedRequest, lot_file_id: UUID) -> HttpResponse:
     return attachments.file_response(get_visible(LotFile.objects, request.user, pk=lot_file_id))

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from cobench.audit import services as audit
@@ -20,7 +20,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.web import is_htmx, page, posted, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import services
@@ -28,18 +28,18 @@ from .forms import AssignForm, CommentForm, FilterForm, NoteForm, RaiseForm, Reo
 from .models import Concern
 
 
-def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
     return {**project_context(request, project, "concerns"), **extra}
 
 
-def _rows(request: HttpRequest, concerns: Any, member: Any) -> list[dict[str, Any]]:
+def _rows(request: AuthenticatedRequest, concerns: Any, member: Any) -> list[dict[str, Any]]:
     return [
         {"concern": c, "raiser": services.raiser_label(request.user, c, member)} for c in concerns
     ]
 
 
 @page
-def concern_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def concern_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     context = _context(request, project)
     filters = FilterForm(request.GET or None)
@@ -62,7 +62,7 @@ def concern_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def concern_raise(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def concern_raise(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     me = ensure_can(request.user, project, Action.RAISE_CONCERN)
     form = RaiseForm(posted(request), project=project, member=me)
@@ -125,7 +125,7 @@ def _forms(project: Project, concern: Concern, data: Any = None, action: str = "
     }
 
 
-def _act(request: HttpRequest, concern: Concern, action: str, form: forms.Form) -> Any:
+def _act(request: AuthenticatedRequest, concern: Concern, action: str, form: forms.Form) -> Any:
     data = dict(form.cleaned_data)
     version = data.pop("version", None)
     actor = request.user
@@ -163,7 +163,7 @@ def _act(request: HttpRequest, concern: Concern, action: str, form: forms.Form) 
     return change(actor=actor, concern=concern, note=data["note"], expected_version=version)
 
 
-def _timeline(request: HttpRequest, concern: Concern) -> list[dict[str, Any]]:
+def _timeline(request: AuthenticatedRequest, concern: Concern) -> list[dict[str, Any]]:
     labels = dict(Event.choices)
     return [
         {"event": e, "label": labels.get(e.event, e.event)}
@@ -172,7 +172,7 @@ def _timeline(request: HttpRequest, concern: Concern) -> list[dict[str, Any]]:
     ]
 
 
-def _comments(request: HttpRequest, concern: Concern, member: Any) -> list[dict[str, Any]]:
+def _comments(request: AuthenticatedRequest, concern: Concern, member: Any) -> list[dict[str, Any]]:
     return [
         {"comment": c, "author": services.author_label(request.user, c, member)}
         for c in concern.comments.select_related("author", "author_org", "concern")
@@ -180,7 +180,9 @@ def _comments(request: HttpRequest, concern: Concern, member: Any) -> list[dict[
 
 
 @page
-def concern_detail(request: HttpRequest, project_id: UUID, concern_id: UUID) -> HttpResponse:
+def concern_detail(
+    request: AuthenticatedRequest, project_id: UUID, concern_id: UUID
+) -> HttpResponse:
     project = project_for(request, project_id)
     concern = get_visible(
         Concern.objects.select_related(
@@ -231,7 +233,12 @@ def concern_detail(request: HttpRequest, project_id: UUID, concern_id: UUID) -> 
 
 
 def _thread(
-    request: HttpRequest, project: Project, concern: Concern, *, form: Any = None, status: int = 200
+    request: AuthenticatedRequest,
+    project: Project,
+    concern: Concern,
+    *,
+    form: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = _context(request, project)
     context |= {

@@ -96,10 +96,12 @@ class AttendanceOut(Schema):
 
 class MeetingFileOut(Schema):
     id: UUID
-    name: str
+    meeting_id: UUID
+    name: str = Field(alias="original_name")
     content_type: str
     size: int
-    uploaded_by: str
+    sha256: str
+    uploaded_by: str = Field(alias="uploaded_by_label")
     uploaded_at: datetime
 
 
@@ -282,17 +284,7 @@ def _meeting_out(meeting: Meeting) -> dict:
             {"username": a.user.username, "name": a.user.display_name, "status": a.status}
             for a in meeting.attendance.select_related("user")
         ],
-        "files": [
-            {
-                "id": f.id,
-                "name": f.original_name,
-                "content_type": f.content_type,
-                "size": f.size,
-                "uploaded_by": f.uploaded_by_label,
-                "uploaded_at": f.uploaded_at,
-            }
-            for f in meeting.attachments.all()
-        ],
+        "files": list(meeting.attachments.all()),
     }
 
 
@@ -571,17 +563,6 @@ def reset_my_calendar(request: AuthenticatedRequest):
 
 
 # Files ----------------------------------------------------------------------------------------
-
-
-class MeetingFileOut(Schema):
-    id: UUID
-    meeting_id: UUID
-    name: str = Field(alias="original_name")
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: str = Field(alias="uploaded_by_label")
-    uploaded_at: datetime
 
 
 def _file(request: AuthenticatedRequest, file_id: UUID) -> MeetingAttachment:

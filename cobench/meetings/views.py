@@ -23,7 +23,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action
 from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import calendar, services
@@ -41,7 +41,7 @@ from .forms import (
 from .models import ActionItem, Attendance, Meeting, MeetingAttachment, MeetingSeries
 
 
-def _series(request: HttpRequest, project: Project, series_id: UUID) -> MeetingSeries:
+def _series(request: AuthenticatedRequest, project: Project, series_id: UUID) -> MeetingSeries:
     return get_visible(
         MeetingSeries.objects.select_related("project"),
         request.user,
@@ -50,7 +50,7 @@ def _series(request: HttpRequest, project: Project, series_id: UUID) -> MeetingS
     )
 
 
-def _meeting(request: HttpRequest, project: Project, meeting_id: UUID) -> Meeting:
+def _meeting(request: AuthenticatedRequest, project: Project, meeting_id: UUID) -> Meeting:
     return get_visible(
         Meeting.objects.select_related("project", "series"),
         request.user,
@@ -100,7 +100,7 @@ def _series_initial(series: MeetingSeries) -> dict[str, Any]:
 
 
 @page
-def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def series_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     context = project_context(request, project, "meetings")
     form, status = None, 200
@@ -150,7 +150,7 @@ def series_list(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def series_detail(request: HttpRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
+def series_detail(request: AuthenticatedRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
     """The series: its meetings, attendance chart, engagement; POST schedules a meeting."""
     project = project_for(request, project_id)
     series = _series(request, project, series_id)
@@ -208,7 +208,7 @@ def series_detail(request: HttpRequest, project_id: UUID, series_id: UUID) -> Ht
 
 
 @page
-def series_edit(request: HttpRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
+def series_edit(request: AuthenticatedRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     series = _series(request, project, series_id)
     ensure_can(request.user, project, Action.MANAGE_MEETINGS)
@@ -234,7 +234,7 @@ def series_edit(request: HttpRequest, project_id: UUID, series_id: UUID) -> Http
 
 
 @page
-def series_ics(request: HttpRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
+def series_ics(request: AuthenticatedRequest, project_id: UUID, series_id: UUID) -> HttpResponse:
     """The series as an iCalendar file, for the signed-in member."""
     project = project_for(request, project_id)
     series = _series(request, project, series_id)
@@ -269,7 +269,9 @@ def _attendance_rows(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 @page
-def meeting_detail(request: HttpRequest, project_id: UUID, meeting_id: UUID) -> HttpResponse:
+def meeting_detail(
+    request: AuthenticatedRequest, project_id: UUID, meeting_id: UUID
+) -> HttpResponse:
     """A meeting: agenda and minutes, attendance, action items and files.
 
     One URL takes every form of the page; the posted `form` field says which.
@@ -355,26 +357,25 @@ def meeting_detail(request: HttpRequest, project_id: UUID, meeting_id: UUID) -> 
 
 
 def _handle(
-    request: HttpRequest, meeting: Meeting, which: str, forms_: dict[str, forms.Form]
+    request: AuthenticatedRequest, meeting: Meeting, which: str, forms_: dict[str, forms.Form]
 ) -> str | None:
     """Run the posted form; the success message, or None when the form has errors."""
     user = request.user
     if which == "attendance":
-        entries = {
-            key[4:]: value
-            for key, value in request.POST.items()
-            if key.startswith("att-") and value
-        }
+        post = request.POST
+        entries = {key[4:]: post[key] for key in post if key.startswith("att-") and post[key]}
         services.set_attendance(actor=user, meeting=meeting, entries=entries)
         return "Attendance saved."
     if which == "remove_file":
-        form = RemoveFileForm(request.POST)
-        if not form.is_valid():
+        removal = RemoveFileForm(request.POST)
+        if not removal.is_valid():
             raise InvalidInput("Say why the file goes.", errors={"reason": ["Required."]})
         attachment = get_visible(
-            MeetingAttachment.objects, user, pk=form.cleaned_data["file_id"], meeting=meeting
+            MeetingAttachment.objects, user, pk=removal.cleaned_data["file_id"], meeting=meeting
         )
-        services.remove_file(actor=user, attachment=attachment, reason=form.cleaned_data["reason"])
+        services.remove_file(
+            actor=user, attachment=attachment, reason=removal.cleaned_data["reason"]
+        )
         return f"{attachment.original_name} was removed."
     if which == "item_status":
         return _item_status(request, meeting=meeting)
@@ -414,7 +415,7 @@ def _handle(
     return None
 
 
-def _item_status(request: HttpRequest, *, meeting: Meeting | None = None) -> str:
+def _item_status(request: AuthenticatedRequest, *, meeting: Meeting | None = None) -> str:
     form = ItemStatusForm(request.POST)
     if not form.is_valid():
         raise InvalidInput("Choose a status.", errors={"status": ["open, done or cancelled."]})
@@ -432,7 +433,7 @@ def _item_status(request: HttpRequest, *, meeting: Meeting | None = None) -> str
 
 
 @page
-def meeting_file(request: HttpRequest, project_id: UUID, file_id: UUID) -> HttpResponse:
+def meeting_file(request: AuthenticatedRequest, project_id: UUID, file_id: UUID) -> HttpResponse:
     """Download a meeting's file: only for members of its project."""
     project = project_for(request, project_id)
     attachment = get_visible(MeetingAttachment.objects, request.user, pk=file_id, project=project)
@@ -443,7 +444,7 @@ def meeting_file(request: HttpRequest, project_id: UUID, file_id: UUID) -> HttpR
 
 
 @page
-def engagement_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def engagement_settings(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     current = services.thresholds(project)
     context = project_context(request, project, "meetings")
@@ -484,7 +485,7 @@ def engagement_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def my_action_items(request: HttpRequest) -> HttpResponse:
+def my_action_items(request: AuthenticatedRequest) -> HttpResponse:
     """Action items the person owns across their projects; overdue ones marked."""
     status = 200
     if request.method == "POST":
@@ -516,7 +517,7 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: AuthenticatedRequest) -> HttpResponse:
     """The person's secret calendar address; POST replaces it."""
     if request.method == "POST":
         feed = services.reset_calendar_feed(actor=request.user)

@@ -4,11 +4,12 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cobench.core.web import page
+from cobench.tenancy.access import AuthenticatedRequest
 
 from . import services
 from .kinds import Delivery, Kind
@@ -16,7 +17,7 @@ from .models import Notification
 
 
 @page
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     notes = Notification.objects.for_user(request.user).select_related("project")
     only_unread = request.GET.get("show") == "unread"
     if only_unread:
@@ -28,7 +29,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def open_notification(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+def open_notification(request: AuthenticatedRequest, notification_id: UUID) -> HttpResponse:
     """One notification; POST marks it read and goes where it points."""
     note = Notification.objects.for_user(request.user).filter(pk=notification_id).first()
     if note is None:
@@ -41,7 +42,7 @@ def open_notification(request: HttpRequest, notification_id: UUID) -> HttpRespon
 
 
 @page
-def read_all(request: HttpRequest) -> HttpResponse:
+def read_all(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         count = services.mark_all_read(actor=request.user)
         messages.success(request, f"{count} notification(s) marked read.")
@@ -49,7 +50,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     """Per kind: immediately, daily digest, or off."""
     if request.method == "POST":
         for kind in Kind.values:

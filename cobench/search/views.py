@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from cobench.core.errors import InvalidInput
 from cobench.core.web import attach, page
+from cobench.tenancy.access import AuthenticatedRequest
 from cobench.tenancy.models import Project
 
 from . import pictures, services
@@ -17,7 +18,7 @@ PAGE_SIZE = 48
 
 
 @page
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: AuthenticatedRequest) -> HttpResponse:
     projects = list(Project.objects.visible_to(request.user).order_by("code"))
     data = None
     if "query" in request.GET:
@@ -33,16 +34,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "result": None}
     status = 200
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        project = next((p for p in projects if str(p.pk) == data["project"]), None)
+        cleaned = form.cleaned_data
+        project = next((p for p in projects if str(p.pk) == cleaned["project"]), None)
         try:
             result = services.search(
                 actor=request.user,
-                mode=data["mode"],
-                query=data["query"],
-                query_type=data["query_type"] or "auto",
-                threshold=data["threshold"] if data["threshold"] is not None else 0.0,
-                top=data["top"] or services.DEFAULT_TOP,
+                mode=cleaned["mode"],
+                query=cleaned["query"],
+                query_type=cleaned["query_type"] or "auto",
+                threshold=cleaned["threshold"] if cleaned["threshold"] is not None else 0.0,
+                top=cleaned["top"] or services.DEFAULT_TOP,
                 project=project,
             )
         except InvalidInput as exc:

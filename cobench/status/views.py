@@ -6,11 +6,11 @@ documents come through `get_visible`, so another project's id is a 404.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action
 from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
 from . import services
@@ -27,7 +27,7 @@ from .models import SECTIONS, StatusDocument, StatusVersion
 from .render import markdown
 
 
-def _document(request: HttpRequest, project: Project, document_id: UUID) -> StatusDocument:
+def _document(request: AuthenticatedRequest, project: Project, document_id: UUID) -> StatusDocument:
     return get_visible(
         StatusDocument.objects.select_related("project", "organization"),
         request.user,
@@ -36,7 +36,7 @@ def _document(request: HttpRequest, project: Project, document_id: UUID) -> Stat
     )
 
 
-def _context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
     context = project_context(request, project, "status")
     me = context["me"]
     mine = (
@@ -57,7 +57,7 @@ def _may_edit(context: dict[str, Any], document: StatusDocument | None) -> bool:
 
 
 @page
-def status(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def status(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     """Every partner's document at a glance: fresh or stale, how old, who wrote it."""
     project = project_for(request, project_id)
     context = _context(request, project)
@@ -81,7 +81,10 @@ def status(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 def _reading(
-    request: HttpRequest, project: Project, document: StatusDocument, version: StatusVersion
+    request: AuthenticatedRequest,
+    project: Project,
+    document: StatusDocument,
+    version: StatusVersion,
 ) -> dict[str, Any]:
     """The sections of `version`, each with what changed against the reader's baseline."""
     context = _context(request, project)
@@ -127,7 +130,7 @@ def _reading(
 
 
 @page
-def document(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
+def document(request: AuthenticatedRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     """One partner's document: the best answer to “where are we?”."""
     project = project_for(request, project_id)
     doc = _document(request, project, document_id)
@@ -139,7 +142,7 @@ def document(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpR
 
 @page
 def version(
-    request: HttpRequest, project_id: UUID, document_id: UUID, version_number: int
+    request: AuthenticatedRequest, project_id: UUID, document_id: UUID, version_number: int
 ) -> HttpResponse:
     project = project_for(request, project_id)
     doc = _document(request, project, document_id)
@@ -150,7 +153,7 @@ def version(
 
 
 @page
-def edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def edit(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     """Write your organization's status document: its next version, or its first."""
     project = project_for(request, project_id)
     me = ensure_can(request.user, project, Action.EDIT_STATUS)
@@ -185,7 +188,7 @@ def edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
             except StaleVersion as exc:
                 status_code = exc.status
                 conflict = _conflict(doc, exc)
-                data = form.data.copy()
+                data = cast(QueryDict, form.data).copy()  # the POST the form was bound to
                 data["base_number"] = str(exc.current)  # saving again is a deliberate overwrite
                 form = StatusForm(data)
                 form.is_valid()
@@ -227,7 +230,7 @@ def _conflict(doc: StatusDocument | None, exc: StaleVersion) -> dict[str, Any]:
 
 
 @page
-def history(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
+def history(request: AuthenticatedRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     doc = _document(request, project, document_id)
     versions = list(doc.versions.order_by("-number"))
@@ -240,7 +243,7 @@ def history(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpRe
 
 
 @page
-def compare(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
+def compare(request: AuthenticatedRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     """Two versions side by side, section by section; htmx swaps only the comparison."""
     project = project_for(request, project_id)
     doc = _document(request, project, document_id)
@@ -276,7 +279,7 @@ def compare(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpRe
 
 
 @page
-def printable(request: HttpRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
+def printable(request: AuthenticatedRequest, project_id: UUID, document_id: UUID) -> HttpResponse:
     """The current version as a clean page to print or save as PDF."""
     project = project_for(request, project_id)
     doc = _document(request, project, document_id)
