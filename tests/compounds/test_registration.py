@@ -2,7 +2,6 @@
 
 import csv
 import io
-import threading
 from uuid import uuid4
 
 import pytest
@@ -11,9 +10,9 @@ from django.db import connection
 from rdkit import Chem
 
 from cobench.audit.models import AuditEvent
-from cobench.compounds.models import Compound, Lot, RegistrySequence
+from cobench.compounds.models import Compound, Lot
 
-from .objects import PDF, ROSCOVITINE, register
+from .objects import PDF, ROSCOVITINE, register, registered_meanwhile
 
 ADENINE = "Nc1ncnc2[nH]cnc12"
 
@@ -69,24 +68,7 @@ def test_another_project_of_the_sponsor_finds_the_compound_and_links_it(api, wor
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
 @pytest.mark.django_db(transaction=True)
 def test_a_structure_registered_at_the_same_time_by_two_people_is_one_compound(world, monkeypatch):
-    real = RegistrySequence.objects.get_or_create
-    raced = []
-
-    def in_another_session():
-        try:
-            register(world, f"{ROSCOVITINE}.Cl")
-        finally:
-            connection.close()  # this thread's own
-
-    def someone_registers_it_first(**kwargs):
-        # after this registration looked the structure up and before it numbers it
-        if not raced:
-            raced.append(threading.Thread(target=in_another_session))
-            raced[0].start()
-            raced[0].join()
-        return real(**kwargs)
-
-    monkeypatch.setattr(RegistrySequence.objects, "get_or_create", someone_registers_it_first)
+    raced = registered_meanwhile(monkeypatch, world, f"{ROSCOVITINE}.Cl")
     registration = register(world, ROSCOVITINE)
     assert raced and registration.created is False
     assert registration.lot.lot_number == "CB-000001-002"
