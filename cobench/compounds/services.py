@@ -1,18 +1,20 @@
 """Registering compounds and lots, their analytical files, shipments, and exports.
 
-Registration is two steps so that a bulk import can reuse the second one per
-record: `standardize_structures` parses and standardizes untrusted text in
-disposable worker processes (a pathological structure cannot hang the web
-process), and `register_compound` files one standardized structure: the existing
-compound of the sponsor's registry when its registration key is known, else a new
-one with the next registry id; in both cases a new lot.
+Registration is two steps so that untrusted text never reaches the writer:
+`standardize_structures` parses and standardizes it in disposable worker processes
+(a pathological structure cannot hang the web process), and `register_many` files
+prepared structures, a batch at a time: for each, the existing compound of the
+sponsor's registry when its registration key is known, else a new one with the next
+registry id; in both cases a new lot. A person's one structure (`register_structure`),
+a request's made compound, a bulk import's batch and the demo all go through it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,7 +30,7 @@ from cobench import chem
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.chem.registration import Prepared, prepare
-from cobench.core import attachments
+from cobench.core import attachments, bulk
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action
 from cobench.core.text import NUL_MESSAGE, contains_nul
@@ -91,13 +93,6 @@ class Registration:
     warnings: list[str]
 
 
-def _next_number(sponsor: Organization) -> int:
-    """The next registry number of `sponsor`: one row updated under its lock, never reused."""
-    RegistrySequence.objects.get_or_create(sponsor=sponsor)
-    RegistrySequence.objects.filter(sponsor=sponsor).update(last=F("last") + 1)
-    return RegistrySequence.objects.get(sponsor=sponsor).last
-
-
 def registry_id(number: int) -> str:
     return f"{settings.COBENCH_REGISTRY_PREFIX}-{number:06d}"
 
@@ -143,69 +138,161 @@ def _lot_changes(lot: Lot) -> dict[str, Any]:
     return {name: getattr(lot, name) for name in LOT_FIELDS}
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One structure to register: its preparation, its text as submitted, its lot's fields."""
+
+    prepared: Prepared
+    structure: str
+    lot: Mapping[str, Any] = field(default_factory=dict)
+
+
 @transaction.atomic
-def register_compound(
+def register_many(
     *,
     actor: User,
     project: Project,
-    standardized: chem.Standardized,
-    structure: str,
-    produced_on: date | None = None,
-    purity: Decimal | None = None,
-    amount: Decimal | None = None,
-    amount_unit: str = Lot.Unit.MG,
-    appearance: str = "",
-    salt_form: str = "",
-    notes: str = "",
+    items: Sequence[Submission],
     now: datetime | None = None,
-) -> Registration:
-    """File one standardized structure in the project's sponsor registry, with a new lot.
+) -> list[Registration]:
+    """File each item in the project's sponsor registry with a new lot: one Registration an item.
 
     A registration key already known to the sponsor gives the existing compound
-    (linked to `project` if it was not yet); otherwise a new compound gets the next
-    registry id. Either way a new lot is made by the actor's organization. Callable
-    per record by a bulk import, after `standardize_structures`.
+    (linked to `project` if it was not yet); a new one becomes a compound with the next
+    registry id, which later items of the same key share. Every lot is made by the
+    actor's organization. Compounds, links, lots and their events are written in bulk,
+    so a bulk import calls this once per batch and a single registration is a batch of one.
     """
     member = ensure_can(actor, project, Action.REGISTER_COMPOUND)
+    if not items:
+        return []
     now = now or timezone.now()
-    lot_fields = clean_lot(
+    values = [lot_values(item.lot, item.prepared, now) for item in items]
+    compounds, fresh = _compounds_for(actor, project.sponsor, items, now)
+    ids = [c.pk for c in compounds.values()]
+    linked = set(
+        ProjectCompound.objects.filter(project=project, compound_id__in=ids).values_list(
+            "compound_id", flat=True
+        )
+    )
+    lot_numbers = dict(
+        Lot.objects.filter(compound_id__in=ids)
+        .values("compound_id")
+        .annotate(n=Max("number"))
+        .values_list("compound_id", "n")
+    )
+    links: list[ProjectCompound] = []
+    lots: list[Lot] = []
+    events: list[tuple[Event, Any, dict[str, Any], Project | None]] = []
+    registrations: list[Registration] = []
+    created = {c.pk for c in fresh}
+    for item, fields in zip(items, values, strict=True):
+        compound = compounds[item.prepared.registration_key]
+        new = compound.pk in created
+        if new:
+            created.discard(compound.pk)
+            events.append(
+                (Event.COMPOUND_REGISTERED, compound, compound_changes(compound), project)
+            )
+        if compound.pk not in linked:
+            linked.add(compound.pk)
+            link = ProjectCompound(project=project, compound=compound, added_at=now)
+            links.append(link)
+            events.append((Event.COMPOUND_LINKED, link, link_changes(link), None))
+        number = lot_numbers.get(compound.pk, 0) + 1
+        lot_numbers[compound.pk] = number
+        lot = Lot(
+            project=project,
+            compound=compound,
+            number=number,
+            lot_number=f"{compound.registry_id}-{number:03d}",
+            producer=member.organization,
+            removed_fragments=list(item.prepared.removed_fragments),
+            structure=as_submitted(item.structure),
+            registered_by=actor,
+            registered_by_label=actor.display_name,
+            created_at=now,
+            **fields,
+        )
+        lots.append(lot)
+        events.append((Event.LOT_REGISTERED, lot, lot_changes(lot), None))
+        registrations.append(
+            Registration(
+                compound=compound, lot=lot, created=new, warnings=warnings_of(item.prepared)
+            )
+        )
+    bulk.insert(links)
+    bulk.insert(lots)
+    audit.record_many(actor=actor, events=events)
+    return registrations
+
+
+def lot_values(lot: Mapping[str, Any], prepared: Prepared, now: datetime) -> dict[str, Any]:
+    """A new lot's fields, checked: made today in mg unless they say otherwise, and of the
+    salt form the standardizer removed unless one is given."""
+    unknown = set(lot) - set(LOT_FIELDS)
+    if unknown:
+        raise InvalidInput("Unknown fields.", errors={n: ["Not a lot field."] for n in unknown})
+    values = clean_lot(
         {
-            "produced_on": produced_on or timezone.localdate(now),
-            "purity": purity,
-            "amount": amount,
-            "amount_unit": amount_unit,
-            "appearance": appearance,
-            "salt_form": salt_form,
-            "notes": notes,
+            "amount_unit": Lot.Unit.MG,
+            **lot,
+            "produced_on": lot.get("produced_on") or timezone.localdate(now),
         }
     )
-    if not lot_fields["salt_form"] and standardized.removed_fragments:
-        lot_fields["salt_form"] = ".".join(standardized.removed_fragments)[:MAX_SHORT]
-    warnings = warnings_of(standardized)
-    compound, created = _find_or_create(actor, project, standardized, now)
-    if not ProjectCompound.objects.filter(project=project, compound=compound).exists():
-        link = ProjectCompound.objects.create(project=project, compound=compound, added_at=now)
-        audit.record(
-            actor=actor, event=Event.COMPOUND_LINKED, target=link, changes=link_changes(link)
-        )
-    # the compound row is the lock that serializes lot numbers of one compound
-    Compound.objects.select_for_update().filter(pk=compound.pk).first()
-    number = (compound.lots.aggregate(n=Max("number"))["n"] or 0) + 1
-    lot = Lot.objects.create(
-        project=project,
-        compound=compound,
-        number=number,
-        lot_number=f"{compound.registry_id}-{number:03d}",
-        producer=member.organization,
-        removed_fragments=list(standardized.removed_fragments),
-        structure=structure,
-        registered_by=actor,
-        registered_by_label=actor.display_name,
-        created_at=now,
-        **lot_fields,
-    )
-    audit.record(actor=actor, event=Event.LOT_REGISTERED, target=lot, changes=lot_changes(lot))
-    return Registration(compound=compound, lot=lot, created=created, warnings=warnings)
+    if not values.get("salt_form") and prepared.removed_fragments:
+        values["salt_form"] = ".".join(prepared.removed_fragments)[:MAX_SHORT]
+    return values
+
+
+def _compounds_for(
+    actor: User,
+    sponsor: Organization,
+    items: Sequence[Submission],
+    now: datetime,
+    retry: bool = True,
+) -> tuple[dict[str, Compound], list[Compound]]:
+    """The compound of each item's registration key, and which of them are new: the
+    registry's own, locked for the lots to come, else a new one numbered and inserted."""
+    firsts: dict[str, Prepared] = {}
+    for item in items:
+        firsts.setdefault(item.prepared.registration_key, item.prepared)
+    compounds = {
+        c.registration_key: c
+        # unordered: the registry's ordering (by sponsor name and number) would have SQLite
+        # walk every compound of the sponsor instead of looking the keys up
+        for c in Compound.objects.select_for_update()
+        .filter(sponsor=sponsor, registration_key__in=list(firsts))
+        .order_by()
+    }
+    new = [prepared for key, prepared in firsts.items() if key not in compounds]
+    if not new:
+        return compounds, []
+    try:
+        with transaction.atomic():
+            fresh = [
+                new_compound(
+                    sponsor=sponsor, number=number, prepared=prepared, actor=actor, now=now
+                )
+                for number, prepared in zip(_take_numbers(sponsor, len(new)), new, strict=True)
+            ]
+            bulk.insert(fresh)
+    except IntegrityError:
+        if not retry:
+            raise
+        # a concurrent registration of one of these structures committed first: the
+        # numbers go back, and its compound is found (and locked) now
+        return _compounds_for(actor, sponsor, items, now, retry=False)
+    compounds.update((c.registration_key, c) for c in fresh)
+    return compounds, fresh
+
+
+def _take_numbers(sponsor: Organization, count: int) -> range:
+    """The next `count` registry numbers of `sponsor`: its one row updated under its lock."""
+    RegistrySequence.objects.get_or_create(sponsor=sponsor)
+    RegistrySequence.objects.filter(sponsor=sponsor).update(last=F("last") + count)
+    last = RegistrySequence.objects.get(sponsor=sponsor).last
+    return range(last - count + 1, last + 1)
 
 
 def registered_count(project: Project) -> int:
@@ -276,50 +363,15 @@ def new_compound(
     )
 
 
-def _find_or_create(
-    actor: User,
-    project: Project,
-    std: chem.Standardized,
-    now: datetime,
-) -> tuple[Compound, bool]:
-    sponsor = project.sponsor
-    existing = Compound.objects.filter(sponsor=sponsor, registration_key=std.registration_key)
-    found = existing.order_by("pk").first()  # not the registry's order: a walk of it all
-    if found:
-        return found, False
-    number = _next_number(sponsor)
-    compound = new_compound(
-        sponsor=sponsor, number=number, prepared=prepare(std), actor=actor, now=now
-    )
-    try:
-        # a concurrent registration of the same structure loses here and finds the winner's
-        with transaction.atomic():
-            compound.save(force_insert=True)
-    except IntegrityError:
-        return existing.get(), False
-    audit.record(
-        actor=actor,
-        event=Event.COMPOUND_REGISTERED,
-        target=compound,
-        project=project,
-        changes=compound_changes(compound),
-    )
-    return compound, True
-
-
 def register_structure(
     *, actor: User, project: Project, structure: str, **lot_fields: Any
 ) -> Registration:
-    """Register a structure typed or pasted by a person: standardized in isolation first."""
+    """Register one structure typed or pasted by a person, standardized in isolation first."""
     ensure_can(actor, project, Action.REGISTER_COMPOUND)
-    std = standardize_one(structure)
-    return register_compound(
-        actor=actor,
-        project=project,
-        standardized=std,
-        structure=as_submitted(structure),
-        **lot_fields,
-    )
+    prepared = prepare(standardize_one(structure))
+    item = Submission(prepared=prepared, structure=structure, lot=lot_fields)
+    (registration,) = register_many(actor=actor, project=project, items=[item])
+    return registration
 
 
 # Lots ------------------------------------------------------------------------------------

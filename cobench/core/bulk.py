@@ -6,6 +6,7 @@ the database's own work when a batch of imports writes thousands of rows. `inser
 writes the same column values (each field's `get_db_prep_save`, as `save` does) with
 one prepared statement run by `executemany`. The objects must be complete: no
 `pre_save` hooks (auto_now) run, and database-generated keys are not read back.
+Afterwards the objects are marked saved, as `save` leaves them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import connections, models, router
 
 
 def insert(objs: Sequence[models.Model]) -> None:
-    """INSERT each of `objs` (all of one model) as a row, in one `executemany`."""
+    """INSERT each of `objs` (all of one model) as a row, in one `executemany`; then saved."""
     if not objs:
         return
     model = type(objs[0])
@@ -33,6 +34,8 @@ def insert(objs: Sequence[models.Model]) -> None:
     rows = [[p(getattr(obj, name), connection) for name, p in prep] for obj in objs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+    for obj in objs:  # as `save` and `bulk_create` leave them: a later save() is an UPDATE
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 def analyze(*tables: type[models.Model]) -> None:

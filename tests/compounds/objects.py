@@ -1,11 +1,14 @@
 """CDK2's registry objects for the suites that enumerate every route (isolation, audit)."""
 
+import threading
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from cobench.compounds import imports
 from cobench.compounds import services as compounds
+from cobench.compounds.models import RegistrySequence
 
 from ..conftest import World
 
@@ -17,6 +20,30 @@ def register(world: World, structure: str = ROSCOVITINE, **lot: Any) -> compound
     return compounds.register_structure(
         actor=world.partner_scientist, project=world.project, structure=structure, **lot
     )
+
+
+def registered_meanwhile(monkeypatch: Any, world: World, structure: str) -> list[threading.Thread]:
+    """Have another session register `structure` (and commit) when the next registration has
+    looked its structures up and is about to number the new ones; the list holds that session
+    once it ran."""
+    real = RegistrySequence.objects.get_or_create
+    raced: list[threading.Thread] = []
+
+    def in_another_session() -> None:
+        try:
+            register(world, structure)
+        finally:
+            connection.close()  # this thread's own
+
+    def someone_registers_it_first(**kwargs: Any) -> Any:
+        if not raced:
+            raced.append(threading.Thread(target=in_another_session))
+            raced[0].start()
+            raced[0].join()
+        return real(**kwargs)
+
+    monkeypatch.setattr(RegistrySequence.objects, "get_or_create", someone_registers_it_first)
+    return raced
 
 
 def new_file(world: World):

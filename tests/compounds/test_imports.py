@@ -4,7 +4,6 @@ The import is resumable: a bad record is reported by number and name and the
 others are imported; a stopped job resumes after its last committed batch.
 """
 
-import threading
 from io import StringIO
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from rdkit import Chem
 
 from cobench.audit.models import AuditEvent
 from cobench.compounds import imports
-from cobench.compounds.models import Compound, ImportJob, Lot, RegistrySequence
+from cobench.compounds.models import Compound, ImportJob, Lot
 from cobench.compounds.tasks import check_import_task, run_import_task
 from cobench.core.errors import Forbidden
 
-from .objects import register
+from .objects import register, registered_meanwhile
 
 DATA = Path(__file__).resolve().parent.parent / "chem" / "data" / "moses_2000.smi"
 CORPUS = Path(__file__).resolve().parent.parent / "chem" / "corpus"
@@ -175,24 +174,7 @@ def test_a_structure_already_registered_would_add_a_lot(api, world):
 @pytest.mark.django_db(transaction=True)
 def test_a_structure_registered_while_the_import_writes_it_gets_a_lot(api, world, monkeypatch):
     job = upload(api, world.partner_scientist, world.project, "race.smi", f"{SALT} salt\n").json()
-    real = RegistrySequence.objects.get_or_create
-    raced = []
-
-    def in_another_session():
-        try:
-            register(world, BASE)
-        finally:
-            connection.close()  # this thread's own
-
-    def someone_registers_it_first(**kwargs):
-        # after the batch looked its structures up and before it numbers the new ones
-        if not raced:
-            raced.append(threading.Thread(target=in_another_session))
-            raced[0].start()
-            raced[0].join()
-        return real(**kwargs)
-
-    monkeypatch.setattr(RegistrySequence.objects, "get_or_create", someone_registers_it_first)
+    raced = registered_meanwhile(monkeypatch, world, BASE)
     _, started = check_and_start(api, world.partner_scientist, job["id"])
     assert raced and started.json()["state"] == "done", started.content
     assert (started.json()["imported"], started.json()["failed"]) == (1, 0)

@@ -12,7 +12,7 @@ from rdkit import Chem
 from cobench.audit.models import AuditEvent
 from cobench.compounds.models import Compound, Lot
 
-from .objects import PDF, ROSCOVITINE, register
+from .objects import PDF, ROSCOVITINE, register, registered_meanwhile
 
 ADENINE = "Nc1ncnc2[nH]cnc12"
 
@@ -63,6 +63,20 @@ def test_another_project_of_the_sponsor_finds_the_compound_and_links_it(api, wor
     lots = api(world.other_member).get(f"/api/v1/compounds/{cdk2['compound']['id']}").json()
     assert [lot["lot_number"] for lot in lots["lots"]] == ["CB-000001-002"]
     assert AuditEvent.objects.filter(event="compound.linked").count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_structure_registered_at_the_same_time_by_two_people_is_one_compound(world, monkeypatch):
+    raced = registered_meanwhile(monkeypatch, world, f"{ROSCOVITINE}.Cl")
+    registration = register(world, ROSCOVITINE)
+    assert raced and registration.created is False
+    assert registration.lot.lot_number == "CB-000001-002"
+    compound = Compound.objects.get()
+    assert compound.lots.count() == 2 and compound.registry_id == "CB-000001"
+    assert AuditEvent.objects.filter(event="compound.registered").count() == 1
+    # the loser's number went back: the next new compound is the second
+    assert register(world, ADENINE).compound.registry_id == "CB-000002"
 
 
 def test_unparsable_structure_is_refused_with_rdkits_message(api, world):
