@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
@@ -158,7 +158,7 @@ def iter_isolated(
     tasks_per_worker: int = 5000,
     prefetch: int = 1,
     window: int = 1000,
-) -> Iterator[R | RecordError]:
+) -> Generator[R | RecordError, None, None]:
     """`fn` applied to each item in worker processes, yielded in input order as they finish.
 
     The streaming form of :func:`run_isolated`, for a caller that has work of its own

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -400,7 +400,7 @@ def offered_fields(job: ImportJob) -> list[str]:
 
 def _standardized(
     job: ImportJob, text: str, records: Iterator[Record], work: Callable[..., Any] = prepare_text
-) -> Iterator[tuple[Record, Any]]:
+) -> Generator[tuple[Record, Any], None, None]:
     """Each record with what the workers made of it (by default its preparation; None for a
     record unread, a `chem.RecordError` for one that cannot be registered), in order."""
     taken: list[Record] = []
@@ -665,7 +665,7 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
                         fields = lot_fields(job, record)
                     except ValueError as e:
                         problem = str(e)
-                batch.append((record, None if problem else result, fields, problem))  # type: ignore[arg-type]
+                batch.append((record, None if problem else result, fields, problem))
                 if len(batch) >= BATCH:
                     _commit(job, actor, batch)
                     batch = []

@@ -240,7 +240,7 @@ def prepare_index(sponsor_id: UUID) -> None:
     index.forget(database, sponsor_id)
 
 
-def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
+def _hits(scope: Scope, ranked: Sequence[tuple[UUID, float | None]]) -> list[Hit]:
     """The ranked compounds, fetched again through the searcher's project links, the light
     fields only (a page asks for the pictures of the hits it shows): one statement
     (`HITS_SQL`), as hot as the scope's."""
@@ -261,11 +261,11 @@ def _hits(scope: Scope, ranked: list[tuple[UUID, float | None]]) -> list[Hit]:
         )
         rows = cursor.fetchall()
     visible = {pk.hex: project for pk, project in scope.visible.items()}
-    compounds: dict[str, tuple] = {}
+    compounds: dict[str, tuple[str, str, str, float]] = {}
     linked: dict[str, list[Project]] = {}
-    for project_id, compound_id, *values in rows:
+    for project_id, compound_id, registry_id, smiles, formula, mw in rows:
         key = compound_id.hex if native else compound_id
-        compounds[key] = values
+        compounds[key] = (registry_id, smiles, formula, mw)
         linked.setdefault(key, []).append(visible[project_id.hex if native else project_id])
     return [
         Hit(compound_id, *compounds[key], score, sorted(linked[key], key=lambda p: p.code))
