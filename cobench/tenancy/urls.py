@@ -1,0 +1,34 @@
+"""Tenancy pages and signing in. Parameter names are fixed (`project_id`, `partner_id`, ...):
+the isolation suite finds every URL here and fills each name with an object another project owns."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+P = "projects/<uuid:project_id>"
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="tenancy/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.project_list, name="project-list"),
+    path("projects/new/", views.project_create, name="project-create"),
+    path(f"{P}/", views.project_home, name="project-home"),
+    path(f"{P}/settings/", views.project_settings, name="project-settings"),
+    path(f"{P}/partners/", views.partners, name="partners"),
+    path(f"{P}/partners/<uuid:partner_id>/", views.partner_edit, name="partner-edit"),
+    path(f"{P}/partners/<uuid:partner_id>/remove/", views.partner_remove, name="partner-remove"),
+    path(f"{P}/members/", views.members, name="members"),
+    path(f"{P}/members/<uuid:member_id>/", views.member_edit, name="member-edit"),
+    path(f"{P}/members/<uuid:member_id>/remove/", views.member_remove, name="member-remove"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/password/", views.PasswordChange.as_view(), name="password-change"),
+    path("tokens/", views.tokens, name="token-list"),
+    path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+]

@@ -1,0 +1,545 @@
+"""Tenancy pages: projects, their settings, partners and members, one's profile and API tokens.
+
+Each page parses the request, calls one service or restricted query and renders;
+every object comes through `get_visible`, so another project's id is a 404 exactly
+like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.messages.views import SuccessMessageMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+
+from cobench.charters import services as charters
+from cobench.core.access import get_visible
+from cobench.core.errors import InvalidInput, StaleVersion
+from cobench.core.permissions import Action, Role
+from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased, submit
+from cobench.web.templatetags.cobench_web import when
+
+from . import services as tenancy
+from .access import AuthenticatedRequest, ensure_can, project_context, project_for
+from .forms import (
+    MemberAddForm,
+    MemberRemoveForm,
+    MemberUpdateForm,
+    PartnerAddForm,
+    PartnerRemoveForm,
+    PartnerUpdateForm,
+    ProfileForm,
+    ProjectCreateForm,
+    ProjectSettingsForm,
+    TokenForm,
+)
+from .models import ApiToken, Project, ProjectMember, ProjectPartner
+
+# Projects -----------------------------------------------------------------------------
+
+
+@page
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
+    projects = Project.objects.visible_to(request.user).select_related("sponsor")
+    roles = dict(ProjectMember.objects.filter(user=request.user).values_list("project_id", "role"))
+    rows = []
+    for project in projects:
+        latest = charters.latest_version(project)
+        rows.append(
+            {
+                "project": project,
+                "role": Role(roles[project.pk]).label if project.pk in roles else "",
+                "charter": charters.charter_state(latest) if latest else None,
+            }
+        )
+    return render(
+        request,
+        "tenancy/project_list.html",
+        {"rows": rows, "may_create": request.user.organization_memberships.exists()},
+    )
+
+
+@page
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = ProjectCreateForm(posted(request), user=request.user)
+    outcome = submit(request, form, lambda data: tenancy.create_project(actor=request.user, **data))
+    if outcome.done:
+        project = outcome.result
+        messages.success(
+            request,
+            f"{project.code} is started; you are its sponsor lead. "
+            "Add its partners and members next.",
+        )
+        return redirect("project-home", project_id=project.pk)
+    return render(request, "tenancy/project_create.html", {"form": form}, status=outcome.status)
+
+
+@page
+def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    latest = charters.latest_version(project)
+    state = charters.charter_state(latest) if latest else None
+    # the facts in force come from the governing (signed) version, not from a draft
+    governing = charters.governing_version(project)
+    content = governing.parsed if governing else None
+    upcoming = []
+    if content:
+        upcoming = sorted(
+            [("Milestone", m.name, m.due) for m in content.milestones]
+            + [("Decision point", d.name, d.due) for d in content.decision_points],
+            key=lambda item: item[2],
+        )[:5]
+    return render(
+        request,
+        "tenancy/project_home.html",
+        {
+            **project_context(request, project, "home"),
+            "partners": project.partners.select_related("organization"),
+            "leads": project.members.filter(
+                role__in=[Role.SPONSOR_LEAD, Role.PARTNER_LEAD]
+            ).select_related("user", "organization"),
+            "member_count": project.members.count(),
+            "state": state,
+            "content": content,
+            "governing": governing,
+            "upcoming": upcoming,
+        },
+    )
+
+
+@page
+def project_settings(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    ensure_can(request.user, project, Action.EDIT_PROJECT)
+    form = ProjectSettingsForm(
+        posted(request),
+        initial={
+            "name": project.name,
+            "description": project.description,
+            "phase": project.phase,
+            "status": project.status,
+            "version": project.version,
+        },
+    )
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            version, reason = fields.pop("version"), fields.pop("reason")
+            try:
+                project = tenancy.update_project(
+                    actor=request.user,
+                    project=project,
+                    expected_version=version,
+                    reason=reason,
+                    **fields,
+                )
+            except StaleVersion as exc:
+                form, status = rebased(form, exc), exc.status
+                conflict = [
+                    ("Name", project.name),
+                    ("Description", project.description or "—"),
+                    ("Phase", project.get_phase_display()),
+                    ("Status", project.get_status_display()),
+                ]
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{project.code} is saved.")
+                return redirect("project-home", project_id=project.pk)
+    return render(
+        request,
+        "tenancy/project_settings.html",
+        {**project_context(request, project, "settings"), "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+# Partners -----------------------------------------------------------------------------
+
+
+def _partners_context(
+    request: AuthenticatedRequest, project: Project, **extra: Any
+) -> dict[str, Any]:
+    context = project_context(request, project, "partners")
+    manage = context["can"]["manage_partners"]
+    return {
+        **context,
+        "partners": project.partners.select_related("organization"),
+        "add_form": extra.pop("add_form", None)
+        or (PartnerAddForm(project=project) if manage else None),
+        **extra,
+    }
+
+
+@page
+def partners(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    if request.method == "POST":
+        ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+        form = PartnerAddForm(request.POST, project=project)
+        outcome = submit(
+            request,
+            form,
+            lambda data: tenancy.add_partner(actor=request.user, project=project, **data),
+        )
+        if outcome.done:
+            messages.success(
+                request,
+                f"{outcome.result.organization} is now a partner on {project.code}. "
+                "Its people can be added as members.",
+            )
+            return redirect("partners", project_id=project.pk)
+        return render(
+            request,
+            "tenancy/partners.html",
+            _partners_context(request, project, add_form=form),
+            status=outcome.status,
+        )
+    return render(request, "tenancy/partners.html", _partners_context(request, project))
+
+
+def _partner(request: AuthenticatedRequest, project: Project, partner_id: UUID) -> ProjectPartner:
+    return get_visible(
+        ProjectPartner.objects.select_related("organization", "project"),
+        request.user,
+        pk=partner_id,
+        project=project,
+    )
+
+
+@page
+def partner_edit(request: AuthenticatedRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    partner = _partner(request, project, partner_id)
+    ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+    form = PartnerUpdateForm(
+        posted(request),
+        initial={
+            "start_date": partner.start_date,
+            "end_date": partner.end_date,
+            "scope_of_work": partner.scope_of_work,
+            "version": partner.version,
+        },
+    )
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            version = fields.pop("version")
+            try:
+                partner = tenancy.update_partner(
+                    actor=request.user, partner=partner, expected_version=version, **fields
+                )
+            except StaleVersion as exc:
+                form, status = rebased(form, exc), exc.status
+                conflict = [
+                    ("Start date", when(partner.start_date)),
+                    ("End date", when(partner.end_date) if partner.end_date else "open"),
+                    ("Scope of work", partner.scope_of_work or "—"),
+                ]
+            except FORM_ERRORS as exc:
+                attach(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"{partner.organization}'s partnership is saved.")
+                return redirect("partners", project_id=project.pk)
+    return render(
+        request,
+        "tenancy/partner_edit.html",
+        {
+            **project_context(request, project, "partners"),
+            "partner": partner,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@page
+def partner_remove(
+    request: AuthenticatedRequest, project_id: UUID, partner_id: UUID
+) -> HttpResponse:
+    project = project_for(request, project_id)
+    partner = _partner(request, project, partner_id)
+    ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+    form = PartnerRemoveForm(posted(request))
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.remove_partner(
+            actor=request.user, partner=partner, reason=data["reason"]
+        ),
+    )
+    if outcome.done:
+        messages.success(request, f"{partner.organization} left {project.code}.")
+        return redirect("partners", project_id=project.pk)
+    return render(
+        request,
+        "tenancy/partner_remove.html",
+        {
+            **project_context(request, project, "partners"),
+            "partner": partner,
+            "members_left": project.members.filter(organization=partner.organization).count(),
+            "form": form,
+        },
+        status=outcome.status,
+    )
+
+
+# Members ------------------------------------------------------------------------------
+
+
+def _members_context(
+    request: AuthenticatedRequest, project: Project, **extra: Any
+) -> dict[str, Any]:
+    context = project_context(request, project, "members")
+    me = context["me"]
+    manage = context["can"]["manage_members"]
+    rows = []
+    for member in project.members.select_related("user", "organization"):
+        # the service decides; this only hides controls a partner lead could not use anyway
+        editable = manage and (
+            me.role == Role.SPONSOR_LEAD or member.organization_id == me.organization_id
+        )
+        rows.append(
+            {
+                "member": member,
+                "form": MemberUpdateForm(
+                    initial={
+                        "role": member.role,
+                        "is_key": member.is_key,
+                        "version": member.version,
+                    },
+                    auto_id=f"id_{member.pk}_%s",
+                )
+                if editable
+                else None,
+            }
+        )
+    return {
+        **context,
+        "rows": rows,
+        "add_form": extra.pop("add_form", None)
+        or (MemberAddForm(project=project) if manage else None),
+        **extra,
+    }
+
+
+@page
+def members(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    if request.method == "POST":
+        ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+        form = MemberAddForm(request.POST, project=project)
+        outcome = submit(
+            request,
+            form,
+            lambda data: tenancy.add_member(
+                actor=request.user,
+                project=project,
+                username=data["user"].username,
+                role=data["role"],
+                is_key=data["is_key"],
+            ),
+        )
+        if outcome.done:
+            member = outcome.result
+            messages.success(
+                request,
+                f"{member.user.display_name} joined {project.code} as {member.get_role_display()}.",
+            )
+            return redirect("members", project_id=project.pk)
+        # always 422 here, even for a refusal with a status of its own (a 409 duplicate)
+        return render(
+            request,
+            "tenancy/members.html",
+            _members_context(request, project, add_form=form),
+            status=422,
+        )
+    return render(request, "tenancy/members.html", _members_context(request, project))
+
+
+def _member(request: AuthenticatedRequest, project: Project, member_id: UUID) -> ProjectMember:
+    return get_visible(
+        ProjectMember.objects.select_related("user", "organization", "project"),
+        request.user,
+        pk=member_id,
+        project=project,
+    )
+
+
+@page
+def member_edit(request: AuthenticatedRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    member = _member(request, project, member_id)
+    ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+    form = MemberUpdateForm(
+        request.POST or None,
+        auto_id=f"id_{member.pk}_%s",
+        initial={"role": member.role, "is_key": member.is_key, "version": member.version},
+    )
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.update_member(
+            actor=request.user,
+            member=member,
+            expected_version=data["version"],
+            role=data["role"],
+            is_key=data["is_key"],
+        ),
+    )
+    if outcome.done:
+        member = outcome.result
+        if not is_htmx(request):
+            messages.success(
+                request,
+                f"{member.user.display_name} is now "
+                f"{member.get_role_display()}"
+                f"{', a key member' if member.is_key else ''}.",
+            )
+            return redirect("members", project_id=project.pk)
+        form = MemberUpdateForm(
+            auto_id=f"id_{member.pk}_%s",
+            initial={"role": member.role, "is_key": member.is_key, "version": member.version},
+        )
+        return render(
+            request,
+            "tenancy/_member_row.html",
+            {
+                **project_context(request, project, "members"),
+                "row": {"member": member, "form": form},
+                "saved": True,
+            },
+        )
+    context = {
+        **project_context(request, project, "members"),
+        "row": {"member": member, "form": form},
+    }
+    template = "tenancy/_member_row.html" if is_htmx(request) else "tenancy/member_edit.html"
+    return render(request, template, context, status=outcome.status)
+
+
+@page
+def member_remove(request: AuthenticatedRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    project = project_for(request, project_id)
+    member = _member(request, project, member_id)
+    ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+    form = MemberRemoveForm(request.POST or None)
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.remove_member(
+            actor=request.user, member=member, reason=data["reason"]
+        ),
+    )
+    if outcome.done:
+        messages.success(request, f"{member.user.display_name} left {project.code}.")
+        return redirect("members", project_id=project.pk)
+    return render(
+        request,
+        "tenancy/member_remove.html",
+        {
+            **project_context(request, project, "members"),
+            "member": member,
+            "form": form,
+        },
+        status=outcome.status,
+    )
+
+
+# API tokens -----------------------------------------------------------------------------
+
+
+@page
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None, initial={"days": settings.COBENCH_API_TOKEN_DAYS})
+    created = secret = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                created, secret = tenancy.create_api_token(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
+                )
+            except InvalidInput as exc:
+                attach(form, exc)
+            else:
+                status = 201
+                form = TokenForm(initial={"days": settings.COBENCH_API_TOKEN_DAYS})
+    response = render(
+        request,
+        "tenancy/tokens.html",
+        {
+            "tokens": request.user.api_tokens.all(),
+            "form": form,
+            "created": created,
+            "secret": secret,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"  # the secret must not linger in a cache
+    return response
+
+
+@page
+def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
+    try:
+        token = request.user.api_tokens.get(pk=token_id)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404("No such token.") from exc
+    if request.method == "POST":
+        tenancy.revoke_api_token(actor=request.user, token=token)
+        if is_htmx(request):
+            return render(
+                request, "tenancy/_token_row.html", {"token": token, "now": timezone.now()}
+            )
+        messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
+        return redirect(reverse("token-list"))
+    return render(request, "tenancy/token_revoke.html", {"token": token})
+
+
+# One's own profile ----------------------------------------------------------------------
+
+
+@page
+def profile(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        posted(request),
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "time_zone": user.time_zone,
+        },
+    )
+    outcome = submit(request, form, lambda data: tenancy.update_profile(actor=request.user, **data))
+    if outcome.done:
+        messages.success(request, f"Saved. Times are now shown in {outcome.result.time_zone}.")
+        return redirect("profile")
+    return render(request, "tenancy/profile.html", {"form": form}, status=outcome.status)
+
+
+class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Django's own password change, in the site's frame; it keeps the session signed in."""
+
+    template_name = "tenancy/password_change.html"
+    success_url = reverse_lazy("profile")
+    success_message = "Your password is changed."
