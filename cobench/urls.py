@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("cobench.assays.sar_urls")),
     path("", include("cobench.tenancy.urls")),
     path("", include("cobench.web.urls")),
+    path("", include("cobench.audit.urls")),
 ]

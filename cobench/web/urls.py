@@ -13,5 +13,4 @@ urlpatterns = [
     path(f"{P}/charter/compare/", views.charter_compare, name="charter-compare"),
     path(f"{P}/charter/<uuid:version_id>/", views.charter_version, name="charter-version"),
     path(f"{P}/charter/<uuid:version_id>/sign/", views.charter_sign, name="charter-sign"),
-    path("history/<str:target_type>/<uuid:target_id>/", views.history, name="history"),
 ]

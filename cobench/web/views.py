@@ -8,20 +8,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cobench.audit import services as audit
-from cobench.audit.events import Event
 from cobench.charters import services as charters
 from cobench.charters.content import compare
 from cobench.charters.models import CharterVersion
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action
-from cobench.core.querysets import ProjectScopedQuerySet, member_projects
 from cobench.core.web import attach, is_htmx, page, submit
 from cobench.tenancy.access import ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
@@ -230,40 +226,4 @@ def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> Ht
             "meanings": MEANINGS,
         },
         status=outcome.status,
-    )
-
-
-# Audit history ------------------------------------------------------------------------
-
-
-@page
-def history(request: HttpRequest, target_type: str, target_id: UUID) -> HttpResponse:
-    try:
-        model = apps.get_model(target_type)
-    except (LookupError, ValueError) as exc:
-        raise Http404("No such kind of object.") from exc
-    manager = model._default_manager
-    if not isinstance(manager.all(), ProjectScopedQuerySet):
-        raise Http404("No history is kept for this kind of object here.")
-    target = get_visible(manager.all(), request.user, pk=target_id)
-    events = audit.history(user=request.user, target=target)
-    # the project it belongs to; a compound is in a sponsor's projects: one the user is in
-    of_target = manager.filter(pk=target.pk).values(manager.all().project_lookup)
-    project = (
-        Project.objects.filter(pk__in=member_projects(request.user))
-        .filter(pk__in=of_target)
-        .order_by("code")
-        .first()
-    )
-    labels = dict(Event.choices)
-    rows = [{"event": e, "label": labels.get(e.event, e.event)} for e in events]
-    return render(
-        request,
-        "web/history.html",
-        {
-            **project_context(request, project, "history"),
-            "target": target,
-            "kind": model._meta.verbose_name,
-            "rows": rows,
-        },
     )
