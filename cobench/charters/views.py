@@ -1,7 +1,8 @@
-"""The web pages: each parses the request, calls one service or restricted query, and renders.
+"""Charter pages: the charter and its versions, the editor, the comparison and the signing.
 
-Every object comes through `get_visible`, so an object outside the user's
-projects is a 404 exactly like one that does not exist.
+Each page parses the request, calls one service or restricted query and renders;
+versions come through `get_visible`, so another project's id is a 404 exactly like
+one that does not exist.
 """
 
 from __future__ import annotations
@@ -9,30 +10,23 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from cobench.charters import services as charters
-from cobench.charters.content import compare
-from cobench.charters.models import CharterVersion
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action
 from cobench.core.web import attach, is_htmx, page, submit
-from cobench.tenancy.access import ensure_can, project_context, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
-from . import charter as charter_ui
-from .forms import (
-    MEANINGS,
-    CharterMetaForm,
-    SignForm,
-)
-
-# Charter ------------------------------------------------------------------------------
+from . import layout, services
+from .content import compare
+from .forms import MEANINGS, CharterMetaForm, SignForm
+from .models import CharterVersion
 
 
-def _version(request: HttpRequest, project: Project, version_id: UUID) -> CharterVersion:
+def _version(request: AuthenticatedRequest, project: Project, version_id: UUID) -> CharterVersion:
     return get_visible(
         CharterVersion.objects.select_related("project"),
         request.user,
@@ -42,36 +36,38 @@ def _version(request: HttpRequest, project: Project, version_id: UUID) -> Charte
 
 
 @page
-def charter(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def charter(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
-    latest = charters.latest_version(project)
+    latest = services.latest_version(project)
     return _charter_page(request, project, latest)
 
 
 @page
-def charter_version(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
+def charter_version(
+    request: AuthenticatedRequest, project_id: UUID, version_id: UUID
+) -> HttpResponse:
     project = project_for(request, project_id)
     return _charter_page(request, project, _version(request, project, version_id))
 
 
 def _charter_page(
-    request: HttpRequest, project: Project, version: CharterVersion | None
+    request: AuthenticatedRequest, project: Project, version: CharterVersion | None
 ) -> HttpResponse:
     context = project_context(request, project, "charter")
     versions = list(project.charter_versions.order_by("-number"))
     if version is None:
-        return render(request, "web/charter.html", {**context, "versions": versions})
-    state = charters.charter_state(version)
+        return render(request, "charters/charter.html", {**context, "versions": versions})
+    state = services.charter_state(version)
     me = context["me"]
     return render(
         request,
-        "web/charter.html",
+        "charters/charter.html",
         {
             **context,
             "version": version,
             "versions": versions,
             "state": state,
-            "sections": charter_ui.sections_for_display(version.content),
+            "sections": layout.sections_for_display(version.content),
             "may_sign": context["can"]["sign_charter"]
             and state.is_latest
             and not state.is_signed
@@ -81,32 +77,32 @@ def _charter_page(
 
 
 @page
-def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def charter_edit(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.EDIT_CHARTER)
-    latest = charters.latest_version(project)
+    latest = services.latest_version(project)
     context = project_context(request, project, "charter")
     if request.method != "POST":
         meta = CharterMetaForm(initial={"base_number": latest.number if latest else 0})
         return render(
             request,
-            "web/charter_edit.html",
+            "charters/charter_edit.html",
             {
                 **context,
                 "latest": latest,
                 "meta": meta,
-                "sections": charter_ui.form_sections(latest.content if latest else {}),
+                "sections": layout.form_sections(latest.content if latest else {}),
             },
         )
 
     meta = CharterMetaForm(request.POST)
-    content = charter_ui.content_from_post(request.POST)
+    content = layout.content_from_post(request.POST)
     errors: dict[str, list[str]] = {}
     conflict = None
     status = 422
     if meta.is_valid():
         try:
-            version = charters.revise_charter(
+            version = services.revise_charter(
                 actor=request.user,
                 project=project,
                 content=content,
@@ -115,12 +111,12 @@ def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
             )
         except StaleVersion as exc:
             status = exc.status
-            latest = charters.latest_version(project)
+            latest = services.latest_version(project)
             base = project.charter_versions.filter(number=exc.expected).first()
             conflict = {
                 "error": exc,
                 "latest": latest,
-                "their_changes": charter_ui.comparison_rows(
+                "their_changes": layout.comparison_rows(
                     compare(base.content if base else {}, latest.content)
                 )
                 if latest
@@ -147,21 +143,21 @@ def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
             return redirect("charter-version", project_id=project.pk, version_id=version.pk)
     return render(
         request,
-        "web/charter_edit.html",
+        "charters/charter_edit.html",
         {
             **context,
             "latest": latest,
             "meta": meta,
             "conflict": conflict,
-            "sections": charter_ui.form_sections(content, errors),
-            "error_summary": charter_ui.error_summary(errors),
+            "sections": layout.form_sections(content, errors),
+            "error_summary": layout.error_summary(errors),
         },
         status=status,
     )
 
 
 @page
-def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def charter_compare(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     versions = list(project.charter_versions.order_by("-number"))
     by_number = {v.number: v for v in versions}
@@ -176,7 +172,7 @@ def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
     new = pick("new", versions[0] if versions else None)
     old = pick("old", versions[1] if len(versions) > 1 else new)
-    rows = charter_ui.comparison_rows(charters.compare_versions(old, new)) if old and new else []
+    rows = layout.comparison_rows(services.compare_versions(old, new)) if old and new else []
     context = {
         **project_context(request, project, "charter"),
         "versions": versions,
@@ -184,12 +180,14 @@ def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
         "new": new,
         "rows": rows,
     }
-    template = "web/_compare_table.html" if is_htmx(request) else "web/charter_compare.html"
+    template = (
+        "charters/_compare_table.html" if is_htmx(request) else "charters/charter_compare.html"
+    )
     return render(request, template, context)
 
 
 @page
-def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
+def charter_sign(request: AuthenticatedRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     version = _version(request, project, version_id)
     me = ensure_can(request.user, project, Action.SIGN_CHARTER)
@@ -197,7 +195,7 @@ def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> Ht
     outcome = submit(
         request,
         form,
-        lambda data: charters.sign_charter(
+        lambda data: services.sign_charter(
             actor=request.user,
             version=version,
             password=data["password"],
@@ -217,11 +215,11 @@ def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> Ht
         return redirect("charter-version", project_id=project.pk, version_id=version.pk)
     return render(
         request,
-        "web/charter_sign.html",
+        "charters/charter_sign.html",
         {
             **project_context(request, project, "charter"),
             "version": version,
-            "state": charters.charter_state(version),
+            "state": services.charter_state(version),
             "form": form,
             "meanings": MEANINGS,
         },

@@ -1,4 +1,4 @@
-"""The web pages. Parameter names are fixed (`project_id`, `version_id`, ...): the isolation
+"""Charter pages. Parameter names are fixed (`project_id`, `version_id`): the isolation
 suite finds every URL here and fills each name with an object another project owns."""
 
 from django.urls import path

@@ -1,4 +1,7 @@
-"""The web forms: they parse input; the services decide whether it is allowed."""
+"""Charter forms: the parts of an edit that are not content, and the signature.
+
+They parse input; the services decide whether it is allowed.
+"""
 
 from __future__ import annotations
 

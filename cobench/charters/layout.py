@@ -1,7 +1,7 @@
 """How the charter reads on a page and how its edit form maps to content.
 
-The charter's rules live in `cobench.charters` (content model, gaps, services);
-this module only names fields for people, lays out the edit form and turns a
+The charter's rules live in `content` (what a charter holds, its gaps) and
+`services`; this module only names fields for people, lays out the edit form and turns a
 posted form back into the raw content the service validates.
 """
 
@@ -14,8 +14,9 @@ from typing import Any
 
 from django.http import QueryDict
 
-from cobench.charters.content import FACILITY_TYPES, NOTIFY_GROUPS, SECTIONS, SEVERITIES
 from cobench.core.permissions import Role
+
+from .content import FACILITY_TYPES, NOTIFY_GROUPS, SECTIONS, SEVERITIES
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 FACILITY_CHOICES = list(FACILITY_TYPES.items())
