@@ -122,7 +122,7 @@ class DecisionPoint(_Part):
 
 # how people read each kind of choice a charter holds
 CHOICE_LABELS: dict[Any, dict[str, str]] = {
-    Role: dict(Role.choices),
+    Role: {role.value: str(role.label) for role in Role},
     FacilityType: FACILITY_TYPES,
     NotifyGroup: {key: label for key, (label, _) in NOTIFY_GROUPS.items()},
 }

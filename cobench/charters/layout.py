@@ -90,7 +90,10 @@ def _unit(title: str | None) -> str:
 
 def _choices(kind: Any) -> list[tuple[str, str]]:
     """The options of a choice, in their declared order, as people read them."""
-    values = [m.value for m in kind] if isinstance(kind, type) else list(get_args(kind))
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        values = [member.value for member in kind]
+    else:  # a Literal
+        values = list(get_args(kind))
     return [(value, CHOICE_LABELS[kind][value]) for value in values]
 
 
@@ -200,7 +203,7 @@ _PATH = re.compile(r"^(?P<top>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>.+))?$")
 
 
 def path_label(path: str) -> str:
-    """`milestones[0].due` → `Milestones › 1 › Due`."""
+    """`milestones[0].due` → `Milestones › #1 › Due`."""
     m = _PATH.match(path)
     if not m:
         return path
