@@ -27,6 +27,7 @@ from .models import CharterVersion
 
 
 def _version(request: AuthenticatedRequest, project: Project, version_id: UUID) -> CharterVersion:
+    """The charter version `version_id` of `project`, if the viewer may see it; else a 404."""
     return get_visible(
         CharterVersion.objects.select_related("project"),
         request.user,
@@ -37,6 +38,7 @@ def _version(request: AuthenticatedRequest, project: Project, version_id: UUID) 
 
 @page
 def charter(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """The latest charter version, its completeness, signatures and the other versions."""
     project = project_for(request, project_id)
     latest = services.latest_version(project)
     return _charter_page(request, project, latest)
@@ -46,6 +48,7 @@ def charter(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
 def charter_version(
     request: AuthenticatedRequest, project_id: UUID, version_id: UUID
 ) -> HttpResponse:
+    """One charter version, as `charter` shows the latest."""
     project = project_for(request, project_id)
     return _charter_page(request, project, _version(request, project, version_id))
 
@@ -53,6 +56,7 @@ def charter_version(
 def _charter_page(
     request: AuthenticatedRequest, project: Project, version: CharterVersion | None
 ) -> HttpResponse:
+    """The reading page of `version` (None: the project has no charter yet)."""
     context = project_context(request, project, "charter")
     versions = list(project.charter_versions.order_by("-number"))
     if version is None:
@@ -78,6 +82,7 @@ def _charter_page(
 
 @page
 def charter_edit(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """Write the next charter version from the latest one; the first from an empty form."""
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.EDIT_CHARTER)
     latest = services.latest_version(project)
@@ -158,6 +163,7 @@ def charter_edit(request: AuthenticatedRequest, project_id: UUID) -> HttpRespons
 
 @page
 def charter_compare(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """Two versions field by field; htmx swaps only the comparison."""
     project = project_for(request, project_id)
     versions = list(project.charter_versions.order_by("-number"))
     by_number = {v.number: v for v in versions}
@@ -188,6 +194,7 @@ def charter_compare(request: AuthenticatedRequest, project_id: UUID) -> HttpResp
 
 @page
 def charter_sign(request: AuthenticatedRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
+    """Sign a version for one's organization, re-entering one's password."""
     project = project_for(request, project_id)
     version = _version(request, project, version_id)
     me = ensure_can(request.user, project, Action.SIGN_CHARTER)

@@ -47,6 +47,7 @@ from .models import ApiToken, Project, ProjectMember, ProjectPartner
 
 @page
 def project_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The projects the viewer is on, with their role and the charter's state."""
     projects = Project.objects.visible_to(request.user).select_related("sponsor")
     roles = dict(ProjectMember.objects.filter(user=request.user).values_list("project_id", "role"))
     rows = []
@@ -68,6 +69,7 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @page
 def project_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Start a project; its creator becomes its sponsor lead."""
     form = ProjectCreateForm(posted(request), user=request.user)
     outcome = submit(request, form, lambda data: tenancy.create_project(actor=request.user, **data))
     if outcome.done:
@@ -83,6 +85,7 @@ def project_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @page
 def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """A project at a glance: its facts in force, partners, leads and what comes next."""
     project = project_for(request, project_id)
     latest = charters.latest_version(project)
     state = charters.charter_state(latest) if latest else None
@@ -116,6 +119,7 @@ def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpRespons
 
 @page
 def project_settings(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """Change the project's name, description, phase and status, with a reason."""
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.EDIT_PROJECT)
     form = ProjectSettingsForm(
@@ -170,6 +174,7 @@ def project_settings(request: AuthenticatedRequest, project_id: UUID) -> HttpRes
 def _partners_context(
     request: AuthenticatedRequest, project: Project, **extra: Any
 ) -> dict[str, Any]:
+    """The partners page's context: the partner list and, for those who manage, the add form."""
     context = project_context(request, project, "partners")
     manage = context["can"]["manage_partners"]
     return {
@@ -183,6 +188,7 @@ def _partners_context(
 
 @page
 def partners(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """The project's partner organizations; the sponsor lead adds one here."""
     project = project_for(request, project_id)
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -209,6 +215,7 @@ def partners(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
 
 
 def _partner(request: AuthenticatedRequest, project: Project, partner_id: UUID) -> ProjectPartner:
+    """The partnership `partner_id` of `project`, if the viewer may see it; else a 404."""
     return get_visible(
         ProjectPartner.objects.select_related("organization", "project"),
         request.user,
@@ -219,6 +226,7 @@ def _partner(request: AuthenticatedRequest, project: Project, partner_id: UUID) 
 
 @page
 def partner_edit(request: AuthenticatedRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+    """Change a partnership's dates and scope of work."""
     project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -271,6 +279,7 @@ def partner_edit(request: AuthenticatedRequest, project_id: UUID, partner_id: UU
 def partner_remove(
     request: AuthenticatedRequest, project_id: UUID, partner_id: UUID
 ) -> HttpResponse:
+    """End a partnership, with a reason."""
     project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -304,6 +313,7 @@ def partner_remove(
 def _members_context(
     request: AuthenticatedRequest, project: Project, **extra: Any
 ) -> dict[str, Any]:
+    """The members page's context: one row per member, a form where the viewer may change it."""
     context = project_context(request, project, "members")
     me = context["me"]
     manage = context["can"]["manage_members"]
@@ -339,6 +349,7 @@ def _members_context(
 
 @page
 def members(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """The project's people, their roles and key flags; leads add people here."""
     project = project_for(request, project_id)
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEMBERS)
@@ -372,6 +383,7 @@ def members(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
 
 
 def _member(request: AuthenticatedRequest, project: Project, member_id: UUID) -> ProjectMember:
+    """The membership `member_id` of `project`, if the viewer may see it; else a 404."""
     return get_visible(
         ProjectMember.objects.select_related("user", "organization", "project"),
         request.user,
@@ -382,6 +394,7 @@ def _member(request: AuthenticatedRequest, project: Project, member_id: UUID) ->
 
 @page
 def member_edit(request: AuthenticatedRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    """Change a member's role and key flag; htmx swaps only their row."""
     project = project_for(request, project_id)
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
@@ -434,6 +447,7 @@ def member_edit(request: AuthenticatedRequest, project_id: UUID, member_id: UUID
 
 @page
 def member_remove(request: AuthenticatedRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    """Take a person off the project, with a reason."""
     project = project_for(request, project_id)
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
@@ -465,6 +479,7 @@ def member_remove(request: AuthenticatedRequest, project_id: UUID, member_id: UU
 
 @page
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
+    """One's personal API tokens; a new token's secret is shown once."""
     form = TokenForm(request.POST or None, initial={"days": settings.COBENCH_API_TOKEN_DAYS})
     created = secret = None
     status = 200
@@ -500,6 +515,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 
 @page
 def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
+    """Revoke one of one's own tokens; it stops working at once."""
     try:
         token = request.user.api_tokens.get(pk=token_id)
     except ApiToken.DoesNotExist as exc:
@@ -520,6 +536,7 @@ def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
 
 @page
 def profile(request: AuthenticatedRequest) -> HttpResponse:
+    """One's own name, e-mail and time zone."""
     user = request.user
     form = ProfileForm(
         posted(request),
