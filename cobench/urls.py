@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("cobench.assays.urls")),
     path("", include("cobench.assays.plot_urls")),
     path("", include("cobench.assays.sar_urls")),
-    path("", include("cobench.web.urls")),
+    path("", include("cobench.tenancy.urls")),
+    path("", include("cobench.charters.urls")),
+    path("", include("cobench.audit.urls")),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from cobench.charters.services import revise_charter
 from cobench.core.context import request_id
 from cobench.core.permissions import Role
 from cobench.tenancy import services as tenancy
@@ -209,6 +210,18 @@ def assert_summaries_in_step() -> None:
 @pytest.fixture
 def world(db) -> World:
     return _build_world()
+
+
+@pytest.fixture
+def v1(world):
+    """Charter version 1 of CDK2, complete but not yet signed."""
+    return revise_charter(
+        actor=world.sponsor_lead,
+        project=world.project,
+        content=world.charter(),
+        reason="Kickoff",
+        base_number=0,
+    )
 
 
 class ApiClient:

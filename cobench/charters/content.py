@@ -1,4 +1,9 @@
-"""What a charter says: the typed content of one version, its completeness and its comparison."""
+"""What a charter says: the typed content of one version, its completeness and its comparison.
+
+This is the one declaration of what a charter holds: each field's type, limits,
+label (`title`) and help (`description`). The pages' layout (`layout.py`) and the
+API's schema are both read from it.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +23,14 @@ from pydantic import (
 from cobench.core.permissions import Role
 from cobench.core.text import reject_nul
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+SHORT_TEXT_MAX = 200  # a line; longer texts are written in paragraphs
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT_MAX)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Name = Annotated[ShortText, StringConstraints(min_length=1)]
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
-FACILITY_TYPES = {
+FacilityType = Literal["rd_lab", "kilo_lab", "scale_up", "gmp_suite"]
+FACILITY_TYPES: dict[str, str] = {
     "rd_lab": "R&D lab",
     "kilo_lab": "Kilo lab",
     "scale_up": "Scale-up plant",
@@ -43,31 +51,38 @@ class _Part(BaseModel):
 class TeamMember(_Part):
     """A named person doing the work, on either side."""
 
-    name: Annotated[ShortText, StringConstraints(min_length=1)]
-    organization: ShortText = ""
-    role: Role
-    responsibility: ShortText = ""
+    name: Name = Field(title="Name")
+    organization: ShortText = Field(default="", title="Organization")
+    role: Role = Field(title="Role")
+    responsibility: ShortText = Field(default="", title="Responsibility")
 
 
 class Milestone(_Part):
-    name: Annotated[ShortText, StringConstraints(min_length=1)]
-    due: date
-    description: LongText = ""
+    """A dated step of the timeline."""
+
+    name: Name = Field(title="Milestone")
+    due: date = Field(title="Due")
+    description: LongText = Field(default="", title="Description")
 
 
 class Site(_Part):
-    name: Annotated[ShortText, StringConstraints(min_length=1)]
-    organization: ShortText = ""
-    facility_type: Literal["rd_lab", "kilo_lab", "scale_up", "gmp_suite"]
-    location: ShortText = ""
+    """Where the work is done, and in what kind of facility."""
+
+    name: Name = Field(title="Site")
+    organization: ShortText = Field(default="", title="Organization")
+    facility_type: FacilityType = Field(title="Facility")
+    location: ShortText = Field(default="", title="Location")
 
 
 class WorkPackage(_Part):
-    name: Annotated[ShortText, StringConstraints(min_length=1)]
-    description: LongText = ""
-    owner: ShortText = ""
+    """A named part of the work and who owns it."""
+
+    name: Name = Field(title="Work package")
+    description: LongText = Field(default="", title="Description")
+    owner: ShortText = Field(default="", title="Owner")
 
 
+NotifyGroup = Literal["leads", "sponsor_lead", "partner_lead", "executives", "leads_and_executives"]
 NOTIFY_GROUPS: dict[str, tuple[str, frozenset[Role]]] = {
     "leads": (
         "Project leads (sponsor and partner)",
@@ -89,44 +104,86 @@ class EscalationLevel(_Part):
     `who` names them for people; `notify` says which project roles cobench notifies.
     """
 
-    level: int = Field(ge=1, le=10)
-    who: Annotated[ShortText, StringConstraints(min_length=1)]
-    notify: Literal[
-        "leads", "sponsor_lead", "partner_lead", "executives", "leads_and_executives"
-    ] = "leads"
-    response_hours: dict[Severity, Annotated[int, Field(ge=1, le=24 * 365)]] = {}
+    level: int = Field(ge=1, le=10, title="Level")
+    who: Name = Field(title="Who is reached")
+    notify: NotifyGroup = Field(default="leads", title="Notify")
+    response_hours: dict[Severity, Annotated[int, Field(ge=1, le=24 * 365)]] = Field(
+        default={}, title="Response time (h)", description="Hours to respond, per severity."
+    )
 
 
 class DecisionPoint(_Part):
-    name: Annotated[ShortText, StringConstraints(min_length=1)]
-    due: date
-    criteria: LongText = ""
+    """A dated decision and the criteria it is taken on."""
+
+    name: Name = Field(title="Decision point")
+    due: date = Field(title="Date")
+    criteria: LongText = Field(default="", title="Criteria")
+
+
+# how people read each kind of choice a charter holds
+CHOICE_LABELS: dict[Any, dict[str, str]] = {
+    Role: {role.value: str(role.label) for role in Role},
+    FacilityType: FACILITY_TYPES,
+    NotifyGroup: {key: label for key, (label, _) in NOTIFY_GROUPS.items()},
+}
 
 
 class CharterContent(_Part):
     """The framework both sides fall back on: who, when, where, how, and the boundaries."""
 
-    team: list[TeamMember] = Field(default=[], max_length=MAX_ITEMS)
-    start_date: date | None = None
-    end_date: date | None = None
-    milestones: list[Milestone] = Field(default=[], max_length=MAX_ITEMS)
-    sites: list[Site] = Field(default=[], max_length=MAX_ITEMS)
-    methods: LongText = ""
-    work_packages: list[WorkPackage] = Field(default=[], max_length=MAX_ITEMS)
-    client_responsibilities: LongText = ""
-    decision_rights: LongText = ""
-    meeting_cadence: ShortText = ""
-    status_update_cadence_days: int | None = Field(default=None, ge=1, le=365)
-    escalation_ladder: list[EscalationLevel] = Field(default=[], max_length=10)
-    fte_budget: Decimal | None = Field(default=None, ge=0, le=10_000, decimal_places=2)
+    team: list[TeamMember] = Field(
+        default=[],
+        max_length=MAX_ITEMS,
+        title="Team",
+        description="The named people doing the work, on both sides.",
+    )
+    start_date: date | None = Field(default=None, title="Start date")
+    end_date: date | None = Field(default=None, title="End date")
+    milestones: list[Milestone] = Field(default=[], max_length=MAX_ITEMS, title="Milestones")
+    sites: list[Site] = Field(default=[], max_length=MAX_ITEMS, title="Sites and facilities")
+    methods: LongText = Field(
+        default="", title="Methods", description="Chemistry, scale, analytical methods."
+    )
+    work_packages: list[WorkPackage] = Field(
+        default=[], max_length=MAX_ITEMS, title="Work packages"
+    )
+    client_responsibilities: LongText = Field(
+        default="",
+        title="Client responsibilities",
+        description="What the sponsor delivers, and when (assays, materials, answers).",
+    )
+    decision_rights: LongText = Field(
+        default="",
+        title="Decision rights",
+        description="What the sponsor decides, and what the partner may decide alone.",
+    )
+    meeting_cadence: ShortText = Field(
+        default="", title="Meeting cadence", description="e.g. weekly, Tuesdays 15:00 CET"
+    )
+    status_update_cadence_days: int | None = Field(
+        default=None, ge=1, le=365, title="Status update every (days)"
+    )
+    escalation_ladder: list[EscalationLevel] = Field(
+        default=[],
+        max_length=10,
+        title="Escalation ladder",
+        description="Who handles a concern at each level, and within how many hours per severity.",
+    )
+    fte_budget: Decimal | None = Field(
+        default=None, ge=0, le=10_000, decimal_places=2, title="Total FTE budget"
+    )
     effort_cap_hours_per_compound: Decimal | None = Field(
-        default=None, ge=0, le=100_000, decimal_places=1
+        default=None, ge=0, le=100_000, decimal_places=1, title="Effort cap per compound (hours)"
     )
-    attempt_cap_per_compound: int | None = Field(default=None, ge=1, le=1000)
-    success_metrics: list[Annotated[ShortText, StringConstraints(min_length=1)]] = Field(
-        default=[], max_length=MAX_ITEMS
+    attempt_cap_per_compound: int | None = Field(
+        default=None, ge=1, le=1000, title="Attempt cap per compound"
     )
-    decision_points: list[DecisionPoint] = Field(default=[], max_length=MAX_ITEMS)
+    success_metrics: list[Annotated[Name, Field(title="Metric")]] = Field(
+        default=[], max_length=MAX_ITEMS, title="Success metrics"
+    )
+    decision_points: list[DecisionPoint] = Field(
+        default=[], max_length=MAX_ITEMS, title="Decision points"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> CharterContent:

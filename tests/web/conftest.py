@@ -1,20 +1,6 @@
-"""Shared set-up for the page tests: CDK2 with a written charter."""
+"""Shared set-up for the site-wide page tests: every CDK2 page, with a written charter."""
 
 import pytest
-
-from cobench.charters.services import revise_charter
-
-
-@pytest.fixture
-def v1(world):
-    """Charter version 1 of CDK2, complete but not yet signed."""
-    return revise_charter(
-        actor=world.sponsor_lead,
-        project=world.project,
-        content=world.charter(),
-        reason="Kickoff",
-        base_number=0,
-    )
 
 
 @pytest.fixture

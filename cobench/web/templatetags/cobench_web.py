@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cobench.audit.services import target_type
-from cobench.web.charter import path_label
+from cobench.charters.layout import path_label
 
 register = template.Library()
 

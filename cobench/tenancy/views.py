@@ -1,7 +1,8 @@
-"""The web pages: each parses the request, calls one service or restricted query, and renders.
+"""Tenancy pages: projects, their settings, partners and members, one's profile and API tokens.
 
-Every object comes through `get_visible`, so an object outside the user's
-projects is a 404 exactly like one that does not exist.
+Each page parses the request, calls one service or restricted query and renders;
+every object comes through `get_visible`, so another project's id is a 404 exactly
+like one that does not exist.
 """
 
 from __future__ import annotations
@@ -9,34 +10,25 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from cobench.audit import services as audit
-from cobench.audit.events import Event
 from cobench.charters import services as charters
-from cobench.charters.content import compare
-from cobench.charters.models import CharterVersion
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role
-from cobench.core.querysets import ProjectScopedQuerySet, member_projects
 from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased, submit
-from cobench.tenancy import services as tenancy
-from cobench.tenancy.access import ensure_can, project_context, project_for
-from cobench.tenancy.models import ApiToken, Project, ProjectMember, ProjectPartner
+from cobench.web.templatetags.cobench_web import when
 
-from . import charter as charter_ui
+from . import services as tenancy
+from .access import AuthenticatedRequest, ensure_can, project_context, project_for
 from .forms import (
-    MEANINGS,
-    CharterMetaForm,
     MemberAddForm,
     MemberRemoveForm,
     MemberUpdateForm,
@@ -46,16 +38,16 @@ from .forms import (
     ProfileForm,
     ProjectCreateForm,
     ProjectSettingsForm,
-    SignForm,
     TokenForm,
 )
-from .templatetags.cobench_web import when
+from .models import ApiToken, Project, ProjectMember, ProjectPartner
 
 # Projects -----------------------------------------------------------------------------
 
 
 @page
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The projects the viewer is on, with their role and the charter's state."""
     projects = Project.objects.visible_to(request.user).select_related("sponsor")
     roles = dict(ProjectMember.objects.filter(user=request.user).values_list("project_id", "role"))
     rows = []
@@ -70,13 +62,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "web/project_list.html",
+        "tenancy/project_list.html",
         {"rows": rows, "may_create": request.user.organization_memberships.exists()},
     )
 
 
 @page
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Start a project; its creator becomes its sponsor lead."""
     form = ProjectCreateForm(posted(request), user=request.user)
     outcome = submit(request, form, lambda data: tenancy.create_project(actor=request.user, **data))
     if outcome.done:
@@ -87,11 +80,12 @@ def project_create(request: HttpRequest) -> HttpResponse:
             "Add its partners and members next.",
         )
         return redirect("project-home", project_id=project.pk)
-    return render(request, "web/project_create.html", {"form": form}, status=outcome.status)
+    return render(request, "tenancy/project_create.html", {"form": form}, status=outcome.status)
 
 
 @page
-def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """A project at a glance: its facts in force, partners, leads and what comes next."""
     project = project_for(request, project_id)
     latest = charters.latest_version(project)
     state = charters.charter_state(latest) if latest else None
@@ -107,7 +101,7 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
         )[:5]
     return render(
         request,
-        "web/project_home.html",
+        "tenancy/project_home.html",
         {
             **project_context(request, project, "home"),
             "partners": project.partners.select_related("organization"),
@@ -124,7 +118,8 @@ def project_home(request: HttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @page
-def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def project_settings(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """Change the project's name, description, phase and status, with a reason."""
     project = project_for(request, project_id)
     ensure_can(request.user, project, Action.EDIT_PROJECT)
     form = ProjectSettingsForm(
@@ -167,7 +162,7 @@ def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
                 return redirect("project-home", project_id=project.pk)
     return render(
         request,
-        "web/project_settings.html",
+        "tenancy/project_settings.html",
         {**project_context(request, project, "settings"), "form": form, "conflict": conflict},
         status=status,
     )
@@ -176,7 +171,10 @@ def project_settings(request: HttpRequest, project_id: UUID) -> HttpResponse:
 # Partners -----------------------------------------------------------------------------
 
 
-def _partners_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _partners_context(
+    request: AuthenticatedRequest, project: Project, **extra: Any
+) -> dict[str, Any]:
+    """The partners page's context: the partner list and, for those who manage, the add form."""
     context = project_context(request, project, "partners")
     manage = context["can"]["manage_partners"]
     return {
@@ -189,7 +187,8 @@ def _partners_context(request: HttpRequest, project: Project, **extra: Any) -> d
 
 
 @page
-def partners(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def partners(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """The project's partner organizations; the sponsor lead adds one here."""
     project = project_for(request, project_id)
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -208,14 +207,15 @@ def partners(request: HttpRequest, project_id: UUID) -> HttpResponse:
             return redirect("partners", project_id=project.pk)
         return render(
             request,
-            "web/partners.html",
+            "tenancy/partners.html",
             _partners_context(request, project, add_form=form),
             status=outcome.status,
         )
-    return render(request, "web/partners.html", _partners_context(request, project))
+    return render(request, "tenancy/partners.html", _partners_context(request, project))
 
 
-def _partner(request: HttpRequest, project: Project, partner_id: UUID) -> ProjectPartner:
+def _partner(request: AuthenticatedRequest, project: Project, partner_id: UUID) -> ProjectPartner:
+    """The partnership `partner_id` of `project`, if the viewer may see it; else a 404."""
     return get_visible(
         ProjectPartner.objects.select_related("organization", "project"),
         request.user,
@@ -225,7 +225,8 @@ def _partner(request: HttpRequest, project: Project, partner_id: UUID) -> Projec
 
 
 @page
-def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+def partner_edit(request: AuthenticatedRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+    """Change a partnership's dates and scope of work."""
     project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -263,7 +264,7 @@ def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> Ht
                 return redirect("partners", project_id=project.pk)
     return render(
         request,
-        "web/partner_edit.html",
+        "tenancy/partner_edit.html",
         {
             **project_context(request, project, "partners"),
             "partner": partner,
@@ -275,7 +276,10 @@ def partner_edit(request: HttpRequest, project_id: UUID, partner_id: UUID) -> Ht
 
 
 @page
-def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> HttpResponse:
+def partner_remove(
+    request: AuthenticatedRequest, project_id: UUID, partner_id: UUID
+) -> HttpResponse:
+    """End a partnership, with a reason."""
     project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -292,7 +296,7 @@ def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> 
         return redirect("partners", project_id=project.pk)
     return render(
         request,
-        "web/partner_remove.html",
+        "tenancy/partner_remove.html",
         {
             **project_context(request, project, "partners"),
             "partner": partner,
@@ -306,7 +310,10 @@ def partner_remove(request: HttpRequest, project_id: UUID, partner_id: UUID) -> 
 # Members ------------------------------------------------------------------------------
 
 
-def _members_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _members_context(
+    request: AuthenticatedRequest, project: Project, **extra: Any
+) -> dict[str, Any]:
+    """The members page's context: one row per member, a form where the viewer may change it."""
     context = project_context(request, project, "members")
     me = context["me"]
     manage = context["can"]["manage_members"]
@@ -341,7 +348,8 @@ def _members_context(request: HttpRequest, project: Project, **extra: Any) -> di
 
 
 @page
-def members(request: HttpRequest, project_id: UUID) -> HttpResponse:
+def members(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """The project's people, their roles and key flags; leads add people here."""
     project = project_for(request, project_id)
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEMBERS)
@@ -367,14 +375,15 @@ def members(request: HttpRequest, project_id: UUID) -> HttpResponse:
         # always 422 here, even for a refusal with a status of its own (a 409 duplicate)
         return render(
             request,
-            "web/members.html",
+            "tenancy/members.html",
             _members_context(request, project, add_form=form),
             status=422,
         )
-    return render(request, "web/members.html", _members_context(request, project))
+    return render(request, "tenancy/members.html", _members_context(request, project))
 
 
-def _member(request: HttpRequest, project: Project, member_id: UUID) -> ProjectMember:
+def _member(request: AuthenticatedRequest, project: Project, member_id: UUID) -> ProjectMember:
+    """The membership `member_id` of `project`, if the viewer may see it; else a 404."""
     return get_visible(
         ProjectMember.objects.select_related("user", "organization", "project"),
         request.user,
@@ -384,7 +393,8 @@ def _member(request: HttpRequest, project: Project, member_id: UUID) -> ProjectM
 
 
 @page
-def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+def member_edit(request: AuthenticatedRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    """Change a member's role and key flag; htmx swaps only their row."""
     project = project_for(request, project_id)
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
@@ -420,7 +430,7 @@ def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> Http
         )
         return render(
             request,
-            "web/_member_row.html",
+            "tenancy/_member_row.html",
             {
                 **project_context(request, project, "members"),
                 "row": {"member": member, "form": form},
@@ -431,12 +441,13 @@ def member_edit(request: HttpRequest, project_id: UUID, member_id: UUID) -> Http
         **project_context(request, project, "members"),
         "row": {"member": member, "form": form},
     }
-    template = "web/_member_row.html" if is_htmx(request) else "web/member_edit.html"
+    template = "tenancy/_member_row.html" if is_htmx(request) else "tenancy/member_edit.html"
     return render(request, template, context, status=outcome.status)
 
 
 @page
-def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+def member_remove(request: AuthenticatedRequest, project_id: UUID, member_id: UUID) -> HttpResponse:
+    """Take a person off the project, with a reason."""
     project = project_for(request, project_id)
     member = _member(request, project, member_id)
     ensure_can(request.user, project, Action.MANAGE_MEMBERS)
@@ -453,7 +464,7 @@ def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> Ht
         return redirect("members", project_id=project.pk)
     return render(
         request,
-        "web/member_remove.html",
+        "tenancy/member_remove.html",
         {
             **project_context(request, project, "members"),
             "member": member,
@@ -463,247 +474,12 @@ def member_remove(request: HttpRequest, project_id: UUID, member_id: UUID) -> Ht
     )
 
 
-# Charter ------------------------------------------------------------------------------
-
-
-def _version(request: HttpRequest, project: Project, version_id: UUID) -> CharterVersion:
-    return get_visible(
-        CharterVersion.objects.select_related("project"),
-        request.user,
-        pk=version_id,
-        project=project,
-    )
-
-
-@page
-def charter(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = project_for(request, project_id)
-    latest = charters.latest_version(project)
-    return _charter_page(request, project, latest)
-
-
-@page
-def charter_version(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
-    project = project_for(request, project_id)
-    return _charter_page(request, project, _version(request, project, version_id))
-
-
-def _charter_page(
-    request: HttpRequest, project: Project, version: CharterVersion | None
-) -> HttpResponse:
-    context = project_context(request, project, "charter")
-    versions = list(project.charter_versions.order_by("-number"))
-    if version is None:
-        return render(request, "web/charter.html", {**context, "versions": versions})
-    state = charters.charter_state(version)
-    me = context["me"]
-    return render(
-        request,
-        "web/charter.html",
-        {
-            **context,
-            "version": version,
-            "versions": versions,
-            "state": state,
-            "sections": charter_ui.sections_for_display(version.content),
-            "may_sign": context["can"]["sign_charter"]
-            and state.is_latest
-            and not state.is_signed
-            and all(s.organization_id != me.organization_id for s in state.signatures),
-        },
-    )
-
-
-@page
-def charter_edit(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = project_for(request, project_id)
-    ensure_can(request.user, project, Action.EDIT_CHARTER)
-    latest = charters.latest_version(project)
-    context = project_context(request, project, "charter")
-    if request.method != "POST":
-        meta = CharterMetaForm(initial={"base_number": latest.number if latest else 0})
-        return render(
-            request,
-            "web/charter_edit.html",
-            {
-                **context,
-                "latest": latest,
-                "meta": meta,
-                "sections": charter_ui.form_sections(latest.content if latest else {}),
-            },
-        )
-
-    meta = CharterMetaForm(request.POST)
-    content = charter_ui.content_from_post(request.POST)
-    errors: dict[str, list[str]] = {}
-    conflict = None
-    status = 422
-    if meta.is_valid():
-        try:
-            version = charters.revise_charter(
-                actor=request.user,
-                project=project,
-                content=content,
-                reason=meta.cleaned_data["reason"],
-                base_number=meta.cleaned_data["base_number"],
-            )
-        except StaleVersion as exc:
-            status = exc.status
-            latest = charters.latest_version(project)
-            base = project.charter_versions.filter(number=exc.expected).first()
-            conflict = {
-                "error": exc,
-                "latest": latest,
-                "their_changes": charter_ui.comparison_rows(
-                    compare(base.content if base else {}, latest.content)
-                )
-                if latest
-                else [],
-            }
-            # the user's input stays in the form; saving again is a deliberate choice
-            # to write on top of the version they have now seen
-            meta = CharterMetaForm(
-                initial={"reason": meta.cleaned_data["reason"], "base_number": exc.current}
-            )
-        except InvalidInput as exc:
-            errors = {k: v for k, v in exc.errors.items() if k != "reason"}
-            if "reason" in exc.errors:
-                attach(meta, InvalidInput(exc.detail, errors={"reason": exc.errors["reason"]}))
-            if not exc.errors or set(exc.errors) == {"content"}:
-                meta.add_error(None, exc.detail)
-                errors = {}
-        else:
-            messages.success(
-                request,
-                f"Version {version.number} written. It needs the "
-                "signatures of both leads to take effect.",
-            )
-            return redirect("charter-version", project_id=project.pk, version_id=version.pk)
-    return render(
-        request,
-        "web/charter_edit.html",
-        {
-            **context,
-            "latest": latest,
-            "meta": meta,
-            "conflict": conflict,
-            "sections": charter_ui.form_sections(content, errors),
-            "error_summary": charter_ui.error_summary(errors),
-        },
-        status=status,
-    )
-
-
-@page
-def charter_compare(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    project = project_for(request, project_id)
-    versions = list(project.charter_versions.order_by("-number"))
-    by_number = {v.number: v for v in versions}
-
-    def pick(name: str, default: CharterVersion | None) -> CharterVersion | None:
-        raw = request.GET.get(name, "")
-        if not raw:
-            return default
-        if not raw.isdigit() or int(raw) not in by_number:
-            raise Http404("No such charter version.")
-        return by_number[int(raw)]
-
-    new = pick("new", versions[0] if versions else None)
-    old = pick("old", versions[1] if len(versions) > 1 else new)
-    rows = charter_ui.comparison_rows(charters.compare_versions(old, new)) if old and new else []
-    context = {
-        **project_context(request, project, "charter"),
-        "versions": versions,
-        "old": old,
-        "new": new,
-        "rows": rows,
-    }
-    template = "web/_compare_table.html" if is_htmx(request) else "web/charter_compare.html"
-    return render(request, template, context)
-
-
-@page
-def charter_sign(request: HttpRequest, project_id: UUID, version_id: UUID) -> HttpResponse:
-    project = project_for(request, project_id)
-    version = _version(request, project, version_id)
-    me = ensure_can(request.user, project, Action.SIGN_CHARTER)
-    form = SignForm(request.POST or None)
-    outcome = submit(
-        request,
-        form,
-        lambda data: charters.sign_charter(
-            actor=request.user,
-            version=version,
-            password=data["password"],
-            meaning=data["meaning"],
-        ),
-    )
-    if outcome.done:
-        version.refresh_from_db()
-        done = (
-            "The charter is now signed by all parties."
-            if version.signed_at
-            else "Waiting for the other signatures."
-        )
-        messages.success(
-            request, f"You signed version {version.number} for {me.organization}. {done}"
-        )
-        return redirect("charter-version", project_id=project.pk, version_id=version.pk)
-    return render(
-        request,
-        "web/charter_sign.html",
-        {
-            **project_context(request, project, "charter"),
-            "version": version,
-            "state": charters.charter_state(version),
-            "form": form,
-            "meanings": MEANINGS,
-        },
-        status=outcome.status,
-    )
-
-
-# Audit history ------------------------------------------------------------------------
-
-
-@page
-def history(request: HttpRequest, target_type: str, target_id: UUID) -> HttpResponse:
-    try:
-        model = apps.get_model(target_type)
-    except (LookupError, ValueError) as exc:
-        raise Http404("No such kind of object.") from exc
-    manager = model._default_manager
-    if not isinstance(manager.all(), ProjectScopedQuerySet):
-        raise Http404("No history is kept for this kind of object here.")
-    target = get_visible(manager.all(), request.user, pk=target_id)
-    events = audit.history(user=request.user, target=target)
-    # the project it belongs to; a compound is in a sponsor's projects: one the user is in
-    of_target = manager.filter(pk=target.pk).values(manager.all().project_lookup)
-    project = (
-        Project.objects.filter(pk__in=member_projects(request.user))
-        .filter(pk__in=of_target)
-        .order_by("code")
-        .first()
-    )
-    labels = dict(Event.choices)
-    rows = [{"event": e, "label": labels.get(e.event, e.event)} for e in events]
-    return render(
-        request,
-        "web/history.html",
-        {
-            **project_context(request, project, "history"),
-            "target": target,
-            "kind": model._meta.verbose_name,
-            "rows": rows,
-        },
-    )
-
-
 # API tokens -----------------------------------------------------------------------------
 
 
 @page
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
+    """One's personal API tokens; a new token's secret is shown once."""
     form = TokenForm(request.POST or None, initial={"days": settings.COBENCH_API_TOKEN_DAYS})
     created = secret = None
     status = 200
@@ -723,7 +499,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 form = TokenForm(initial={"days": settings.COBENCH_API_TOKEN_DAYS})
     response = render(
         request,
-        "web/tokens.html",
+        "tenancy/tokens.html",
         {
             "tokens": request.user.api_tokens.all(),
             "form": form,
@@ -738,7 +514,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
+    """Revoke one of one's own tokens; it stops working at once."""
     try:
         token = request.user.api_tokens.get(pk=token_id)
     except ApiToken.DoesNotExist as exc:
@@ -746,17 +523,20 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
     if request.method == "POST":
         tenancy.revoke_api_token(actor=request.user, token=token)
         if is_htmx(request):
-            return render(request, "web/_token_row.html", {"token": token, "now": timezone.now()})
+            return render(
+                request, "tenancy/_token_row.html", {"token": token, "now": timezone.now()}
+            )
         messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
         return redirect(reverse("token-list"))
-    return render(request, "web/token_revoke.html", {"token": token})
+    return render(request, "tenancy/token_revoke.html", {"token": token})
 
 
 # One's own profile ----------------------------------------------------------------------
 
 
 @page
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
+    """One's own name, e-mail and time zone."""
     user = request.user
     form = ProfileForm(
         posted(request),
@@ -771,12 +551,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     if outcome.done:
         messages.success(request, f"Saved. Times are now shown in {outcome.result.time_zone}.")
         return redirect("profile")
-    return render(request, "web/profile.html", {"form": form}, status=outcome.status)
+    return render(request, "tenancy/profile.html", {"form": form}, status=outcome.status)
 
 
 class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
     """Django's own password change, in the site's frame; it keeps the session signed in."""
 
-    template_name = "web/password_change.html"
+    template_name = "tenancy/password_change.html"
     success_url = reverse_lazy("profile")
     success_message = "Your password is changed."

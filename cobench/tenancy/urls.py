@@ -1,5 +1,5 @@
-"""The web pages. Parameter names are fixed (`project_id`, `version_id`, ...): the isolation
-suite finds every URL here and fills each name with an object another project owns."""
+"""Tenancy pages and signing in. Parameter names are fixed (`project_id`, `partner_id`, ...):
+the isolation suite finds every URL here and fills each name with an object another project owns."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
+            template_name="tenancy/login.html", redirect_authenticated_user=True
         ),
         name="login",
     ),
@@ -27,12 +27,6 @@ urlpatterns = [
     path(f"{P}/members/", views.members, name="members"),
     path(f"{P}/members/<uuid:member_id>/", views.member_edit, name="member-edit"),
     path(f"{P}/members/<uuid:member_id>/remove/", views.member_remove, name="member-remove"),
-    path(f"{P}/charter/", views.charter, name="charter"),
-    path(f"{P}/charter/edit/", views.charter_edit, name="charter-edit"),
-    path(f"{P}/charter/compare/", views.charter_compare, name="charter-compare"),
-    path(f"{P}/charter/<uuid:version_id>/", views.charter_version, name="charter-version"),
-    path(f"{P}/charter/<uuid:version_id>/sign/", views.charter_sign, name="charter-sign"),
-    path("history/<str:target_type>/<uuid:target_id>/", views.history, name="history"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChange.as_view(), name="password-change"),
     path("tokens/", views.tokens, name="token-list"),

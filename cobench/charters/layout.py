@@ -1,8 +1,10 @@
 """How the charter reads on a page and how its edit form maps to content.
 
-The charter's rules live in `cobench.charters` (content model, gaps, services);
-this module only names fields for people, lays out the edit form and turns a
-posted form back into the raw content the service validates.
+What a charter holds is declared once, in `content.CharterContent`: this module
+reads its fields (labels from `title`, help from `description`, the kind of input
+from each annotation), groups them by `SECTIONS`, and turns a posted form back
+into the raw content the service validates. The charter's rules live in `content`
+and `services`.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from enum import Enum
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.http import QueryDict
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from cobench.charters.content import FACILITY_TYPES, NOTIFY_GROUPS, SECTIONS, SEVERITIES
-from cobench.core.permissions import Role
+from .content import CHOICE_LABELS, SECTIONS, SHORT_TEXT_MAX, CharterContent
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
-FACILITY_CHOICES = list(FACILITY_TYPES.items())
-NOTIFY_CHOICES = [(key, label) for key, (label, _) in NOTIFY_GROUPS.items()]
+PLAIN = "value"  # the one input of a row that is a bare value (a success metric)
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ class Column:
     kind: str = "text"  # text, textarea, date, number, select
     choices: list[tuple[str, str]] = field(default_factory=list)
     step: str = "1"
-    required: bool = False
+    required: bool = False  # every row holds a value here: none by default, or a set default
+    has_default: bool = False  # left blank, the content's default applies
 
 
 @dataclass(frozen=True)
@@ -45,108 +50,138 @@ class Scalar:
     step: str = "1"
 
 
-_RESPONSE_COLUMNS = [
-    Column(f"response_hours.{s}", f"{s.capitalize()} (h)", "number") for s in SEVERITIES
-]
+@dataclass(frozen=True)
+class Rows:
+    """One list field of the charter: a table of rows, one column per input."""
 
-ROWS: dict[str, tuple[str, list[Column], str]] = {
-    # name: (label, columns, help)
-    "team": (
-        "Team",
-        [
-            Column("name", "Name", required=True),
-            Column("organization", "Organization"),
-            Column("role", "Role", "select", ROLE_CHOICES, required=True),
-            Column("responsibility", "Responsibility"),
-        ],
-        "The named people doing the work, on both sides.",
-    ),
-    "milestones": (
-        "Milestones",
-        [
-            Column("name", "Milestone", required=True),
-            Column("due", "Due", "date", required=True),
-            Column("description", "Description"),
-        ],
-        "",
-    ),
-    "sites": (
-        "Sites and facilities",
-        [
-            Column("name", "Site", required=True),
-            Column("organization", "Organization"),
-            Column("facility_type", "Facility", "select", FACILITY_CHOICES, required=True),
-            Column("location", "Location"),
-        ],
-        "",
-    ),
-    "work_packages": (
-        "Work packages",
-        [
-            Column("name", "Work package", required=True),
-            Column("description", "Description"),
-            Column("owner", "Owner"),
-        ],
-        "",
-    ),
-    "escalation_ladder": (
-        "Escalation ladder",
-        [
-            Column("level", "Level", "number", required=True),
-            Column("who", "Who is reached", required=True),
-            Column("notify", "Notify", "select", NOTIFY_CHOICES, required=True),
-            *_RESPONSE_COLUMNS,
-        ],
-        "Who handles a concern at each level, and within how many hours per severity.",
-    ),
-    "success_metrics": ("Success metrics", [Column("value", "Metric", required=True)], ""),
-    "decision_points": (
-        "Decision points",
-        [
-            Column("name", "Decision point", required=True),
-            Column("due", "Date", "date", required=True),
-            Column("criteria", "Criteria"),
-        ],
-        "",
-    ),
+    name: str
+    label: str
+    columns: list[Column]
+    help: str = ""
+    plain: bool = False  # each row is a bare value, not an object
+
+
+# The layout, read from CharterContent ---------------------------------------------
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """The type under `Annotated[...]` and `... | None`, with the Annotated metadata."""
+    metadata: list[Any] = []
+    while get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata.extend(extra)
+    if get_origin(annotation) in (Union, UnionType):
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        if len(kinds) == 1:
+            return _unwrap(kinds[0])[0], metadata
+    return annotation, metadata
+
+
+def _label(name: str, info: FieldInfo) -> str:
+    """A field's declared title; its name made readable if it has none."""
+    return info.title or name.replace("_", " ").capitalize()
+
+
+def _unit(title: str | None) -> str:
+    """The unit a title ends with in brackets: `Response time (h)` → `(h)`."""
+    found = re.search(r"\([^()]+\)$", title or "")
+    return found[0] if found else ""
+
+
+def _choices(kind: Any) -> list[tuple[str, str]]:
+    """The options of a choice, in their declared order, as people read them."""
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        values = [member.value for member in kind]
+    else:  # a Literal
+        values = list(get_args(kind))
+    return [(value, CHOICE_LABELS[kind][value]) for value in values]
+
+
+def _input(annotation: Any, metadata: list[Any], *, paragraphs: bool) -> dict[str, Any]:
+    """How a value of this type is typed in: the kind of input, its step or its options.
+
+    A long text is a textarea where `paragraphs` allows it (not in a table row).
+    """
+    kind, more = _unwrap(annotation)
+    metadata = [*metadata, *more]
+    if kind is date:
+        return {"kind": "date"}
+    if kind is int:
+        return {"kind": "number"}
+    if kind is Decimal:
+        places = next(m.decimal_places for m in metadata if getattr(m, "decimal_places", None))
+        return {"kind": "number", "step": str(Decimal(1).scaleb(-places))}
+    if get_origin(kind) is Literal or (isinstance(kind, type) and issubclass(kind, Enum)):
+        return {"kind": "select", "choices": _choices(kind)}
+    if kind is str:
+        longest = min(m.max_length for m in metadata if getattr(m, "max_length", None))
+        return {"kind": "textarea" if paragraphs and longest > SHORT_TEXT_MAX else "text"}
+    raise TypeError(f"The charter form has no input for a field of type {kind!r}.")
+
+
+def _columns(part: type[BaseModel]) -> list[Column]:
+    """One column per field of a row's model; a mapping keyed by choices, one per key."""
+    columns = []
+    for name, info in part.model_fields.items():
+        if get_origin(info.annotation) is dict:
+            keys, value = get_args(info.annotation)
+            columns += [
+                Column(
+                    f"{name}.{key}",
+                    f"{key.capitalize()} {_unit(info.title)}".strip(),
+                    **_input(value, [], paragraphs=False),
+                )
+                for key in get_args(keys)
+            ]
+            continue
+        has_default = not info.is_required()
+        columns.append(
+            Column(
+                name,
+                _label(name, info),
+                required=not has_default or info.default not in ("", None),
+                has_default=has_default,
+                **_input(info.annotation, info.metadata, paragraphs=False),
+            )
+        )
+    return columns
+
+
+def _rows(name: str, info: FieldInfo) -> Rows:
+    """A list field as a table: the columns of its item's model, or one for a bare value."""
+    (item,) = get_args(info.annotation)
+    label, help_text = _label(name, info), info.description or ""
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        return Rows(name, label, _columns(item), help_text)
+    kind, metadata = _unwrap(item)
+    title = next((m.title for m in metadata if isinstance(m, FieldInfo) and m.title), label)
+    column = Column(PLAIN, title, required=True, **_input(kind, metadata, paragraphs=False))
+    return Rows(name, label, [column], help_text, plain=True)
+
+
+def _scalar(name: str, info: FieldInfo) -> Scalar:
+    """A single-valued field as one input with its label and help."""
+    return Scalar(
+        name,
+        _label(name, info),
+        help=info.description or "",
+        **_input(info.annotation, info.metadata, paragraphs=True),
+    )
+
+
+_FIELDS = CharterContent.model_fields
+ROWS: dict[str, Rows] = {
+    name: _rows(name, info) for name, info in _FIELDS.items() if get_origin(info.annotation) is list
 }
-
 SCALARS: dict[str, Scalar] = {
-    s.name: s
-    for s in [
-        Scalar("start_date", "Start date", "date"),
-        Scalar("end_date", "End date", "date"),
-        Scalar("methods", "Methods", "textarea", "Chemistry, scale, analytical methods."),
-        Scalar(
-            "client_responsibilities",
-            "Client responsibilities",
-            "textarea",
-            "What the sponsor delivers, and when (assays, materials, answers).",
-        ),
-        Scalar(
-            "decision_rights",
-            "Decision rights",
-            "textarea",
-            "What the sponsor decides, and what the partner may decide alone.",
-        ),
-        Scalar("meeting_cadence", "Meeting cadence", "text", "e.g. weekly, Tuesdays 15:00 CET"),
-        Scalar("status_update_cadence_days", "Status update every (days)", "number"),
-        Scalar("fte_budget", "Total FTE budget", "number", step="0.01"),
-        Scalar(
-            "effort_cap_hours_per_compound", "Effort cap per compound (hours)", "number", step="0.1"
-        ),
-        Scalar("attempt_cap_per_compound", "Attempt cap per compound", "number"),
-    ]
+    name: _scalar(name, info) for name, info in _FIELDS.items() if name not in ROWS
 }
-
 LABELS: dict[str, str] = {name: s.label for name, s in SCALARS.items()} | {
-    name: spec[0] for name, spec in ROWS.items()
+    name: rows.label for name, rows in ROWS.items()
 }
-_COLUMN_LABELS = {(row, c.name): c.label for row, spec in ROWS.items() for c in spec[1]}
+_COLUMN_LABELS = {(row.name, c.name): c.label for row in ROWS.values() for c in row.columns}
 _CHOICE_LABELS = {
-    "role": dict(ROLE_CHOICES),
-    "facility_type": dict(FACILITY_TYPES),
-    "notify": dict(NOTIFY_CHOICES),
+    c.name: dict(c.choices) for row in ROWS.values() for c in row.columns if c.choices
 }
 
 
@@ -168,7 +203,7 @@ _PATH = re.compile(r"^(?P<top>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>.+))?$")
 
 
 def path_label(path: str) -> str:
-    """`milestones[0].due` → `Milestones › 1 › Due`."""
+    """`milestones[0].due` → `Milestones › #1 › Due`."""
     m = _PATH.match(path)
     if not m:
         return path
@@ -177,8 +212,7 @@ def path_label(path: str) -> str:
     if index is not None:
         parts.append(f"#{int(index) + 1}")
     if rest:
-        column = rest if not rest.startswith("response_hours.") else rest
-        parts.append(_COLUMN_LABELS.get((top, column), rest.replace("_", " ").capitalize()))
+        parts.append(_COLUMN_LABELS.get((top, rest), rest.replace("_", " ").capitalize()))
     return " › ".join(parts)
 
 
@@ -204,7 +238,7 @@ def sections_for_display(content: dict[str, Any]) -> list[tuple[str, list[ShownF
         for name in names:
             value = content.get(name)
             if name in ROWS:
-                columns = ROWS[name][1]
+                columns = ROWS[name].columns
                 rows = [
                     [display_value(c.name, _cell(item, c.name)) for c in columns]
                     for item in value or []
@@ -267,37 +301,40 @@ def content_from_post(post: QueryDict) -> dict[str, Any]:
         data[name] = value if value else None
         if SCALARS[name].kind in ("text", "textarea"):
             data[name] = value
-    for row, (_, columns, _) in ROWS.items():
+    for row in ROWS.values():
         indexes = sorted(
-            {int(m[1]) for key in post if (m := re.fullmatch(rf"{row}-(\d+)-.+", key))}
+            {int(m[1]) for key in post if (m := re.fullmatch(rf"{row.name}-(\d+)-.+", key))}
         )
         items = []
         for i in indexes:
-            cells = {c.name: post.get(_input_name(row, i, c.name), "").strip() for c in columns}
+            cells = {
+                c.name: post.get(_input_name(row.name, i, c.name), "").strip() for c in row.columns
+            }
             if not any(cells.values()):
                 continue
             items.append(_item(row, cells))
-        data[row] = items
+        data[row.name] = items
     return data
 
 
-def _item(row: str, cells: dict[str, str]) -> Any:
-    if row == "success_metrics":
-        return cells["value"]
+def _item(row: Rows, cells: dict[str, str]) -> Any:
+    """One posted row as the raw item the content model parses.
+
+    A blank input with a default in the content is left out, so the default applies;
+    a blank date or number is None (missing); one key of a mapping is kept only if given.
+    """
+    if row.plain:
+        return cells[PLAIN]
     item: dict[str, Any] = {}
-    for name, value in cells.items():
-        if name.startswith("response_hours."):
+    for column in row.columns:
+        value = cells[column.name]
+        if "." in column.name:
+            mapping, key = column.name.split(".", 1)
+            item.setdefault(mapping, {})
             if value:
-                item.setdefault("response_hours", {})[name.split(".", 1)[1]] = value
-            continue
-        item[name] = value
-    if row == "escalation_ladder":
-        item.setdefault("response_hours", {})
-        if not item.get("notify"):
-            item.pop("notify", None)  # the content's default: the project leads
-    for name in ("due", "level"):
-        if name in item and item[name] == "":
-            item[name] = None
+                item[mapping][key] = value
+        elif value or not column.has_default:
+            item[column.name] = None if not value and column.kind in ("date", "number") else value
     return item
 
 
@@ -336,8 +373,8 @@ def error_key(path: str) -> str:
     parts = path.split(".")
     if len(parts) >= 3 and parts[0] in ROWS and parts[1].isdigit():
         return _input_name(parts[0], parts[1], ".".join(parts[2:]))
-    if len(parts) == 2 and parts[0] == "success_metrics" and parts[1].isdigit():
-        return _input_name(parts[0], parts[1], "value")
+    if len(parts) == 2 and parts[0] in ROWS and ROWS[parts[0]].plain and parts[1].isdigit():
+        return _input_name(parts[0], parts[1], PLAIN)
     return path
 
 
@@ -351,7 +388,8 @@ def form_sections(
         fields: list[ScalarField | RowField] = []
         for name in names:
             if name in ROWS:
-                label, columns, help_text = ROWS[name]
+                spec = ROWS[name]
+                columns = spec.columns
                 rows = []
                 for i, item in enumerate(content.get(name) or []):
                     rows.append(
@@ -372,7 +410,9 @@ def form_sections(
                     if key == name or key.startswith(f"{name}.")
                     for msg in msgs
                 ]
-                fields.append(RowField(name, label, help_text, columns, rows, blank, row_errors))
+                fields.append(
+                    RowField(name, spec.label, spec.help, columns, rows, blank, row_errors)
+                )
             else:
                 fields.append(
                     ScalarField(SCALARS[name], _text(content.get(name)), errors.get(name, []))
