@@ -4,7 +4,7 @@ the services decide whether it is allowed."""
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -25,8 +25,9 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates(project)
-        self.fields["user"].label_from_instance = _person_label
+        field = cast(forms.ModelChoiceField, self.fields["user"])
+        field.queryset = candidates(project)
+        field.label_from_instance = _person_label  # type: ignore[method-assign,assignment]  # a plain function
 
 
 def candidates(project: Project) -> QuerySet[User]:
@@ -89,7 +90,8 @@ class ProjectCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["sponsor"].queryset = Organization.objects.filter(people__user=user)
+        field = cast(forms.ModelChoiceField, self.fields["sponsor"])
+        field.queryset = Organization.objects.filter(people__user=user)
 
 
 class ProjectSettingsForm(forms.Form):
@@ -128,8 +130,9 @@ class PartnerAddForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = partner_candidates(project)
-        self.fields["organization"].label_from_instance = _organization_label
+        field = cast(forms.ModelChoiceField, self.fields["organization"])
+        field.queryset = partner_candidates(project)
+        field.label_from_instance = _organization_label  # type: ignore[method-assign,assignment]  # a plain function
 
 
 def partner_candidates(project: Project) -> QuerySet[Organization]:
