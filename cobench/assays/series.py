@@ -27,7 +27,7 @@ from cobench.audit.events import Event
 from cobench.compounds.models import Compound
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import NUL_MESSAGE, clean_text, contains_nul
 from cobench.search import services as search
 from cobench.search.queries import parse_query
 from cobench.tenancy.access import ensure_can
@@ -50,20 +50,6 @@ class Membership:
     @property
     def compounds(self) -> frozenset[UUID]:
         return self.tagged | self.by_core
-
-
-def _text(errors: dict[str, list[str]], name: str, value: Any, limit: int, required: bool) -> str:
-    if not isinstance(value, str):
-        errors[name] = ["Must be text."]
-        return ""
-    value = value.strip()
-    if contains_nul(value):
-        errors[name] = [NUL_MESSAGE]
-    elif required and not value:
-        errors[name] = ["Required."]
-    elif len(value) > limit:
-        errors[name] = [f"At most {limit:,} characters (this has {len(value):,})."]
-    return value
 
 
 def _core(errors: dict[str, list[str]], core: Any) -> str:
@@ -99,8 +85,8 @@ def create_series(
     brings every compound containing it into the series."""
     ensure_can(actor, project, Action.TAG_SERIES)
     errors: dict[str, list[str]] = {}
-    name = _text(errors, "name", name, MAX_NAME, True)
-    description = _text(errors, "description", description, MAX_DESCRIPTION, False)
+    name = clean_text(errors, "name", name, limit=MAX_NAME, required=True)
+    description = clean_text(errors, "description", description, limit=MAX_DESCRIPTION)
     core = _core(errors, core)
     if not errors and Series.objects.filter(project=project, name__iexact=name).exists():
         errors["name"] = [f"{project.code} already has a series named {name}."]
@@ -138,9 +124,9 @@ def update_series(
     before = {"name": series.name, "core": series.core, "description": series.description}
     after = dict(before)
     if name is not None:
-        after["name"] = _text(errors, "name", name, MAX_NAME, True)
+        after["name"] = clean_text(errors, "name", name, limit=MAX_NAME, required=True)
     if description is not None:
-        after["description"] = _text(errors, "description", description, MAX_DESCRIPTION, False)
+        after["description"] = clean_text(errors, "description", description, limit=MAX_DESCRIPTION)
     if core is not None:
         after["core"] = _core(errors, core)
     if (

@@ -27,7 +27,7 @@ from cobench.compounds.services import destinations
 from cobench.core import attachments
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import TOO_LONG_BRIEF, clean_text, contains_nul
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, ProjectMember, User
 
@@ -66,14 +66,14 @@ def _clean_assay(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     out = dict(fields)
     for name, limit in TEXT_LIMITS.items():
-        value = (out.get(name) or "").strip()
-        if contains_nul(value):
-            errors[name] = [NUL_MESSAGE]
-        elif len(value) > limit:
-            errors[name] = [f"At most {limit:,} characters."]
-        out[name] = value
-    if not out["name"] and "name" not in errors:
-        errors["name"] = ["Required."]
+        out[name] = clean_text(
+            errors,
+            name,
+            out.get(name),
+            limit=limit,
+            required=name == "name",
+            too_long=TOO_LONG_BRIEF,
+        )
     for name, choices in (
         ("kind", Assay.Kind),
         ("endpoint", Assay.Endpoint),

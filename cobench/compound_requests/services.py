@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -28,7 +29,13 @@ from cobench.compounds import services as registry
 from cobench.compounds.models import Compound, Lot
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from cobench.core.permissions import Action, Role, role_may
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import (
+    NUL_MESSAGE,
+    TOO_LONG_UNGROUPED,
+    WRITE_SOMETHING,
+    clean_text,
+    contains_nul,
+)
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.tenancy.access import ensure_can
@@ -164,17 +171,8 @@ TRANSITIONS: dict[str, Step] = {
 # Checks -------------------------------------------------------------------------------
 
 
-def _text(
-    errors: dict[str, list[str]], name: str, value: str, *, limit: int, required: bool = False
-) -> str:
-    value = (value or "").strip()
-    if contains_nul(value):
-        errors.setdefault(name, []).append(NUL_MESSAGE)
-    elif required and not value:
-        errors.setdefault(name, []).append("Required: write something.")
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(f"At most {limit} characters (this has {len(value)}).")
-    return value
+# Text fields checked in the wording the request forms have always shown.
+_text = partial(clean_text, required_message=WRITE_SOMETHING, too_long=TOO_LONG_UNGROUPED)
 
 
 def _structure(

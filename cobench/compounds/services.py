@@ -31,7 +31,7 @@ from cobench.chem.registration import Prepared, prepare
 from cobench.core import attachments
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, User
 
@@ -402,17 +402,6 @@ def destinations(project: Project) -> list[Organization]:
     return [project.sponsor, *[o for o in partners.order_by("name") if o != project.sponsor]]
 
 
-def _text(errors: dict, name: str, value: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if contains_nul(value):
-        errors[name] = [NUL_MESSAGE]
-    elif len(value) > limit:
-        errors[name] = [f"At most {limit:,} characters."]
-    elif required and not value:
-        errors[name] = ["Required."]
-    return value
-
-
 @transaction.atomic
 def send_lot(
     *,
@@ -439,8 +428,12 @@ def send_lot(
     if member.organization_id != holder.pk:
         raise Forbidden(f"{lot.lot_number} is held by {holder}; only its people can send it.")
     errors: dict[str, list[str]] = {}
-    carrier = _text(errors, "carrier", carrier, 100, required=True)
-    tracking_number = _text(errors, "tracking_number", tracking_number, 100)
+    carrier = clean_text(
+        errors, "carrier", carrier, limit=100, required=True, too_long=TOO_LONG_BRIEF
+    )
+    tracking_number = clean_text(
+        errors, "tracking_number", tracking_number, limit=100, too_long=TOO_LONG_BRIEF
+    )
     if to_org not in destinations(lot.project):
         errors["to_org"] = ["The sponsor or a partner of this project."]
     elif to_org.pk == holder.pk:
@@ -498,7 +491,9 @@ def receive_shipment(
     now = now or timezone.now()
     received_at = received_at or now
     errors: dict[str, list[str]] = {}
-    notes = _text(errors, "condition_notes", condition_notes, 5000)
+    notes = clean_text(
+        errors, "condition_notes", condition_notes, limit=5000, too_long=TOO_LONG_BRIEF
+    )
     if condition not in Shipment.Condition.values:
         errors["condition"] = [f"One of {', '.join(Shipment.Condition.values)}."]
     elif condition != Shipment.Condition.GOOD and not notes:

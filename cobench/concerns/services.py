@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -25,7 +26,11 @@ from cobench.charters.content import NOTIFY_GROUPS, EscalationLevel
 from cobench.charters.services import governing_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role, role_may
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import (
+    TOO_LONG_UNGROUPED,
+    WRITE_SOMETHING,
+    clean_text,
+)
 from cobench.meetings.models import Meeting
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
@@ -77,17 +82,10 @@ def _hidden(concern: Concern, actor: Any) -> bool:
 # Checks -------------------------------------------------------------------------------
 
 
-def _text(
-    errors: dict[str, list[str]], name: str, value: str, *, limit: int, required: bool = True
-) -> str:
-    value = (value or "").strip()
-    if contains_nul(value):
-        errors.setdefault(name, []).append(NUL_MESSAGE)
-    elif required and not value:
-        errors.setdefault(name, []).append("Required: write something.")
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(f"At most {limit} characters (this has {len(value)}).")
-    return value
+# Text fields, required unless said otherwise, in the wording concerns have always shown.
+_text = partial(
+    clean_text, required=True, required_message=WRITE_SOMETHING, too_long=TOO_LONG_UNGROUPED
+)
 
 
 def _choice(errors: dict[str, list[str]], name: str, value: str, choices: Any) -> str:

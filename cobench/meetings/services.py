@@ -25,6 +25,7 @@ from cobench.audit.events import Event
 from cobench.core import attachments
 from cobench.core.errors import Conflict, InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role
+from cobench.core.text import TOO_LONG_UNGROUPED, clean_text, contains_nul
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.tenancy.access import ensure_can, membership
@@ -71,13 +72,21 @@ def _zone(name: str, field_name: str = "time_zone") -> zoneinfo.ZoneInfo:
 
 
 def _text(value: str, field_name: str, limit: int = MAX_TEXT) -> str:
-    if len(value) > limit:
-        raise InvalidInput(
-            "The text is too long.",
-            errors={field_name: [f"At most {limit} characters (this has {len(value)})."]},
-        )
-    if "\x00" in value:
-        raise InvalidInput("Text may not contain NUL.", errors={field_name: ["Contains NUL."]})
+    """`value` as written (agenda and minutes keep their spacing); refused at once when it
+    holds a NUL or is longer than `limit`."""
+    errors: dict[str, list[str]] = {}
+    clean_text(
+        errors,
+        field_name,
+        value,
+        limit=limit,
+        strip=False,
+        too_long=TOO_LONG_UNGROUPED,
+        nul_message="Contains NUL.",
+    )
+    if errors:
+        detail = "Text may not contain NUL." if contains_nul(value) else "The text is too long."
+        raise InvalidInput(detail, errors=errors)
     return value
 
 
