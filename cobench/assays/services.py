@@ -25,7 +25,8 @@ from cobench.audit.events import Event
 from cobench.compounds.models import Compound, Lot
 from cobench.compounds.services import destinations
 from cobench.core import attachments
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.text import TOO_LONG_BRIEF, clean_text, contains_nul
 from cobench.tenancy.access import ensure_can
@@ -154,8 +155,7 @@ def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: 
         .select_related("owner", "project")
         .get(pk=assay.pk)
     )
-    if assay.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=assay.version)
+    check_version(current=assay.version, expected=expected_version)
     unknown = set(fields) - set(ASSAY_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -427,8 +427,7 @@ def flag_result(
     result = Result.objects.select_related("assay", "assay__project").get(pk=result.pk)
     ensure_recorder(actor, result.assay)
     result = Result.objects.select_for_update().get(pk=result.pk)
-    if expected_version is not None and result.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=result.version)
+    check_version(current=result.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if flag not in Result.Flag.values:

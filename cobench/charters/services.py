@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from cobench.audit import services as audit
 from cobench.audit.events import Event
-from cobench.core.errors import Conflict, InvalidInput, ReauthenticationFailed, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, InvalidInput, ReauthenticationFailed
 from cobench.core.permissions import Action, roles_for
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
@@ -130,8 +131,7 @@ def revise_charter(
     Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time
     latest = latest_version(project)
     current = latest.number if latest else 0
-    if base_number != current:
-        raise StaleVersion(expected=base_number, current=current)
+    check_version(current=current, expected=base_number)
     data = parsed.as_data()
     if latest is not None and latest.content == data:
         raise InvalidInput(

@@ -27,7 +27,8 @@ from cobench.audit.events import Event
 from cobench.chem import InvalidStructure
 from cobench.compounds import services as registry
 from cobench.compounds.models import Compound, Lot
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import Action, Role, role_may
 from cobench.core.text import (
     NUL_MESSAGE,
@@ -474,8 +475,7 @@ def set_evidence(
     request = (
         CompoundRequest.objects.select_for_update().select_related("project").get(pk=request.pk)
     )
-    if expected_version is not None and request.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=request.version)
+    check_version(current=request.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
     backing = _evidence(errors, request.project, evidence)
     if errors:
@@ -524,8 +524,7 @@ def correct_made_compound(
         .select_related("project", "partner", "compound")
         .get(pk=request.pk)
     )
-    if expected_version is not None and request.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=request.version)
+    check_version(current=request.version, expected=expected_version)
     if request.state not in MADE:
         raise Conflict(
             f"Request #{request.number} is {State(request.state).label.lower()}: it is not "
@@ -594,8 +593,7 @@ def _take(
         .select_related("project", "partner")
         .get(pk=request.pk)
     )
-    if expected_version is not None and request.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=request.version)
+    check_version(current=request.version, expected=expected_version)
     _ensure_state(request, name, step)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}

@@ -29,7 +29,8 @@ from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.chem.registration import Prepared, prepare
 from cobench.core import attachments
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul
 from cobench.tenancy.access import ensure_can
@@ -330,8 +331,7 @@ def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -
     """Change a lot's date, purity, amount, appearance, salt form or notes."""
     ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
     lot = Lot.objects.select_for_update().get(pk=lot.pk)
-    if lot.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=lot.version)
+    check_version(current=lot.version, expected=expected_version)
     unknown = set(fields) - set(LOT_FIELDS)
     if unknown:
         raise InvalidInput("Unknown fields.", errors={n: ["Not a lot field."] for n in unknown})

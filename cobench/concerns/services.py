@@ -24,7 +24,8 @@ from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.charters.content import NOTIFY_GROUPS, EscalationLevel
 from cobench.charters.services import governing_version
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action, Role, role_may
 from cobench.core.text import (
     TOO_LONG_UNGROUPED,
@@ -103,11 +104,6 @@ def _link(errors: dict[str, list[str]], value: str) -> str:
             "A web address (https://...) or a cobench page (/projects/...)."
         )
     return value
-
-
-def _check_version(concern: Concern, expected: int | None) -> None:
-    if expected is not None and concern.version != expected:
-        raise StaleVersion(expected=expected, current=concern.version)
 
 
 def _locked(concern: Concern) -> Concern:
@@ -354,7 +350,7 @@ def _transition(
 ) -> Concern:
     concern = _locked(concern)  # the owner who may respond is the stored one
     _ensure_may_respond(actor, concern, raiser_too=raiser_too)
-    _check_version(concern, expected_version)
+    check_version(current=concern.version, expected=expected_version)
     _ensure_transition(concern, action)
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, limit=2000, required=action == "reopen")
@@ -539,7 +535,7 @@ def assign_concern(
     """Give the concern an owner (a member who may respond to it) and a due date; tell the owner."""
     ensure_can(actor, concern.project, Action.ASSIGN_CONCERN)
     concern = _locked(concern)
-    _check_version(concern, expected_version)
+    check_version(current=concern.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, limit=2000, required=False)
     if owner is not None:

@@ -23,7 +23,8 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.core import attachments
-from cobench.core.errors import Conflict, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, InvalidInput
 from cobench.core.permissions import Action, Role
 from cobench.core.text import TOO_LONG_UNGROUPED, clean_text, contains_nul
 from cobench.notifications.kinds import Kind
@@ -47,11 +48,6 @@ WINDOW = 3  # meetings in the baseline and in the latest window
 
 
 # Shared checks -----------------------------------------------------------------------
-
-
-def _check_version(obj: Any, expected: int | None) -> None:
-    if expected is not None and obj.version != expected:
-        raise StaleVersion(expected=expected, current=obj.version)
 
 
 def _validated(obj: Any, exclude: list[str] | None = None) -> None:
@@ -237,7 +233,7 @@ def update_series(
     """Change a series' name, cadence, time, attendees (usernames) or key members."""
     ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
     series = MeetingSeries.objects.select_for_update().select_related("project").get(pk=series.pk)
-    _check_version(series, expected_version)
+    check_version(current=series.version, expected=expected_version)
     _unknown(fields, SERIES_FIELDS | {"attendees", "key_members"})
     if "time_zone" in fields:
         _zone(fields["time_zone"])
@@ -394,7 +390,7 @@ def update_meeting(
     if set(fields) & MANAGE_FIELDS:
         ensure_can(actor, meeting.project, Action.MANAGE_MEETINGS)
     meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
-    _check_version(meeting, expected_version)
+    check_version(current=meeting.version, expected=expected_version)
     for name in ("agenda", "minutes"):
         if name in fields:
             _text(fields[name], name)
@@ -553,7 +549,7 @@ def update_action_item(
     item = (
         ActionItem.objects.select_for_update().select_related("project", "meeting").get(pk=item.pk)
     )
-    _check_version(item, expected_version)
+    check_version(current=item.version, expected=expected_version)
     status = fields.get("status", item.status)
     if status not in ActionItem.Status.values:
         raise InvalidInput("Unknown status.", errors={"status": ["One of: open, done, cancelled."]})
@@ -706,7 +702,7 @@ def set_engagement_thresholds(
     created = current is None
     current = current or EngagementThresholds(project=project)
     if not created:
-        _check_version(current, expected_version)
+        check_version(current=current.version, expected=expected_version)
     before = {"fraction": current.fraction, "missed_of_latest": current.missed_of_latest}
     after = {"fraction": Decimal(str(fraction)), "missed_of_latest": missed_of_latest}
     current.fraction, current.missed_of_latest = after["fraction"], missed_of_latest

@@ -17,7 +17,8 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.charters.services import governing_version
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action, Role
 from cobench.core.text import NUL_MESSAGE, contains_nul
 from cobench.notifications.kinds import Kind
@@ -122,8 +123,7 @@ def save_status(
         )
     cleaned = clean_sections(sections)
     document = StatusDocument.objects.select_for_update().get(pk=document.pk)
-    if base_number != document.version:
-        raise StaleVersion(expected=base_number, current=document.version)
+    check_version(current=document.version, expected=base_number)
     previous = document.current
     before = previous.sections() if previous else dict.fromkeys(SECTIONS, "")
     if before == cleaned:

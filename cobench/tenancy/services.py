@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from cobench.audit import services as audit
 from cobench.audit.events import Event
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import PARTNER_ROLES, SPONSOR_ROLES, Action, Role
 
 from .access import ensure_can
@@ -29,11 +30,6 @@ from .models import (
     ProjectPartner,
     User,
 )
-
-
-def _check_version(obj: Any, expected: int | None) -> None:
-    if expected is not None and obj.version != expected:
-        raise StaleVersion(expected=expected, current=obj.version)
 
 
 def _apply(obj: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
@@ -212,7 +208,7 @@ def update_project(
     """Change a project's name, description, phase or status."""
     ensure_can(actor, project, Action.EDIT_PROJECT)
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_version(project, expected_version)
+    check_version(current=project.version, expected=expected_version)
     allowed = {"name", "description", "phase", "status"}
     if unknown := set(fields) - allowed:
         raise InvalidInput(
@@ -281,7 +277,7 @@ def update_partner(
     """Change a partner's dates or scope of work."""
     ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
     partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
-    _check_version(partner, expected_version)
+    check_version(current=partner.version, expected=expected_version)
     if unknown := set(fields) - {"start_date", "end_date", "scope_of_work"}:
         raise InvalidInput(
             "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
@@ -426,7 +422,7 @@ def update_member(
         .select_related("project", "organization")
         .get(pk=member.pk)
     )
-    _check_version(member, expected_version)
+    check_version(current=member.version, expected=expected_version)
     if unknown := set(fields) - {"role", "is_key"}:
         raise InvalidInput(
             "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
