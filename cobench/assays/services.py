@@ -194,31 +194,20 @@ def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: 
 def attach_assay_file(*, actor: User, assay: Assay, upload: UploadedFile) -> AssayFile:
     """Attach a protocol (or another document) to an assay; size and type checked."""
     ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
-    stored = attachments.store(upload, folder="assays")
-    try:
-        attachment = AssayFile.objects.create(
-            project=assay.project,
-            assay=assay,
-            uploaded_by=actor,
-            uploaded_by_label=actor.display_name,
-            **stored.fields(),
-        )
-        audit.record(
+    return attachments.attach(
+        actor=actor,
+        upload=upload,
+        folder="assays",
+        model=AssayFile,
+        project=assay.project,
+        assay=assay,
+        record=lambda attachment, changes: audit.record(
             actor=actor,
             event=Event.ASSAY_FILE_ADDED,
             target=attachment,
-            changes={
-                "assay": [None, assay.name],
-                "name": [None, stored.original_name],
-                "content_type": [None, stored.content_type],
-                "size": [None, stored.size],
-                "sha256": [None, stored.sha256],
-            },
-        )
-    except Exception:
-        attachments.discard(stored.storage_name)
-        raise
-    return attachment
+            changes={"assay": [None, assay.name], **changes},
+        ),
+    )
 
 
 # Results -----------------------------------------------------------------------------------

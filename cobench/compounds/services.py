@@ -356,33 +356,21 @@ def attach_lot_file(
     ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
     if kind not in LotFile.Kind.values:
         raise InvalidInput("Unknown kind.", errors={"kind": [f"One of {LotFile.Kind.values}."]})
-    stored = attachments.store(upload, folder="lots")
-    try:
-        attachment = LotFile.objects.create(
-            project=lot.project,
-            lot=lot,
-            kind=kind,
-            uploaded_by=actor,
-            uploaded_by_label=actor.display_name,
-            **stored.fields(),
-        )
-        audit.record(
+    return attachments.attach(
+        actor=actor,
+        upload=upload,
+        folder="lots",
+        model=LotFile,
+        project=lot.project,
+        lot=lot,
+        kind=kind,
+        record=lambda attachment, changes: audit.record(
             actor=actor,
             event=Event.LOT_FILE_ADDED,
             target=attachment,
-            changes={
-                "name": [None, stored.original_name],
-                "kind": [None, kind],
-                "content_type": [None, stored.content_type],
-                "size": [None, stored.size],
-                "sha256": [None, stored.sha256],
-                "lot": [None, lot.lot_number],
-            },
-        )
-    except Exception:
-        attachments.discard(stored.storage_name)
-        raise
-    return attachment
+            changes={**changes, "kind": [None, kind], "lot": [None, lot.lot_number]},
+        ),
+    )
 
 
 # Shipments -------------------------------------------------------------------------------

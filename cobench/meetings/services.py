@@ -632,31 +632,20 @@ def notify_overdue_action_items(*, now: datetime | None = None) -> int:
 def attach_file(*, actor: User, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
     """Attach a file to a meeting (size and type checked; stored outside the web root)."""
     ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
-    stored = attachments.store(upload, folder="meetings")
-    try:
-        attachment = MeetingAttachment.objects.create(
-            project=meeting.project,
-            meeting=meeting,
-            uploaded_by=actor,
-            uploaded_by_label=actor.display_name,
-            **stored.fields(),
-        )
-        audit.record(
+    return attachments.attach(
+        actor=actor,
+        upload=upload,
+        folder="meetings",
+        model=MeetingAttachment,
+        project=meeting.project,
+        meeting=meeting,
+        record=lambda attachment, changes: audit.record(
             actor=actor,
             event=Event.MEETING_FILE_ADDED,
             target=attachment,
-            changes={
-                "name": [None, stored.original_name],
-                "content_type": [None, stored.content_type],
-                "size": [None, stored.size],
-                "sha256": [None, stored.sha256],
-                "meeting": [None, str(meeting)],
-            },
-        )
-    except Exception:
-        attachments.discard(stored.storage_name)
-        raise
-    return attachment
+            changes={**changes, "meeting": [None, str(meeting)]},
+        ),
+    )
 
 
 @transaction.atomic
