@@ -83,7 +83,7 @@ def create_series(
 ) -> Series:
     """Define a series of `project`: a name, and optionally a core substructure that
     brings every compound containing it into the series."""
-    ensure_can(actor, project, Action.TAG_SERIES)
+    member = ensure_can(actor, project, Action.TAG_SERIES)
     errors: dict[str, list[str]] = {}
     name = clean_text(errors, "name", name, limit=MAX_NAME, required=True)
     description = clean_text(errors, "description", description, limit=MAX_DESCRIPTION)
@@ -101,6 +101,7 @@ def create_series(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SERIES_CREATED,
         target=series,
         changes={"name": [None, name], "core": [None, core], "description": [None, description]},
@@ -118,7 +119,7 @@ def update_series(
     description: str | None = None,
 ) -> Series:
     """Rename a series, change its core or its description (None: keep)."""
-    ensure_can(actor, series.project, Action.TAG_SERIES)
+    member = ensure_can(actor, series.project, Action.TAG_SERIES)
     series = Series.objects.select_for_update().get(pk=series.pk)
     errors: dict[str, list[str]] = {}
     before = {"name": series.name, "core": series.core, "description": series.description}
@@ -146,7 +147,13 @@ def update_series(
             after["description"],
         )
         series.save(update_fields=["name", "core", "description"])
-        audit.record(actor=actor, event=Event.SERIES_UPDATED, target=series, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.SERIES_UPDATED,
+            target=series,
+            changes=changes,
+        )
     return series
 
 
@@ -172,7 +179,7 @@ def _project_compound(project: Project, compound: Compound | str) -> Compound:
 def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> SeriesMember:
     """Tag a compound of the series' project (or its registry id) with the series by hand.
     Tagging it again changes nothing and answers the existing tag."""
-    ensure_can(actor, series.project, Action.TAG_SERIES)
+    tagger = ensure_can(actor, series.project, Action.TAG_SERIES)
     found = _project_compound(series.project, compound)
     existing = SeriesMember.objects.filter(series=series, compound=found).first()
     if existing is not None:
@@ -186,6 +193,7 @@ def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> Se
         return SeriesMember.objects.get(series=series, compound=found)
     audit.record(
         actor=actor,
+        organization=tagger.organization,
         event=Event.SERIES_TAGGED,
         target=series,
         changes={"compound": [None, found.registry_id]},
@@ -196,7 +204,7 @@ def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> Se
 @transaction.atomic
 def untag_compound(*, actor: User, series: Series, compound: Compound | str) -> None:
     """Remove a compound's hand-made tag (a compound matching the core stays a member)."""
-    ensure_can(actor, series.project, Action.TAG_SERIES)
+    member = ensure_can(actor, series.project, Action.TAG_SERIES)
     found = _project_compound(series.project, compound)
     deleted, _ = SeriesMember.objects.filter(series=series, compound=found).delete()
     if not deleted:
@@ -204,6 +212,7 @@ def untag_compound(*, actor: User, series: Series, compound: Compound | str) -> 
         raise InvalidInput(message, errors={"registry_id": [message]})
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SERIES_UNTAGGED,
         target=series,
         changes={"compound": [found.registry_id, None]},

@@ -111,7 +111,7 @@ def create_assay(
     now: datetime | None = None,
 ) -> Assay:
     """Define an assay of `project`, run by `owner` (the sponsor unless said otherwise)."""
-    ensure_can(actor, project, Action.MANAGE_ASSAYS)
+    member = ensure_can(actor, project, Action.MANAGE_ASSAYS)
     fields = _clean_assay(
         project,
         {
@@ -139,6 +139,7 @@ def create_assay(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.ASSAY_CREATED,
         target=assay,
         changes={k: [None, v] for k, v in _assay_values(assay).items()},
@@ -149,7 +150,7 @@ def create_assay(
 @transaction.atomic
 def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: Any) -> Assay:
     """Change an assay's fields; its unit only while it has no results (they are stored in it)."""
-    ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
+    member = ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
     assay = (
         Assay.objects.select_for_update(of=("self",))
         .select_related("owner", "project")
@@ -186,14 +187,20 @@ def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: 
                 summaries.refresh(assay)
             except ValueError as e:
                 raise Conflict(f"The results cannot be read as {assay.endpoint}: {e}") from None
-        audit.record(actor=actor, event=Event.ASSAY_UPDATED, target=assay, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.ASSAY_UPDATED,
+            target=assay,
+            changes=changes,
+        )
     return assay
 
 
 @transaction.atomic
 def attach_assay_file(*, actor: User, assay: Assay, upload: UploadedFile) -> AssayFile:
     """Attach a protocol (or another document) to an assay; size and type checked."""
-    ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
+    member = ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
     return attachments.attach(
         actor=actor,
         upload=upload,
@@ -203,6 +210,7 @@ def attach_assay_file(*, actor: User, assay: Assay, upload: UploadedFile) -> Ass
         assay=assay,
         record=lambda attachment, changes: audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.ASSAY_FILE_ADDED,
             target=attachment,
             changes={"assay": [None, assay.name], **changes},
@@ -380,7 +388,7 @@ def record_result(
     `value` may carry its qualifier ("<10"); `unit` defaults to the assay's and is
     converted to it.
     """
-    ensure_recorder(actor, assay)
+    member = ensure_recorder(actor, assay)
     compound, lot = find_compound(assay.project, registry_id, lot_number)
     entered = Entered(value, qualifier, unit, run_date, experiment_id)
     result = build_result(
@@ -394,7 +402,11 @@ def record_result(
     result.save(force_insert=True)
     summaries.refresh(assay, [compound.pk])
     audit.record(
-        actor=actor, event=Event.RESULT_RECORDED, target=result, changes=result_changes(result)
+        actor=actor,
+        organization=member.organization,
+        event=Event.RESULT_RECORDED,
+        target=result,
+        changes=result_changes(result),
     )
     return result
 
@@ -414,7 +426,7 @@ def flag_result(
     list, marked, for the reader to judge.
     """
     result = Result.objects.select_related("assay", "assay__project").get(pk=result.pk)
-    ensure_recorder(actor, result.assay)
+    member = ensure_recorder(actor, result.assay)
     result = Result.objects.select_for_update().get(pk=result.pk)
     check_version(current=result.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
@@ -435,6 +447,7 @@ def flag_result(
     summaries.refresh(result.assay, [result.compound_id])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.RESULT_FLAGGED,
         target=result,
         changes={"flag": [before, flag]},

@@ -117,7 +117,7 @@ def revise_charter(
 
     Refuses with StaleVersion when someone wrote a newer version meanwhile.
     """
-    ensure_can(actor, project, Action.EDIT_CHARTER)
+    member = ensure_can(actor, project, Action.EDIT_CHARTER)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -153,6 +153,7 @@ def revise_charter(
     _ask_for_signatures(version, author=actor)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CHARTER_VERSION_CREATED,
         target=version,
         changes=changes,

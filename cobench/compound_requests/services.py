@@ -433,6 +433,7 @@ def create_request(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.REQUEST_CREATED,
         target=request,
         changes={
@@ -471,7 +472,7 @@ def set_evidence(
 ) -> CompoundRequest:
     """The sponsor names the compounds of the project (or their registry ids) whose data back
     the request's rationale, replacing those named before."""
-    ensure_can(actor, request.project, Action.REQUEST_COMPOUND)
+    member = ensure_can(actor, request.project, Action.REQUEST_COMPOUND)
     request = (
         CompoundRequest.objects.select_for_update().select_related("project").get(pk=request.pk)
     )
@@ -489,6 +490,7 @@ def set_evidence(
     request.save(update_fields=["updated_at", "version"])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.REQUEST_EVIDENCE_CHANGED,
         target=request,
         changes={"evidence": [before, after]},
@@ -558,6 +560,7 @@ def correct_made_compound(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.REQUEST_COMPOUND_LINKED,
         target=request,
         changes={"compound": [before, found.registry_id]},
@@ -658,6 +661,7 @@ def _take(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=step.event,
         target=request,
         changes=audit.diff(before, after),
@@ -666,6 +670,7 @@ def _take(
     if compound is not None:
         audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.REQUEST_COMPOUND_LINKED,
             target=request,
             changes={

@@ -183,11 +183,15 @@ def register_compound(
     if not lot_fields["salt_form"] and standardized.removed_fragments:
         lot_fields["salt_form"] = ".".join(standardized.removed_fragments)[:MAX_SHORT]
     warnings = warnings_of(standardized)
-    compound, created = _find_or_create(actor, project, standardized, now)
+    compound, created = _find_or_create(actor, member.organization, project, standardized, now)
     if not ProjectCompound.objects.filter(project=project, compound=compound).exists():
         link = ProjectCompound.objects.create(project=project, compound=compound, added_at=now)
         audit.record(
-            actor=actor, event=Event.COMPOUND_LINKED, target=link, changes=link_changes(link)
+            actor=actor,
+            organization=member.organization,
+            event=Event.COMPOUND_LINKED,
+            target=link,
+            changes=link_changes(link),
         )
     # the compound row is the lock that serializes lot numbers of one compound
     Compound.objects.select_for_update().filter(pk=compound.pk).first()
@@ -205,7 +209,13 @@ def register_compound(
         created_at=now,
         **lot_fields,
     )
-    audit.record(actor=actor, event=Event.LOT_REGISTERED, target=lot, changes=lot_changes(lot))
+    audit.record(
+        actor=actor,
+        organization=member.organization,
+        event=Event.LOT_REGISTERED,
+        target=lot,
+        changes=lot_changes(lot),
+    )
     return Registration(compound=compound, lot=lot, created=created, warnings=warnings)
 
 
@@ -279,6 +289,7 @@ def new_compound(
 
 def _find_or_create(
     actor: User,
+    organization: Organization,
     project: Project,
     std: chem.Standardized,
     now: datetime,
@@ -300,6 +311,7 @@ def _find_or_create(
         return existing.get(), False
     audit.record(
         actor=actor,
+        organization=organization,
         event=Event.COMPOUND_REGISTERED,
         target=compound,
         project=project,
@@ -329,7 +341,7 @@ def register_structure(
 @transaction.atomic
 def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -> Lot:
     """Change a lot's date, purity, amount, appearance, salt form or notes."""
-    ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
     lot = Lot.objects.select_for_update().get(pk=lot.pk)
     check_version(current=lot.version, expected=expected_version)
     unknown = set(fields) - set(LOT_FIELDS)
@@ -343,7 +355,13 @@ def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -
     if changes:
         lot.version += 1
         lot.save()
-        audit.record(actor=actor, event=Event.LOT_UPDATED, target=lot, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.LOT_UPDATED,
+            target=lot,
+            changes=changes,
+        )
         lot.refresh_from_db()  # decimals as stored
     return lot
 
@@ -353,7 +371,7 @@ def attach_lot_file(
     *, actor: User, lot: Lot, upload: UploadedFile, kind: str = LotFile.Kind.OTHER
 ) -> LotFile:
     """Attach an analytical file (NMR, LC-MS, certificate) to a lot; size and type checked."""
-    ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
     if kind not in LotFile.Kind.values:
         raise InvalidInput("Unknown kind.", errors={"kind": [f"One of {LotFile.Kind.values}."]})
     return attachments.attach(
@@ -366,6 +384,7 @@ def attach_lot_file(
         kind=kind,
         record=lambda attachment, changes: audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.LOT_FILE_ADDED,
             target=attachment,
             changes={**changes, "kind": [None, kind], "lot": [None, lot.lot_number]},
@@ -445,6 +464,7 @@ def send_lot(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SHIPMENT_SENT,
         target=shipment,
         changes={
@@ -497,6 +517,7 @@ def receive_shipment(
     shipment.save()
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SHIPMENT_RECEIVED,
         target=shipment,
         changes={

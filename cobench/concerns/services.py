@@ -117,12 +117,13 @@ def _may_respond(member: ProjectMember, concern: Concern) -> bool:
     )
 
 
-def _ensure_may_respond(actor: Any, concern: Concern, *, raiser_too: bool = False) -> None:
+def _ensure_may_respond(actor: Any, concern: Concern, *, raiser_too: bool = False) -> ProjectMember:
+    """`actor`'s membership when they may respond to `concern` (or, `raiser_too`, raised it)."""
     member = ensure_can(actor, concern.project, Action.VIEW)
     if _may_respond(member, concern):
-        return
+        return member
     if raiser_too and concern.raised_by_id == member.user_id:
-        return
+        return member
     who = (
         "the leads, the concern's owner and its raiser"
         if raiser_too
@@ -322,6 +323,7 @@ def raise_concern(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CONCERN_RAISED,
         target=concern,
         changes={
@@ -374,7 +376,7 @@ def _transition(
     step = TRANSITIONS[action]
     to = to or step.targets[0]
     concern = _locked(concern)  # the owner who may respond is the stored one
-    _ensure_may_respond(actor, concern, raiser_too=step.raiser_too)
+    member = _ensure_may_respond(actor, concern, raiser_too=step.raiser_too)
     check_version(current=concern.version, expected=expected_version)
     _ensure_state(concern, action)
     errors: dict[str, list[str]] = {}
@@ -407,6 +409,7 @@ def _transition(
     after = {"state": to, **extra}
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=step.event,
         target=concern,
         changes=audit.diff(before, after),
@@ -548,7 +551,7 @@ def assign_concern(
     expected_version: int | None = None,
 ) -> Concern:
     """Give the concern an owner (a member who may respond to it) and a due date; tell the owner."""
-    ensure_can(actor, concern.project, Action.ASSIGN_CONCERN)
+    member = ensure_can(actor, concern.project, Action.ASSIGN_CONCERN)
     concern = _locked(concern)
     check_version(current=concern.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
@@ -576,6 +579,7 @@ def assign_concern(
     _save(concern, ["owner", "due_date"])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CONCERN_ASSIGNED,
         target=concern,
         changes=changes,
@@ -616,6 +620,7 @@ def comment_on_concern(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CONCERN_COMMENTED,
         target=concern,
         changes={"comment": [None, body]},
@@ -674,6 +679,7 @@ def _escalate(pk: Any, steps: list[EscalationLevel], now: datetime) -> int:
         _save(concern, ["level", "clock_started_at"])
         audit.record(
             actor=None,
+            organization=None,
             event=Event.CONCERN_ESCALATED,
             target=concern,
             changes={"level": [before, rung.level]},

@@ -29,7 +29,7 @@ from cobench.core.permissions import Action, Role
 from cobench.core.text import TOO_LONG_UNGROUPED, clean_text, contains_nul
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
-from cobench.tenancy.access import ensure_can, membership
+from cobench.tenancy.access import ensure_can, home_organization, membership
 from cobench.tenancy.models import Project, ProjectMember, User
 
 from .models import (
@@ -167,7 +167,7 @@ def create_series(
 ) -> MeetingSeries:
     """Set up a recurring meeting. Attendees default to every member; key members to those
     whose membership is marked key."""
-    ensure_can(actor, project, Action.MANAGE_MEETINGS)
+    member = ensure_can(actor, project, Action.MANAGE_MEETINGS)
     _zone(time_zone)
     series = MeetingSeries(
         project=project,
@@ -193,6 +193,7 @@ def create_series(
     names, key_names = _set_attendees(series, people, keys)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.MEETING_SERIES_CREATED,
         target=series,
         changes={
@@ -231,7 +232,7 @@ def update_series(
     **fields: Any,
 ) -> MeetingSeries:
     """Change a series' name, cadence, time, attendees (usernames) or key members."""
-    ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
+    member = ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
     series = MeetingSeries.objects.select_for_update().select_related("project").get(pk=series.pk)
     check_version(current=series.version, expected=expected_version)
     _unknown(fields, SERIES_FIELDS | {"attendees", "key_members"})
@@ -264,7 +265,11 @@ def update_series(
         series.version += 1
         series.save()
         audit.record(
-            actor=actor, event=Event.MEETING_SERIES_UPDATED, target=series, changes=changes
+            actor=actor,
+            organization=member.organization,
+            event=Event.MEETING_SERIES_UPDATED,
+            target=series,
+            changes=changes,
         )
         refresh_engagement(series=series, now=now)
     return series
@@ -330,7 +335,7 @@ def schedule_meeting(
 ) -> Meeting:
     """Schedule a meeting of `series`: at the given time (naive times are read in `time_zone`,
     the series' zone by default), or at the cadence's next slot after the latest meeting."""
-    ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
+    member = ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
     zone_name = time_zone or series.time_zone
     zone = _zone(zone_name)
     if starts_at is None:
@@ -357,6 +362,7 @@ def schedule_meeting(
     meeting.save()
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.MEETING_SCHEDULED,
         target=meeting,
         changes={
@@ -386,7 +392,7 @@ def update_meeting(
 ) -> Meeting:
     """Write a meeting's agenda or minutes; move, retitle or cancel it (leads)."""
     _unknown(fields, RECORD_FIELDS | MANAGE_FIELDS)
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     if set(fields) & MANAGE_FIELDS:
         ensure_can(actor, meeting.project, Action.MANAGE_MEETINGS)
     meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
@@ -415,7 +421,13 @@ def update_meeting(
     if changes := audit.diff(before, fields):
         meeting.version += 1
         meeting.save()
-        audit.record(actor=actor, event=Event.MEETING_UPDATED, target=meeting, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.MEETING_UPDATED,
+            target=meeting,
+            changes=changes,
+        )
         if {"status", "starts_at"} & set(changes):
             refresh_engagement(series=meeting.series, now=now)
     return meeting
@@ -433,7 +445,7 @@ def set_attendance(
 
     People not named keep what was recorded for them.
     """
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Conflict("The meeting was cancelled: there is no attendance to take.")
     bad = sorted({s for s in entries.values() if s not in Attendance.Status.values})
@@ -456,7 +468,13 @@ def set_attendance(
             row.status = status
             row.save(update_fields=["status", "recorded_at"])
     if changes:
-        audit.record(actor=actor, event=Event.ATTENDANCE_RECORDED, target=meeting, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.ATTENDANCE_RECORDED,
+            target=meeting,
+            changes=changes,
+        )
         refresh_engagement(series=meeting.series, now=now)
     return list(meeting.attendance.select_related("user"))
 
@@ -488,7 +506,7 @@ def add_action_item(
     *, actor: User, meeting: Meeting, title: str, owner: str, due_date: date
 ) -> ActionItem:
     """Give a member (`owner`, a username) something to do by `due_date`; they are told."""
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     item = ActionItem(
         project=meeting.project,
         meeting=meeting,
@@ -500,6 +518,7 @@ def add_action_item(
     item.save()
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.ACTION_ITEM_CREATED,
         target=item,
         changes={
@@ -545,7 +564,7 @@ def update_action_item(
         and fields.get("status") != ActionItem.Status.CANCELLED
     )
     if not owner_closing:
-        ensure_can(actor, item.project, Action.RECORD_MEETINGS)
+        me = ensure_can(actor, item.project, Action.RECORD_MEETINGS)
     item = (
         ActionItem.objects.select_for_update().select_related("project", "meeting").get(pk=item.pk)
     )
@@ -579,6 +598,7 @@ def update_action_item(
         item.save()
         audit.record(
             actor=actor,
+            organization=me.organization,
             event=Event.ACTION_ITEM_UPDATED,
             target=item,
             changes=changes,
@@ -631,7 +651,7 @@ def notify_overdue_action_items(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def attach_file(*, actor: User, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
     """Attach a file to a meeting (size and type checked; stored outside the web root)."""
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     return attachments.attach(
         actor=actor,
         upload=upload,
@@ -641,6 +661,7 @@ def attach_file(*, actor: User, meeting: Meeting, upload: UploadedFile) -> Meeti
         meeting=meeting,
         record=lambda attachment, changes: audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.MEETING_FILE_ADDED,
             target=attachment,
             changes={**changes, "meeting": [None, str(meeting)]},
@@ -651,11 +672,12 @@ def attach_file(*, actor: User, meeting: Meeting, upload: UploadedFile) -> Meeti
 @transaction.atomic
 def remove_file(*, actor: User, attachment: MeetingAttachment, reason: str) -> None:
     """Remove a file from a meeting; the reason is kept in the audit trail."""
-    ensure_can(actor, attachment.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, attachment.project, Action.RECORD_MEETINGS)
     if not (reason or "").strip():
         raise InvalidInput("Say why.", errors={"reason": ["A reason is required."]})
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.MEETING_FILE_REMOVED,
         target=attachment,
         reason=_text(reason, "reason", 2000),
@@ -686,7 +708,7 @@ def set_engagement_thresholds(
     now: datetime | None = None,
 ) -> EngagementThresholds:
     """Set when the engagement warning rises: the fraction of the baseline, and the misses."""
-    ensure_can(actor, project, Action.SET_ENGAGEMENT)
+    member = ensure_can(actor, project, Action.SET_ENGAGEMENT)
     current = EngagementThresholds.objects.select_for_update().filter(project=project).first()
     created = current is None
     current = current or EngagementThresholds(project=project)
@@ -703,6 +725,7 @@ def set_engagement_thresholds(
         current.save()
         audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.ENGAGEMENT_THRESHOLDS_SET,
             target=current,
             changes=changes,
@@ -855,6 +878,7 @@ def refresh_engagement(*, series: MeetingSeries, now: datetime | None = None) ->
         series.save(update_fields=["warning_since", "warning_episodes"])
         audit.record(
             actor=None,
+            organization=None,
             event=Event.ENGAGEMENT_WARNING_RAISED,
             target=series,
             changes={
@@ -883,6 +907,7 @@ def refresh_engagement(*, series: MeetingSeries, now: datetime | None = None) ->
         series.save(update_fields=["warning_since"])
         audit.record(
             actor=None,
+            organization=None,
             event=Event.ENGAGEMENT_WARNING_CLEARED,
             target=series,
             changes={"warning_since": [since, None], "latest": [None, result.latest]},
@@ -912,6 +937,7 @@ def reset_calendar_feed(*, actor: User) -> CalendarFeed:
     feed.save()
     audit.record(
         actor=actor,
+        organization=home_organization(actor),
         event=Event.CALENDAR_FEED_RESET,
         target=feed,
         changes={"replaced": [None, replaced]},

@@ -93,6 +93,7 @@ def start_status(
     version = _write_version(actor, document, cleaned, None, now)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.STATUS_CREATED,
         target=document,
         changes={"version": [None, 1], **{n: [None, v] for n, v in cleaned.items() if v}},
@@ -142,7 +143,13 @@ def save_status(
         "version": [previous.number if previous else 0, version.number]
     }
     changes |= {name: [before[name], cleaned[name]] for name in version.changed}
-    audit.record(actor=actor, event=Event.STATUS_UPDATED, target=document, changes=changes)
+    audit.record(
+        actor=actor,
+        organization=member.organization,
+        event=Event.STATUS_UPDATED,
+        target=document,
+        changes=changes,
+    )
     _tell_sponsor(version)
     return version
 
