@@ -19,7 +19,8 @@ from django.test import Client, override_settings
 from django.urls import include, path
 
 from cobench.core.context import request_id
-from cobench.demo.loader import BOSTON, load_demo
+from cobench.demo.cast import BOSTON
+from cobench.demo.loader import load_demo
 from cobench.tenancy import services as tenancy
 
 EXTRA_PROJECTS = 24  # the lead sees 25 projects, half a page

@@ -16,16 +16,14 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cobench.core.permissions import Role
+from cobench.demo.cast import BOSTON, HYDERABAD, Demo
 
-from . import services
+from . import services, sharing
 from .aggregate import number
 from .models import Assay
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 SEED = 20260105
 # published-like CDK2 potencies (IC50, nM) of the set's known inhibitors
@@ -85,8 +83,6 @@ def _replicates(rng: random.Random) -> int:
 
 def load(demo: Demo) -> None:
     """Define the four assays and record each tested compound's replicates."""
-    from cobench.demo.loader import BOSTON
-
     assert demo.project is not None
     compounds = demo.extra["compounds"]  # ZINC id → compound, in registration order
     helena = demo.user(Role.SPONSOR_LEAD)
@@ -178,9 +174,6 @@ def _share(demo: Demo, assays: dict[str, Assay]) -> None:
     """The sponsor's rules: Beacon Street sees full values (it runs the clearance assay, so
     it sees that one anyway); Deccan sees potency as categories only and no ADME, with full
     cellular values scheduled from two weeks on."""
-    from cobench.demo.loader import BOSTON, HYDERABAD
-
-    from . import sharing
 
     helena = demo.user(Role.SPONSOR_LEAD)
     beacon, deccan = demo.organizations[BOSTON.name], demo.organizations[HYDERABAD.name]

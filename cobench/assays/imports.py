@@ -535,6 +535,7 @@ def create_import(
         job.save(force_insert=True)
         audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.RESULT_IMPORT_CREATED,
             target=job,
             changes={
@@ -625,6 +626,7 @@ def dry_run(*, job: ResultImport, actor: User, progress: Progress | None = None)
         job.save()
         audit.record(
             actor=actor,
+            organization=job.organization,
             event=Event.RESULT_IMPORT_CHECKED,
             target=job,
             changes={name: [None, value] for name, value in checked.counts.items()},
@@ -691,6 +693,7 @@ def run_import(*, job: ResultImport, progress: Progress | None = None) -> Result
                 summaries.refresh(assay, compound_ids)
             audit.record_many(
                 actor=actor,
+                organization=job.organization,
                 events=[
                     (Event.RESULT_RECORDED, r, services.result_changes(r), None)
                     for r in checked.results
@@ -701,6 +704,7 @@ def run_import(*, job: ResultImport, progress: Progress | None = None) -> Result
         job.save()
         audit.record(
             actor=actor,
+            organization=job.organization,
             event=Event.RESULT_IMPORT_FINISHED,
             target=job,
             changes={"state": [None, job.state], "imported": [None, job.imported]},

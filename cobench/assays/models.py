@@ -16,7 +16,11 @@ from django.db import models
 from cobench.core.attachments import StoredFile
 from cobench.tenancy.models import Organization, Project
 
+from .aggregate import number
 from .querysets import (
+    BINNED,
+    FULL,
+    HIDDEN,
     AssayFileQuerySet,
     AssayQuerySet,
     ResultImportQuerySet,
@@ -154,8 +158,6 @@ class Result(models.Model):
     @property
     def value_text(self) -> str:
         """The value with its qualifier, to 3 significant digits: "< 500", "12.3"."""
-        from .aggregate import number
-
         return ("" if self.qualifier == "=" else f"{self.qualifier} ") + number(self.value)
 
 
@@ -263,9 +265,9 @@ class SharingRule(models.Model):
     """
 
     class Mode(models.TextChoices):
-        FULL = "full", "Full values"
-        BINNED = "binned", "Categories only"
-        HIDDEN = "hidden", "Hidden"
+        FULL = FULL, "Full values"
+        BINNED = BINNED, "Categories only"
+        HIDDEN = HIDDEN, "Hidden"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")

@@ -16,6 +16,8 @@ either would tell the order of the hidden numbers.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -29,12 +31,15 @@ from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from cobench.compounds.models import Compound, ProjectCompound
+from cobench.compounds.services import neutralise
 from cobench.core.errors import InvalidInput
+from cobench.search import services as search
 from cobench.tenancy.models import Organization, Project
 
 from . import sharing
 from .aggregate import describe, number
 from .models import Assay, Summary
+from .series import series_of
 from .units import POTENCY_ENDPOINTS, convert, is_molar
 
 PER_PAGE = 100
@@ -254,8 +259,6 @@ def _choose(
 def _structure_filter(user: Any, project: Project, filters: Filters) -> tuple[Any, str, dict]:
     """Compound ids matching the structure filters (None: no such filter), a message when a
     search was cut short, and similarity scores."""
-    from cobench.search import services as search
-
     ids: set[UUID] | None = None
     messages, scores = [], {}
     if filters.substructure.strip():
@@ -418,8 +421,6 @@ def table(
     found = Compound.objects.only(*shown).order_by().in_bulk(page_ids)  # no join to sort
     ordered = [found[pk] for pk in page_ids]
     cells = _cells(project, chosen, page_ids)
-    from .series import series_of
-
     series = series_of(project, [(c.pk, c.smiles) for c in ordered])
     keys = [str(col.assay.pk) for col in chosen]
     rows = [
@@ -568,11 +569,6 @@ def export_records(page: SarPage, rows: list[Row]) -> tuple[list[str], list[list
 def export(page: SarPage, rows: list[Row], kind: str) -> tuple[bytes, str]:
     """The rows as CSV, SDF or Excel: (content, content type). Text cells never start a
     spreadsheet formula."""
-    import csv
-    import io
-
-    from cobench.compounds.services import neutralise
-
     header, records = export_records(page, rows)
     if kind == "csv":
         out = io.StringIO()

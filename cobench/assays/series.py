@@ -27,7 +27,7 @@ from cobench.audit.events import Event
 from cobench.compounds.models import Compound
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import NUL_MESSAGE, clean_text, contains_nul
 from cobench.search import services as search
 from cobench.search.queries import parse_query
 from cobench.tenancy.access import ensure_can
@@ -50,20 +50,6 @@ class Membership:
     @property
     def compounds(self) -> frozenset[UUID]:
         return self.tagged | self.by_core
-
-
-def _text(errors: dict[str, list[str]], name: str, value: Any, limit: int, required: bool) -> str:
-    if not isinstance(value, str):
-        errors[name] = ["Must be text."]
-        return ""
-    value = value.strip()
-    if contains_nul(value):
-        errors[name] = [NUL_MESSAGE]
-    elif required and not value:
-        errors[name] = ["Required."]
-    elif len(value) > limit:
-        errors[name] = [f"At most {limit:,} characters (this has {len(value):,})."]
-    return value
 
 
 def _core(errors: dict[str, list[str]], core: Any) -> str:
@@ -97,10 +83,10 @@ def create_series(
 ) -> Series:
     """Define a series of `project`: a name, and optionally a core substructure that
     brings every compound containing it into the series."""
-    ensure_can(actor, project, Action.TAG_SERIES)
+    member = ensure_can(actor, project, Action.TAG_SERIES)
     errors: dict[str, list[str]] = {}
-    name = _text(errors, "name", name, MAX_NAME, True)
-    description = _text(errors, "description", description, MAX_DESCRIPTION, False)
+    name = clean_text(errors, "name", name, limit=MAX_NAME, required=True)
+    description = clean_text(errors, "description", description, limit=MAX_DESCRIPTION)
     core = _core(errors, core)
     if not errors and Series.objects.filter(project=project, name__iexact=name).exists():
         errors["name"] = [f"{project.code} already has a series named {name}."]
@@ -115,6 +101,7 @@ def create_series(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SERIES_CREATED,
         target=series,
         changes={"name": [None, name], "core": [None, core], "description": [None, description]},
@@ -132,15 +119,15 @@ def update_series(
     description: str | None = None,
 ) -> Series:
     """Rename a series, change its core or its description (None: keep)."""
-    ensure_can(actor, series.project, Action.TAG_SERIES)
+    member = ensure_can(actor, series.project, Action.TAG_SERIES)
     series = Series.objects.select_for_update().get(pk=series.pk)
     errors: dict[str, list[str]] = {}
     before = {"name": series.name, "core": series.core, "description": series.description}
     after = dict(before)
     if name is not None:
-        after["name"] = _text(errors, "name", name, MAX_NAME, True)
+        after["name"] = clean_text(errors, "name", name, limit=MAX_NAME, required=True)
     if description is not None:
-        after["description"] = _text(errors, "description", description, MAX_DESCRIPTION, False)
+        after["description"] = clean_text(errors, "description", description, limit=MAX_DESCRIPTION)
     if core is not None:
         after["core"] = _core(errors, core)
     if (
@@ -160,7 +147,13 @@ def update_series(
             after["description"],
         )
         series.save(update_fields=["name", "core", "description"])
-        audit.record(actor=actor, event=Event.SERIES_UPDATED, target=series, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.SERIES_UPDATED,
+            target=series,
+            changes=changes,
+        )
     return series
 
 
@@ -186,7 +179,7 @@ def _project_compound(project: Project, compound: Compound | str) -> Compound:
 def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> SeriesMember:
     """Tag a compound of the series' project (or its registry id) with the series by hand.
     Tagging it again changes nothing and answers the existing tag."""
-    ensure_can(actor, series.project, Action.TAG_SERIES)
+    tagger = ensure_can(actor, series.project, Action.TAG_SERIES)
     found = _project_compound(series.project, compound)
     existing = SeriesMember.objects.filter(series=series, compound=found).first()
     if existing is not None:
@@ -200,6 +193,7 @@ def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> Se
         return SeriesMember.objects.get(series=series, compound=found)
     audit.record(
         actor=actor,
+        organization=tagger.organization,
         event=Event.SERIES_TAGGED,
         target=series,
         changes={"compound": [None, found.registry_id]},
@@ -210,7 +204,7 @@ def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> Se
 @transaction.atomic
 def untag_compound(*, actor: User, series: Series, compound: Compound | str) -> None:
     """Remove a compound's hand-made tag (a compound matching the core stays a member)."""
-    ensure_can(actor, series.project, Action.TAG_SERIES)
+    member = ensure_can(actor, series.project, Action.TAG_SERIES)
     found = _project_compound(series.project, compound)
     deleted, _ = SeriesMember.objects.filter(series=series, compound=found).delete()
     if not deleted:
@@ -218,6 +212,7 @@ def untag_compound(*, actor: User, series: Series, compound: Compound | str) -> 
         raise InvalidInput(message, errors={"registry_id": [message]})
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SERIES_UNTAGGED,
         target=series,
         changes={"compound": [found.registry_id, None]},

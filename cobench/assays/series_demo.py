@@ -8,17 +8,13 @@ values as that partner may see them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cobench.compound_requests import services as requests
 from cobench.compound_requests.models import CompoundRequest
 from cobench.compounds.models import Compound
 from cobench.core.permissions import Role
+from cobench.demo.cast import BOSTON, Demo
 
 from . import series
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 PURINES = "c1ncc2nc[n]c2n1"  # SMARTS: any purine, N9 free or substituted
 OXINDOLES = "O=C1Nc2ccccc2C1"
@@ -30,8 +26,6 @@ HAND_PICKED = (
 
 def load(demo: Demo) -> None:
     """Define the series, tag the hand-picked ones, name the evidence of open requests."""
-    from cobench.demo.loader import BOSTON
-
     project = demo.project
     assert project is not None
     maria = demo.user(Role.PARTNER_SCIENTIST, BOSTON.name)

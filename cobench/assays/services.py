@@ -25,9 +25,10 @@ from cobench.audit.events import Event
 from cobench.compounds.models import Compound, Lot
 from cobench.compounds.services import destinations
 from cobench.core import attachments
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import TOO_LONG_BRIEF, clean_text, contains_nul
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, ProjectMember, User
 
@@ -66,14 +67,14 @@ def _clean_assay(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     out = dict(fields)
     for name, limit in TEXT_LIMITS.items():
-        value = (out.get(name) or "").strip()
-        if contains_nul(value):
-            errors[name] = [NUL_MESSAGE]
-        elif len(value) > limit:
-            errors[name] = [f"At most {limit:,} characters."]
-        out[name] = value
-    if not out["name"] and "name" not in errors:
-        errors["name"] = ["Required."]
+        out[name] = clean_text(
+            errors,
+            name,
+            out.get(name),
+            limit=limit,
+            required=name == "name",
+            too_long=TOO_LONG_BRIEF,
+        )
     for name, choices in (
         ("kind", Assay.Kind),
         ("endpoint", Assay.Endpoint),
@@ -110,7 +111,7 @@ def create_assay(
     now: datetime | None = None,
 ) -> Assay:
     """Define an assay of `project`, run by `owner` (the sponsor unless said otherwise)."""
-    ensure_can(actor, project, Action.MANAGE_ASSAYS)
+    member = ensure_can(actor, project, Action.MANAGE_ASSAYS)
     fields = _clean_assay(
         project,
         {
@@ -138,6 +139,7 @@ def create_assay(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.ASSAY_CREATED,
         target=assay,
         changes={k: [None, v] for k, v in _assay_values(assay).items()},
@@ -148,14 +150,13 @@ def create_assay(
 @transaction.atomic
 def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: Any) -> Assay:
     """Change an assay's fields; its unit only while it has no results (they are stored in it)."""
-    ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
+    member = ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
     assay = (
         Assay.objects.select_for_update(of=("self",))
         .select_related("owner", "project")
         .get(pk=assay.pk)
     )
-    if assay.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=assay.version)
+    check_version(current=assay.version, expected=expected_version)
     unknown = set(fields) - set(ASSAY_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -186,39 +187,35 @@ def update_assay(*, actor: User, assay: Assay, expected_version: int, **fields: 
                 summaries.refresh(assay)
             except ValueError as e:
                 raise Conflict(f"The results cannot be read as {assay.endpoint}: {e}") from None
-        audit.record(actor=actor, event=Event.ASSAY_UPDATED, target=assay, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.ASSAY_UPDATED,
+            target=assay,
+            changes=changes,
+        )
     return assay
 
 
 @transaction.atomic
 def attach_assay_file(*, actor: User, assay: Assay, upload: UploadedFile) -> AssayFile:
     """Attach a protocol (or another document) to an assay; size and type checked."""
-    ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
-    stored = attachments.store(upload, folder="assays")
-    try:
-        attachment = AssayFile.objects.create(
-            project=assay.project,
-            assay=assay,
-            uploaded_by=actor,
-            uploaded_by_label=actor.display_name,
-            **stored.fields(),
-        )
-        audit.record(
+    member = ensure_can(actor, assay.project, Action.MANAGE_ASSAYS)
+    return attachments.attach(
+        actor=actor,
+        upload=upload,
+        folder="assays",
+        model=AssayFile,
+        project=assay.project,
+        assay=assay,
+        record=lambda attachment, changes: audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.ASSAY_FILE_ADDED,
             target=attachment,
-            changes={
-                "assay": [None, assay.name],
-                "name": [None, stored.original_name],
-                "content_type": [None, stored.content_type],
-                "size": [None, stored.size],
-                "sha256": [None, stored.sha256],
-            },
-        )
-    except Exception:
-        attachments.discard(stored.storage_name)
-        raise
-    return attachment
+            changes={"assay": [None, assay.name], **changes},
+        ),
+    )
 
 
 # Results -----------------------------------------------------------------------------------
@@ -391,7 +388,7 @@ def record_result(
     `value` may carry its qualifier ("<10"); `unit` defaults to the assay's and is
     converted to it.
     """
-    ensure_recorder(actor, assay)
+    member = ensure_recorder(actor, assay)
     compound, lot = find_compound(assay.project, registry_id, lot_number)
     entered = Entered(value, qualifier, unit, run_date, experiment_id)
     result = build_result(
@@ -405,7 +402,11 @@ def record_result(
     result.save(force_insert=True)
     summaries.refresh(assay, [compound.pk])
     audit.record(
-        actor=actor, event=Event.RESULT_RECORDED, target=result, changes=result_changes(result)
+        actor=actor,
+        organization=member.organization,
+        event=Event.RESULT_RECORDED,
+        target=result,
+        changes=result_changes(result),
     )
     return result
 
@@ -425,10 +426,9 @@ def flag_result(
     list, marked, for the reader to judge.
     """
     result = Result.objects.select_related("assay", "assay__project").get(pk=result.pk)
-    ensure_recorder(actor, result.assay)
+    member = ensure_recorder(actor, result.assay)
     result = Result.objects.select_for_update().get(pk=result.pk)
-    if expected_version is not None and result.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=result.version)
+    check_version(current=result.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if flag not in Result.Flag.values:
@@ -447,6 +447,7 @@ def flag_result(
     summaries.refresh(result.assay, [result.compound_id])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.RESULT_FLAGGED,
         target=result,
         changes={"flag": [before, flag]},

@@ -13,7 +13,7 @@ Who sees what, at one moment:
 * members of the organization that runs an assay see its values (they measured them);
 * any other member sees what the rule in force for their organization says.
 
-The restriction is SQL (`mode_in_force`), used by `Result.objects.visible_to` and
+The restriction is SQL (`querysets.mode_for_user`), used by `Result.objects.visible_to` and
 `Assay.objects.visible_to`, so every door reads through it; a binned value reaches a
 partner only as its label, computed here (`bin_label`).
 """
@@ -27,8 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from cobench.audit import services as audit
@@ -41,6 +40,7 @@ from cobench.tenancy.models import Organization, Project, ProjectMember, Project
 
 from .aggregate import number
 from .models import Assay, SharingRule
+from .querysets import latest_first, mode_for_user, mode_in_force
 
 FULL, BINNED, HIDDEN = SharingRule.Mode.FULL, SharingRule.Mode.BINNED, SharingRule.Mode.HIDDEN
 MAX_BINS = 12
@@ -54,10 +54,6 @@ PAST_SLACK = timedelta(minutes=5)
 # The rule in force ---------------------------------------------------------------------------
 
 
-def _latest(rules: Any) -> Any:
-    return rules.order_by("-starts_at", "-created_at")
-
-
 def rule_in_force(
     assay: Assay, partner: Organization, at: datetime | None = None
 ) -> SharingRule | None:
@@ -65,33 +61,7 @@ def rule_in_force(
     rules = SharingRule.objects.filter(
         assay=assay, partner=partner, starts_at__lte=at or timezone.now()
     )
-    return _latest(rules).first()
-
-
-def mode_in_force(partner: Any, *, assay: str = "assay_id", at: datetime | None = None) -> Coalesce:
-    """SQL: the mode of the rule in force for `partner` (an id or an expression) on the assay
-    of each row (`assay` names its id), 'hidden' when there is none."""
-    rules = SharingRule.objects.filter(
-        assay_id=OuterRef(assay), partner_id=partner, starts_at__lte=at or timezone.now()
-    )
-    return Coalesce(Subquery(_latest(rules).values("mode")[:1]), Value(HIDDEN))
-
-
-def mode_for_user(user: Any, *, assay: str, owner: str, at: datetime | None = None) -> Case:
-    """SQL: the mode `user` sees of the assay of each row (`assay` names its id, `owner` its
-    owner's id): 'full' for the sponsor's members and for the assay's own lab, else the rule
-    in force for the user's organization on the row's project."""
-    member = ProjectMember.objects.filter(user=user, project_id=OuterRef("project_id"))
-    own_side = Exists(
-        member.filter(
-            Q(organization_id=OuterRef("project__sponsor_id")) | Q(organization_id=OuterRef(owner))
-        )
-    )
-    my_org = ProjectMember.objects.filter(user=user, project_id=OuterRef(OuterRef("project_id")))
-    return Case(
-        When(own_side, then=Value(FULL)),
-        default=mode_in_force(Subquery(my_org.values("organization_id")[:1]), assay=assay, at=at),
-    )
+    return latest_first(rules).first()
 
 
 def sees_everything(user: Any, project: Project) -> bool:
@@ -156,7 +126,7 @@ def columns_for(
         rules = SharingRule.objects.filter(
             assay_id__in=binned, partner_id=partner, mode=BINNED, starts_at__lte=at
         )
-        for assay_id, rule_bins in _latest(rules).values_list("assay_id", "bins"):
+        for assay_id, rule_bins in latest_first(rules).values_list("assay_id", "bins"):
             bins.setdefault(assay_id, rule_bins)
     return [Column(a, a._mode, tuple(bins.get(a.pk) or ())) for a in shown]
 
@@ -316,6 +286,7 @@ def set_rule(
     after = _describe(rule)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SHARING_RULE_SET,
         target=rule,
         changes={

@@ -8,12 +8,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cobench.core import bulk
 from cobench.core.context import current_request_id
+from cobench.core.permissions import Role
 
 from .events import Event
 from .models import AuditEvent
@@ -60,20 +62,22 @@ def event_hash(event: AuditEvent) -> str:
 def record(
     *,
     actor: Any,
+    organization: Any,
     event: Event,
     target: models.Model,
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
     project: Any = None,
-    organization: Any = None,
     hide_actor: bool = False,
 ) -> AuditEvent:
     """Append one event for a change made by `actor` to `target` in the current transaction.
 
-    `changes` maps each field to `[before, after]`. `project` defaults to the
-    target's project; `organization` to the organization the actor acts for there.
-    With `hide_actor` (a confidential report), only the actor, their own organization
-    (executives excepted) and QA auditors see who it was; the chain keeps it regardless.
+    `organization` is the one the actor acts for (on the project, their membership's;
+    elsewhere, their own; None for the system): the caller holds it already, from the
+    permission check. `changes` maps each field to `[before, after]`. `project`
+    defaults to the target's project. With `hide_actor` (a confidential report), only
+    the actor, their own organization (executives excepted) and QA auditors see who it
+    was; the chain keeps it regardless.
     """
     (entry,) = record_many(
         actor=actor,
@@ -88,9 +92,9 @@ def record(
 def record_many(
     *,
     actor: Any,
+    organization: Any,
     events: Sequence[tuple[Event, models.Model, Mapping[str, Any] | None, Any]],
     reason: str = "",
-    organization: Any = None,
     hide_actor: bool = False,
 ) -> list[AuditEvent]:
     """Append several events by one actor at once, chained in order: `(event, target, changes,
@@ -107,23 +111,17 @@ def record_many(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
     prev = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or GENESIS
     actor_label = _label(actor) if actor is not None else "system"
-    organizations: dict[Any, Any] = {}
     request = current_request_id()
     entries = []
     for event, target, changes, project in events:
         project_id = getattr(target, "project_id", None) if project is None else project.pk
-        org = organization
-        if org is None and actor is not None:
-            if project_id not in organizations:
-                organizations[project_id] = _acting_organization(actor, project_id)
-            org = organizations[project_id]
         entry = AuditEvent(
             created_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
             actor_label=actor_label,
             actor_hidden=hide_actor,
-            organization_id=getattr(org, "pk", None),
-            organization_label=str(org or ""),
+            organization_id=getattr(organization, "pk", None),
+            organization_label=str(organization or ""),
             project_id=project_id,
             event=str(event),
             target_type=target_type(target),
@@ -148,17 +146,6 @@ def _label(actor: Any) -> str:
     return f"{name} <{actor.username}>" if getattr(actor, "username", "") else name
 
 
-def _acting_organization(actor: Any, project_id: Any) -> Any:
-    from cobench.tenancy.models import ProjectMember  # the audit app is below tenancy
-
-    if project_id is not None:
-        member = ProjectMember.objects.filter(project_id=project_id, user=actor).first()
-        if member:
-            return member.organization
-    membership = actor.organization_memberships.select_related("organization").first()
-    return membership.organization if membership else None
-
-
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """`{field: [old, new]}` for the fields whose values differ."""
     before, after = _jsonable(dict(before)), _jsonable(dict(after))
@@ -178,15 +165,16 @@ def actor_shown(user: Any, event: AuditEvent, members: dict[Any, Any] | None = N
     The actor, their own organization (executives excepted) and QA auditors see who
     it was. `members` caches `user`'s memberships by project across calls.
     """
-    from cobench.tenancy.models import ProjectMember  # the audit app is below tenancy
-
     if not event.actor_hidden or event.actor_id == getattr(user, "pk", None):
         return event.actor_label
     members = {} if members is None else members
     if event.project_id not in members:
-        members[event.project_id] = ProjectMember.objects.filter(
-            user=user, project_id=event.project_id
-        ).first()
+        # the audit app is below tenancy: its model is looked up, not imported
+        members[event.project_id] = (
+            apps.get_model("tenancy", "ProjectMember")
+            .objects.filter(user=user, project_id=event.project_id)
+            .first()
+        )
     allowed = sees_hidden_actor(members[event.project_id], event.organization_id)
     return event.actor_label if allowed else HIDDEN_ACTOR
 
@@ -196,8 +184,6 @@ def sees_hidden_actor(member: Any, organization_id: Any) -> bool:
 
     QA auditors may, and people of the actor's own organization but its executives.
     """
-    from cobench.core.permissions import Role
-
     return member is not None and (
         member.role == Role.QA_AUDITOR
         or (member.organization_id == organization_id and member.role != Role.EXECUTIVE)

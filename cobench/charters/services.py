@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from cobench.audit import services as audit
 from cobench.audit.events import Event
-from cobench.core.errors import Conflict, InvalidInput, ReauthenticationFailed, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, InvalidInput, ReauthenticationFailed
 from cobench.core.permissions import Action, roles_for
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
@@ -116,7 +117,7 @@ def revise_charter(
 
     Refuses with StaleVersion when someone wrote a newer version meanwhile.
     """
-    ensure_can(actor, project, Action.EDIT_CHARTER)
+    member = ensure_can(actor, project, Action.EDIT_CHARTER)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -130,8 +131,7 @@ def revise_charter(
     Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time
     latest = latest_version(project)
     current = latest.number if latest else 0
-    if base_number != current:
-        raise StaleVersion(expected=base_number, current=current)
+    check_version(current=current, expected=base_number)
     data = parsed.as_data()
     if latest is not None and latest.content == data:
         raise InvalidInput(
@@ -153,6 +153,7 @@ def revise_charter(
     _ask_for_signatures(version, author=actor)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CHARTER_VERSION_CREATED,
         target=version,
         changes=changes,

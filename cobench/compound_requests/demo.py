@@ -11,15 +11,12 @@ pyrazolopyrimidine, a palbociclib-like counterscreen).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from cobench.compounds.demo import smiles_of
 from cobench.core.permissions import Role
+from cobench.demo.cast import BOSTON, HYDERABAD, Demo
 
 from . import services
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 ROSCOVITINE = "CC[C@H](CO)Nc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"  # ZINC01649340 of the set
 BOHEMINE_LIKE = "OCCCNc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"
@@ -27,8 +24,6 @@ BOHEMINE_LIKE = "OCCCNc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"
 
 def load(demo: Demo) -> None:
     """Requests in every state, built through the services on the demo's own clock."""
-    from cobench.demo.loader import BOSTON, HYDERABAD
-
     assert demo.project is not None
     project, orgs = demo.project, demo.organizations
     beacon, deccan = orgs[BOSTON.name], orgs[HYDERABAD.name]

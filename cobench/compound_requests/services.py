@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -26,9 +27,16 @@ from cobench.audit.events import Event
 from cobench.chem import InvalidStructure
 from cobench.compounds import services as registry
 from cobench.compounds.models import Compound, Lot
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import Action, Role, role_may
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import (
+    NUL_MESSAGE,
+    TOO_LONG_UNGROUPED,
+    WRITE_SOMETHING,
+    clean_text,
+    contains_nul,
+)
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.tenancy.access import ensure_can
@@ -164,17 +172,8 @@ TRANSITIONS: dict[str, Step] = {
 # Checks -------------------------------------------------------------------------------
 
 
-def _text(
-    errors: dict[str, list[str]], name: str, value: str, *, limit: int, required: bool = False
-) -> str:
-    value = (value or "").strip()
-    if contains_nul(value):
-        errors.setdefault(name, []).append(NUL_MESSAGE)
-    elif required and not value:
-        errors.setdefault(name, []).append("Required: write something.")
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(f"At most {limit} characters (this has {len(value)}).")
-    return value
+# Text fields checked in the wording the request forms have always shown.
+_text = partial(clean_text, required_message=WRITE_SOMETHING, too_long=TOO_LONG_UNGROUPED)
 
 
 def _structure(
@@ -434,6 +433,7 @@ def create_request(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.REQUEST_CREATED,
         target=request,
         changes={
@@ -472,12 +472,11 @@ def set_evidence(
 ) -> CompoundRequest:
     """The sponsor names the compounds of the project (or their registry ids) whose data back
     the request's rationale, replacing those named before."""
-    ensure_can(actor, request.project, Action.REQUEST_COMPOUND)
+    member = ensure_can(actor, request.project, Action.REQUEST_COMPOUND)
     request = (
         CompoundRequest.objects.select_for_update().select_related("project").get(pk=request.pk)
     )
-    if expected_version is not None and request.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=request.version)
+    check_version(current=request.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
     backing = _evidence(errors, request.project, evidence)
     if errors:
@@ -491,6 +490,7 @@ def set_evidence(
     request.save(update_fields=["updated_at", "version"])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.REQUEST_EVIDENCE_CHANGED,
         target=request,
         changes={"evidence": [before, after]},
@@ -526,8 +526,7 @@ def correct_made_compound(
         .select_related("project", "partner", "compound")
         .get(pk=request.pk)
     )
-    if expected_version is not None and request.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=request.version)
+    check_version(current=request.version, expected=expected_version)
     if request.state not in MADE:
         raise Conflict(
             f"Request #{request.number} is {State(request.state).label.lower()}: it is not "
@@ -561,6 +560,7 @@ def correct_made_compound(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.REQUEST_COMPOUND_LINKED,
         target=request,
         changes={"compound": [before, found.registry_id]},
@@ -596,8 +596,7 @@ def _take(
         .select_related("project", "partner")
         .get(pk=request.pk)
     )
-    if expected_version is not None and request.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=request.version)
+    check_version(current=request.version, expected=expected_version)
     _ensure_state(request, name, step)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -662,6 +661,7 @@ def _take(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=step.event,
         target=request,
         changes=audit.diff(before, after),
@@ -670,6 +670,7 @@ def _take(
     if compound is not None:
         audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.REQUEST_COMPOUND_LINKED,
             target=request,
             changes={

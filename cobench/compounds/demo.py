@@ -15,18 +15,16 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from rdkit import Chem
 
 from cobench.chem import RecordError
 from cobench.chem.registration import prepare
 from cobench.core.permissions import Role
+from cobench.demo.cast import BOSTON, HYDERABAD, SPONSOR, Demo
 
 from . import services
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 DATA = Path(__file__).resolve().parent.parent / "demo" / "data" / "cdk2.sdf"
 ROSCOVITINE = "ZINC01649340"
@@ -70,8 +68,6 @@ def smiles_of(zinc_id: str) -> str:
 
 def load(demo: Demo) -> None:
     """Register the set and its salt lots, then send a few lots on their way."""
-    from cobench.demo.loader import BOSTON, HYDERABAD, SPONSOR
-
     assert demo.project is not None
     project, orgs = demo.project, demo.organizations
     nine = datetime.combine(demo.today, time(9), tzinfo=UTC)

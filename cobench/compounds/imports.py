@@ -41,7 +41,7 @@ from cobench.chem.registration import Prepared, prepare_text, registration_key_o
 from cobench.core import attachments, bulk
 from cobench.core.errors import Conflict, InvalidInput
 from cobench.core.permissions import Action
-from cobench.tenancy.access import ensure_can
+from cobench.tenancy.access import acting_organization, ensure_can
 from cobench.tenancy.models import Project, User
 
 from . import services
@@ -334,7 +334,7 @@ def create_import(
     Refuses files over `COBENCH_MAX_IMPORT_BYTES`, empty files, files that are not
     UTF-8 text and files that are not in `format` (guessed from the name when empty).
     """
-    ensure_can(actor, project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, project, Action.REGISTER_COMPOUND)
     limit = settings.COBENCH_MAX_IMPORT_BYTES
     if (upload.size or 0) > limit:
         raise BadImportFile(f"The file is larger than the limit of {limit / 2**20:g} MB.")
@@ -367,6 +367,7 @@ def create_import(
         job.save(force_insert=True)
         audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.IMPORT_CREATED,
             target=job,
             changes={
@@ -456,7 +457,7 @@ def check_import(
     of more than `COBENCH_IMPORT_INLINE_RECORDS` records are checked by the
     background worker (state "checking") unless `background` says otherwise.
     """
-    ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
     job = ImportJob.objects.select_related("project").get(pk=job.pk)
     _checkable(job)
     text = _read(job)
@@ -480,7 +481,13 @@ def check_import(
             )
             if job.state != state:
                 changes["state"] = [state, job.state]
-            audit.record(actor=actor, event=Event.IMPORT_CONFIGURED, target=job, changes=changes)
+            audit.record(
+                actor=actor,
+                organization=member.organization,
+                event=Event.IMPORT_CONFIGURED,
+                target=job,
+                changes=changes,
+            )
         if background:
             from .tasks import check_import_task
 
@@ -565,6 +572,7 @@ def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) ->
         job.save()
         audit.record(
             actor=actor,
+            organization=acting_organization(actor, job.project),
             event=Event.IMPORT_CHECKED,
             target=job,
             changes={name: [None, value] for name, value in counts.items()},
@@ -602,7 +610,7 @@ def start_import(*, actor: User, job: ImportJob, background: bool | None = None)
     `background` forces the choice; by default files of more than
     `COBENCH_IMPORT_INLINE_RECORDS` records go to the background worker.
     """
-    ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.state == ImportJob.State.UPLOADED:
         raise Conflict("Run the dry run first: it shows what the import would do.")
@@ -615,6 +623,7 @@ def start_import(*, actor: User, job: ImportJob, background: bool | None = None)
     job.save(update_fields=["state", "message", "updated_at"])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.IMPORT_STARTED,
         target=job,
         changes={"state": [before, job.state], "done_through": [None, job.done_through]},
@@ -764,6 +773,7 @@ def _advance(
     if last:
         audit.record(
             actor=actor,
+            organization=acting_organization(actor, job.project),
             event=Event.IMPORT_FINISHED,
             target=job,
             changes={

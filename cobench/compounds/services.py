@@ -31,9 +31,10 @@ from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.chem.registration import Prepared, prepare
 from cobench.core import attachments, bulk
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, User
 
@@ -223,7 +224,7 @@ def register_many(
         )
     bulk.insert(links)
     bulk.insert(lots)
-    audit.record_many(actor=actor, events=events)
+    audit.record_many(actor=actor, organization=member.organization, events=events)
     return registrations
 
 
@@ -380,10 +381,9 @@ def register_structure(
 @transaction.atomic
 def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -> Lot:
     """Change a lot's date, purity, amount, appearance, salt form or notes."""
-    ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
     lot = Lot.objects.select_for_update().get(pk=lot.pk)
-    if lot.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=lot.version)
+    check_version(current=lot.version, expected=expected_version)
     unknown = set(fields) - set(LOT_FIELDS)
     if unknown:
         raise InvalidInput("Unknown fields.", errors={n: ["Not a lot field."] for n in unknown})
@@ -395,7 +395,13 @@ def update_lot(*, actor: User, lot: Lot, expected_version: int, **fields: Any) -
     if changes:
         lot.version += 1
         lot.save()
-        audit.record(actor=actor, event=Event.LOT_UPDATED, target=lot, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.LOT_UPDATED,
+            target=lot,
+            changes=changes,
+        )
         lot.refresh_from_db()  # decimals as stored
     return lot
 
@@ -405,36 +411,25 @@ def attach_lot_file(
     *, actor: User, lot: Lot, upload: UploadedFile, kind: str = LotFile.Kind.OTHER
 ) -> LotFile:
     """Attach an analytical file (NMR, LC-MS, certificate) to a lot; size and type checked."""
-    ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
+    member = ensure_can(actor, lot.project, Action.REGISTER_COMPOUND)
     if kind not in LotFile.Kind.values:
         raise InvalidInput("Unknown kind.", errors={"kind": [f"One of {LotFile.Kind.values}."]})
-    stored = attachments.store(upload, folder="lots")
-    try:
-        attachment = LotFile.objects.create(
-            project=lot.project,
-            lot=lot,
-            kind=kind,
-            uploaded_by=actor,
-            uploaded_by_label=actor.display_name,
-            **stored.fields(),
-        )
-        audit.record(
+    return attachments.attach(
+        actor=actor,
+        upload=upload,
+        folder="lots",
+        model=LotFile,
+        project=lot.project,
+        lot=lot,
+        kind=kind,
+        record=lambda attachment, changes: audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.LOT_FILE_ADDED,
             target=attachment,
-            changes={
-                "name": [None, stored.original_name],
-                "kind": [None, kind],
-                "content_type": [None, stored.content_type],
-                "size": [None, stored.size],
-                "sha256": [None, stored.sha256],
-                "lot": [None, lot.lot_number],
-            },
-        )
-    except Exception:
-        attachments.discard(stored.storage_name)
-        raise
-    return attachment
+            changes={**changes, "kind": [None, kind], "lot": [None, lot.lot_number]},
+        ),
+    )
 
 
 # Shipments -------------------------------------------------------------------------------
@@ -452,17 +447,6 @@ def destinations(project: Project) -> list[Organization]:
     """Where a lot of the project may go: the sponsor and the project's partners."""
     partners = Organization.objects.filter(partnerships__project=project).distinct()
     return [project.sponsor, *[o for o in partners.order_by("name") if o != project.sponsor]]
-
-
-def _text(errors: dict, name: str, value: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if contains_nul(value):
-        errors[name] = [NUL_MESSAGE]
-    elif len(value) > limit:
-        errors[name] = [f"At most {limit:,} characters."]
-    elif required and not value:
-        errors[name] = ["Required."]
-    return value
 
 
 @transaction.atomic
@@ -491,8 +475,12 @@ def send_lot(
     if member.organization_id != holder.pk:
         raise Forbidden(f"{lot.lot_number} is held by {holder}; only its people can send it.")
     errors: dict[str, list[str]] = {}
-    carrier = _text(errors, "carrier", carrier, 100, required=True)
-    tracking_number = _text(errors, "tracking_number", tracking_number, 100)
+    carrier = clean_text(
+        errors, "carrier", carrier, limit=100, required=True, too_long=TOO_LONG_BRIEF
+    )
+    tracking_number = clean_text(
+        errors, "tracking_number", tracking_number, limit=100, too_long=TOO_LONG_BRIEF
+    )
     if to_org not in destinations(lot.project):
         errors["to_org"] = ["The sponsor or a partner of this project."]
     elif to_org.pk == holder.pk:
@@ -516,6 +504,7 @@ def send_lot(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SHIPMENT_SENT,
         target=shipment,
         changes={
@@ -550,7 +539,9 @@ def receive_shipment(
     now = now or timezone.now()
     received_at = received_at or now
     errors: dict[str, list[str]] = {}
-    notes = _text(errors, "condition_notes", condition_notes, 5000)
+    notes = clean_text(
+        errors, "condition_notes", condition_notes, limit=5000, too_long=TOO_LONG_BRIEF
+    )
     if condition not in Shipment.Condition.values:
         errors["condition"] = [f"One of {', '.join(Shipment.Condition.values)}."]
     elif condition != Shipment.Condition.GOOD and not notes:
@@ -566,6 +557,7 @@ def receive_shipment(
     shipment.save()
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.SHIPMENT_RECEIVED,
         target=shipment,
         changes={

@@ -3,8 +3,6 @@
 from django_tasks import task
 
 from cobench.core.context import request_id
-from cobench.search import index
-from cobench.search import services as search
 
 from . import imports
 from .models import ImportJob
@@ -12,14 +10,15 @@ from .models import ImportJob
 
 @task()
 def run_import_task(job_id: str) -> int:
-    """Import a started job's records (resuming after its last committed batch); the count."""
+    """Import a started job's records (resuming after its last committed batch); the count.
+
+    The search reads the new compounds by itself; after a large import the search's own
+    periodic job writes its index ahead (`cobench.search.tasks`)."""
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None or job.state == ImportJob.State.DONE:
         return 0
     with request_id():
         job = imports.run_import(job=job)
-    if job.new_compounds >= index.SAVE_AT:
-        search.prepare_index(job.project.sponsor_id)
     return job.imported
 
 

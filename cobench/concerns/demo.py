@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from cobench.core.permissions import Role
+from cobench.demo.cast import BOSTON, HYDERABAD, SPONSOR, Demo
 
 from . import services
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 
 def load(demo: Demo) -> None:
     """Concerns in several states, built through the services on the demo's own clock."""
-    from cobench.demo.loader import BOSTON, HYDERABAD, SPONSOR
-
     assert demo.project is not None
     project, orgs = demo.project, demo.organizations
     midnight = datetime.combine(demo.today, time(0), tzinfo=UTC)

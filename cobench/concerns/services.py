@@ -1,6 +1,7 @@
 """Raising, answering and escalating concerns; who may read a confidential raiser's name.
 
-Every change is checked, saved and audited in one transaction. Events a
+Every change is checked, saved and audited in one transaction; the life cycle is one
+table (`TRANSITIONS`: the states each step starts from and goes to). Events a
 confidential raiser causes on their own concern are recorded with `hide_actor`,
 and every place that shows a raiser or a comment's author asks `raiser_label` /
 `author_label`, so the other organization and executives never learn who it was.
@@ -12,6 +13,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -23,9 +25,14 @@ from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.charters.content import NOTIFY_GROUPS, EscalationLevel
 from cobench.charters.services import governing_version
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action, Role, role_may
-from cobench.core.text import NUL_MESSAGE, contains_nul
+from cobench.core.text import (
+    TOO_LONG_UNGROUPED,
+    WRITE_SOMETHING,
+    clean_text,
+)
 from cobench.meetings.models import Meeting
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
@@ -77,17 +84,10 @@ def _hidden(concern: Concern, actor: Any) -> bool:
 # Checks -------------------------------------------------------------------------------
 
 
-def _text(
-    errors: dict[str, list[str]], name: str, value: str, *, limit: int, required: bool = True
-) -> str:
-    value = (value or "").strip()
-    if contains_nul(value):
-        errors.setdefault(name, []).append(NUL_MESSAGE)
-    elif required and not value:
-        errors.setdefault(name, []).append("Required: write something.")
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(f"At most {limit} characters (this has {len(value)}).")
-    return value
+# Text fields, required unless said otherwise, in the wording concerns have always shown.
+_text = partial(
+    clean_text, required=True, required_message=WRITE_SOMETHING, too_long=TOO_LONG_UNGROUPED
+)
 
 
 def _choice(errors: dict[str, list[str]], name: str, value: str, choices: Any) -> str:
@@ -107,11 +107,6 @@ def _link(errors: dict[str, list[str]], value: str) -> str:
     return value
 
 
-def _check_version(concern: Concern, expected: int | None) -> None:
-    if expected is not None and concern.version != expected:
-        raise StaleVersion(expected=expected, current=concern.version)
-
-
 def _locked(concern: Concern) -> Concern:
     return Concern.objects.select_for_update().get(pk=concern.pk)
 
@@ -122,12 +117,13 @@ def _may_respond(member: ProjectMember, concern: Concern) -> bool:
     )
 
 
-def _ensure_may_respond(actor: Any, concern: Concern, *, raiser_too: bool = False) -> None:
+def _ensure_may_respond(actor: Any, concern: Concern, *, raiser_too: bool = False) -> ProjectMember:
+    """`actor`'s membership when they may respond to `concern` (or, `raiser_too`, raised it)."""
     member = ensure_can(actor, concern.project, Action.VIEW)
     if _may_respond(member, concern):
-        return
+        return member
     if raiser_too and concern.raised_by_id == member.user_id:
-        return
+        return member
     who = (
         "the leads, the concern's owner and its raiser"
         if raiser_too
@@ -136,20 +132,40 @@ def _ensure_may_respond(actor: Any, concern: Concern, *, raiser_too: bool = Fals
     raise Forbidden(f"Only {who} may do this to concern #{concern.number}.")
 
 
-_VERBS = {
-    "acknowledge": "acknowledged",
-    "start": "started",
-    "resolve": "resolved",
-    "close": "closed",
-    "reopen": "reopened",
+@dataclass(frozen=True)
+class Step:
+    """One move of a concern: the states it starts from, the states it may go to (the
+    first unless the caller chooses), its audit event, and the verb its messages use."""
+
+    sources: tuple[State, ...]
+    targets: tuple[State, ...]
+    event: Event
+    verb: str
+    raiser_too: bool = False  # the raiser may take it as well as those who respond
+
+
+# The life cycle, written once: every service below takes one of these steps.
+TRANSITIONS: dict[str, Step] = {
+    "acknowledge": Step(
+        (State.OPEN,), (State.ACKNOWLEDGED,), Event.CONCERN_ACKNOWLEDGED, "acknowledged"
+    ),
+    "start": Step((State.ACKNOWLEDGED,), (State.IN_PROGRESS,), Event.CONCERN_STARTED, "started"),
+    "resolve": Step(
+        (State.ACKNOWLEDGED, State.IN_PROGRESS),
+        (State.RESOLVED,),
+        Event.CONCERN_RESOLVED,
+        "resolved",
+    ),
+    "close": Step((State.RESOLVED,), (State.CLOSED,), Event.CONCERN_CLOSED, "closed"),
+    "reopen": Step(
+        (State.RESOLVED, State.CLOSED),
+        (State.OPEN, State.IN_PROGRESS),
+        Event.CONCERN_REOPENED,
+        "reopened",
+        raiser_too=True,
+    ),
 }
-_FROM: dict[str, tuple[str, ...]] = {
-    "acknowledge": (State.OPEN,),
-    "start": (State.ACKNOWLEDGED,),
-    "resolve": (State.ACKNOWLEDGED, State.IN_PROGRESS),
-    "close": (State.RESOLVED,),
-    "reopen": (State.RESOLVED, State.CLOSED),
-}
+# What to do first when a step is asked for in a state it does not start from.
 _HINTS = {
     ("start", State.OPEN): "acknowledge it first",
     ("resolve", State.OPEN): "acknowledge it first",
@@ -160,15 +176,17 @@ _HINTS = {
 }
 
 
-def _ensure_transition(concern: Concern, action: str) -> None:
-    """Refuse (Conflict, nothing changed) an action the concern's state does not allow."""
-    if concern.state in _FROM[action]:
+def _ensure_state(concern: Concern, action: str) -> None:
+    """Refuse (Conflict, nothing changed) a step of TRANSITIONS the concern's state does not
+    allow."""
+    step = TRANSITIONS[action]
+    if concern.state in step.sources:
         return
-    allowed = " or ".join(State(s).label.lower() for s in _FROM[action])
+    allowed = " or ".join(State(s).label.lower() for s in step.sources)
     hint = _HINTS.get((action, concern.state))
     raise Conflict(
         f"Concern #{concern.number} is {State(concern.state).label.lower()}: only an {allowed} "
-        f"concern can be {_VERBS[action]}" + (f"; {hint}" if hint else "") + ". Nothing changed."
+        f"concern can be {step.verb}" + (f"; {hint}" if hint else "") + ". Nothing changed."
     )
 
 
@@ -305,6 +323,7 @@ def raise_concern(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CONCERN_RAISED,
         target=concern,
         changes={
@@ -346,25 +365,27 @@ def _transition(
     actor: User,
     concern: Concern,
     action: str,
-    to: str,
-    event: Event,
     reason: str,
     expected_version: int | None,
     now: datetime | None,
-    raiser_too: bool = False,
+    to: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Concern:
+    """Take step `action` of TRANSITIONS (to `to`, else its first target): who, from which
+    state, the input; then save and audit."""
+    step = TRANSITIONS[action]
+    to = to or step.targets[0]
     concern = _locked(concern)  # the owner who may respond is the stored one
-    _ensure_may_respond(actor, concern, raiser_too=raiser_too)
-    _check_version(concern, expected_version)
-    _ensure_transition(concern, action)
+    member = _ensure_may_respond(actor, concern, raiser_too=step.raiser_too)
+    check_version(current=concern.version, expected=expected_version)
+    _ensure_state(concern, action)
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, limit=2000, required=action == "reopen")
     extra = dict(extra or {})
     if "resolution" in extra:
         extra["resolution"] = _text(errors, "resolution", extra["resolution"], limit=MAX_TEXT)
     if errors:
-        raise InvalidInput(f"Concern #{concern.number} was not {_VERBS[action]}.", errors=errors)
+        raise InvalidInput(f"Concern #{concern.number} was not {step.verb}.", errors=errors)
     now = now or timezone.now()
     before = {"state": concern.state, **{k: getattr(concern, k) for k in extra}}
     concern.state = to
@@ -388,7 +409,8 @@ def _transition(
     after = {"state": to, **extra}
     audit.record(
         actor=actor,
-        event=event,
+        organization=member.organization,
+        event=step.event,
         target=concern,
         changes=audit.diff(before, after),
         reason=reason,
@@ -411,8 +433,6 @@ def acknowledge_concern(
         actor=actor,
         concern=concern,
         action="acknowledge",
-        to=State.ACKNOWLEDGED,
-        event=Event.CONCERN_ACKNOWLEDGED,
         reason=note,
         expected_version=expected_version,
         now=now,
@@ -433,8 +453,6 @@ def start_concern(
         actor=actor,
         concern=concern,
         action="start",
-        to=State.IN_PROGRESS,
-        event=Event.CONCERN_STARTED,
         reason=note,
         expected_version=expected_version,
         now=now,
@@ -455,8 +473,6 @@ def resolve_concern(
         actor=actor,
         concern=concern,
         action="resolve",
-        to=State.RESOLVED,
-        event=Event.CONCERN_RESOLVED,
         reason="",
         expected_version=expected_version,
         now=now,
@@ -488,8 +504,6 @@ def close_concern(
         actor=actor,
         concern=concern,
         action="close",
-        to=State.CLOSED,
-        event=Event.CONCERN_CLOSED,
         reason=note,
         expected_version=expected_version,
         now=now,
@@ -511,7 +525,7 @@ def reopen_concern(
     The raiser may reopen too (the resolution did not answer them). The level it
     escalated to stays: a concern never escalates twice to the same level.
     """
-    if to not in (State.OPEN, State.IN_PROGRESS):
+    if to not in TRANSITIONS["reopen"].targets:
         raise InvalidInput(
             "A concern reopens as open or in progress.", errors={"to": ["open or in_progress."]}
         )
@@ -520,11 +534,9 @@ def reopen_concern(
         concern=concern,
         action="reopen",
         to=to,
-        event=Event.CONCERN_REOPENED,
         reason=reason,
         expected_version=expected_version,
         now=now,
-        raiser_too=True,
     )
 
 
@@ -539,9 +551,9 @@ def assign_concern(
     expected_version: int | None = None,
 ) -> Concern:
     """Give the concern an owner (a member who may respond to it) and a due date; tell the owner."""
-    ensure_can(actor, concern.project, Action.ASSIGN_CONCERN)
+    member = ensure_can(actor, concern.project, Action.ASSIGN_CONCERN)
     concern = _locked(concern)
-    _check_version(concern, expected_version)
+    check_version(current=concern.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, limit=2000, required=False)
     if owner is not None:
@@ -567,6 +579,7 @@ def assign_concern(
     _save(concern, ["owner", "due_date"])
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CONCERN_ASSIGNED,
         target=concern,
         changes=changes,
@@ -607,6 +620,7 @@ def comment_on_concern(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.CONCERN_COMMENTED,
         target=concern,
         changes={"comment": [None, body]},
@@ -665,6 +679,7 @@ def _escalate(pk: Any, steps: list[EscalationLevel], now: datetime) -> int:
         _save(concern, ["level", "clock_started_at"])
         audit.record(
             actor=None,
+            organization=None,
             event=Event.CONCERN_ESCALATED,
             target=concern,
             changes={"level": [before, rung.level]},
@@ -697,12 +712,12 @@ def _escalate(pk: Any, steps: list[EscalationLevel], now: datetime) -> int:
 def allowed_actions(viewer: Any, concern: Concern, member: ProjectMember | None) -> dict[str, bool]:
     """What `viewer` may do to `concern` now (the services decide; this only hides buttons)."""
     if member is None:
-        return dict.fromkeys([*_VERBS, "assign", "comment"], False)
-    respond = _may_respond(member, concern)
-    may = {action: respond and concern.state in _FROM[action] for action in _VERBS}
-    may["reopen"] = concern.state in _FROM["reopen"] and (
-        respond or concern.raised_by_id == member.user_id
-    )
+        return dict.fromkeys([*TRANSITIONS, "assign", "comment"], False)
+    respond, raiser = _may_respond(member, concern), concern.raised_by_id == member.user_id
+    may = {
+        action: concern.state in step.sources and (respond or (step.raiser_too and raiser))
+        for action, step in TRANSITIONS.items()
+    }
     may["assign"] = role_may(member.role, Action.ASSIGN_CONCERN) and concern.state != State.CLOSED
     may["comment"] = role_may(member.role, Action.COMMENT_CONCERN)
     return may

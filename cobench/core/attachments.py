@@ -1,9 +1,10 @@
 """Files attached to project records: checked, stored outside the web root, served after a check.
 
 Any app attaches files the same way: its model inherits `StoredFile`, its service
-calls `store(upload, folder=...)` and saves the returned fields, and its download
-view fetches the owning object with `get_visible` (404 for anyone else) before
-returning `file_response(obj)`.
+calls `attach(...)` (checked, stored, saved and audited in one step, nothing left on
+disk if any of it fails), and its download view fetches the owning object with
+`get_visible` (404 for anyone else) before returning `file_response(obj)`. An import,
+which reads every byte itself, calls `store` with its own type and limit.
 
 - Size: at most `settings.COBENCH_MAX_ATTACHMENT_BYTES` (20 MB unless set).
 - Type: the declared type (or, when the browser declares nothing useful, the one the
@@ -25,7 +26,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -113,6 +114,15 @@ class Stored:
     def fields(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def changes(self) -> dict[str, list[Any]]:
+        """The audit changes of a file added: its label, type, size and digest."""
+        return {
+            "name": [None, self.original_name],
+            "content_type": [None, self.content_type],
+            "size": [None, self.size],
+            "sha256": [None, self.sha256],
+        }
+
 
 def allowed_types() -> list[str]:
     """The content types this installation accepts (and can check)."""
@@ -184,6 +194,36 @@ def store(
             out.write(chunk)
     path.chmod(0o600)
     return Stored(clean_name(upload.name or ""), content_type, size, digest.hexdigest(), relative)
+
+
+F = TypeVar("F", bound=StoredFile)
+
+
+def attach(
+    *,
+    actor: Any,
+    upload: UploadedFile,
+    folder: str,
+    model: type[F],
+    record: Callable[[F, dict[str, list[Any]]], object],
+    **owner: Any,
+) -> F:
+    """Attach `upload` to a record: checked, stored under `folder`, saved as a `model` of
+    `owner` uploaded by `actor`, and audited by `record(file, changes)`.
+
+    Call inside the service's transaction; if saving or auditing fails, the stored
+    bytes are removed again.
+    """
+    stored = store(upload, folder=folder)
+    try:
+        attached = model._default_manager.create(
+            uploaded_by=actor, uploaded_by_label=actor.display_name, **owner, **stored.fields()
+        )
+        record(attached, stored.changes())
+    except Exception:
+        discard(stored.storage_name)
+        raise
+    return attached
 
 
 def discard(storage_name: str) -> None:

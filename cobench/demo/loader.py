@@ -1,14 +1,14 @@
 """The demo partnership: a sponsor biotech, two partner CROs on two continents, one project.
 
 `load_demo()` is the one loader. Each later feature adds its own step at the end
-of `STEPS` (meetings, concerns, compounds...), built through its app's services
-like the steps here, so the demo always shows every part of cobench.
+of `STEPS` (meetings, concerns, compounds...): its app's `demo.load`, built through
+its services like the steps here and reading the cast from `cast.py`, so the demo
+always shows every part of cobench.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,128 +17,31 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from cobench.assays import demo as assays_demo
+from cobench.assays import series_demo
 from cobench.audit import services as audit
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion
+from cobench.compound_requests import demo as requests_demo
+from cobench.compounds import demo as compounds_demo
+from cobench.concerns import demo as concerns_demo
 from cobench.core.context import current_request_id, request_id
 from cobench.core.permissions import Role
+from cobench.meetings import demo as meetings_demo
+from cobench.status import demo as status_demo
 from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import Organization, Project, User
 
-PASSWORD = "cobench-demo-2026"  # noqa: S105  the demo's, printed by `make run`
-PROJECT_CODE = "PRJ-CDK2"
-
-
-@dataclass(frozen=True)
-class Person:
-    """A demo login: who they are, where they sit and what they do on the project."""
-
-    username: str
-    first_name: str
-    last_name: str
-    organization: str
-    role: Role
-    time_zone: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Org:
-    name: str
-    short_name: str
-    country: str
-    time_zone: str
-
-
-SPONSOR = Org("Helix Bio", "Helix", "Germany", "Europe/Berlin")
-BOSTON = Org("Beacon Street Chemistry", "Beacon", "United States", "America/New_York")
-HYDERABAD = Org("Deccan Synthesis Labs", "Deccan", "India", "Asia/Kolkata")
-ORGANIZATIONS = (SPONSOR, BOSTON, HYDERABAD)
-
-PEOPLE = (
-    Person(
-        "helena",
-        "Helena",
-        "Vogt",
-        SPONSOR.name,
-        Role.SPONSOR_LEAD,
-        "Europe/Berlin",
-        "Head of Chemistry",
-    ),
-    Person(
-        "stefan",
-        "Stefan",
-        "Brandt",
-        SPONSOR.name,
-        Role.SPONSOR_SCIENTIST,
-        "Europe/Berlin",
-        "Senior Biologist",
-    ),
-    Person(
-        "erik",
-        "Erik",
-        "Lindqvist",
-        SPONSOR.name,
-        Role.EXECUTIVE,
-        "Europe/Berlin",
-        "Chief Scientific Officer",
-    ),
-    Person("quinn", "Quinn", "Adler", SPONSOR.name, Role.QA_AUDITOR, "Europe/Berlin", "QA Manager"),
-    Person(
-        "brian",
-        "Brian",
-        "Walsh",
-        BOSTON.name,
-        Role.PARTNER_LEAD,
-        "America/New_York",
-        "Project Manager",
-    ),
-    Person(
-        "maria",
-        "Maria",
-        "Santos",
-        BOSTON.name,
-        Role.PARTNER_SCIENTIST,
-        "America/New_York",
-        "Medicinal Chemist",
-    ),
-    Person(
-        "priya",
-        "Priya",
-        "Raman",
-        HYDERABAD.name,
-        Role.PARTNER_LEAD,
-        "Asia/Kolkata",
-        "Project Manager",
-    ),
-    Person(
-        "arjun",
-        "Arjun",
-        "Rao",
-        HYDERABAD.name,
-        Role.PARTNER_SCIENTIST,
-        "Asia/Kolkata",
-        "Process Chemist",
-    ),
+from .cast import (
+    BOSTON,
+    HYDERABAD,
+    ORGANIZATIONS,
+    PASSWORD,
+    PEOPLE,
+    PROJECT_CODE,
+    SPONSOR,
+    Demo,
 )
-
-
-@dataclass
-class Demo:
-    """What the loader made, handed from step to step."""
-
-    today: date
-    organizations: dict[str, Organization] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
-    project: Project | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def user(self, role: Role, organization: str | None = None) -> User:
-        """The demo person holding `role` (at `organization`, when several do)."""
-        for person in PEOPLE:
-            if person.role == role and organization in (None, person.organization):
-                return self.users[person.username]
-        raise KeyError(role)
 
 
 def is_empty() -> bool:
@@ -355,67 +258,18 @@ def _charter(demo: Demo) -> None:
     demo.extra["charter_v1"] = CharterVersion.objects.get(pk=v1.pk)
 
 
-def _meetings(demo: Demo) -> None:
-    """The weekly call whose partner attendance falls by half: the engagement warning."""
-    from cobench.meetings import demo as meetings_demo  # the app builds on this module's Demo
-
-    meetings_demo.load(demo)
-
-
-def _status(demo: Demo) -> None:
-    """One fresh status document (Beacon Street) and one gone stale (Deccan)."""
-    from cobench.status import demo as status_demo
-
-    status_demo.load(demo)
-
-
-def _concerns(demo: Demo) -> None:
-    """Concerns in every state: one escalated, one raised confidentially."""
-    from cobench.concerns import demo as concerns_demo
-
-    concerns_demo.load(demo)
-
-
-def _requests(demo: Demo) -> None:
-    """Compound requests in every state; one pushed back, its alternative accepted."""
-    from cobench.compound_requests import demo as requests_demo
-
-    requests_demo.load(demo)
-
-
-def _compounds(demo: Demo) -> None:
-    """The CDK2 ligand set registered, with lots (three as salts) and chains of custody."""
-    from cobench.compounds import demo as compounds_demo
-
-    compounds_demo.load(demo)
-
-
-def _assays(demo: Demo) -> None:
-    """Four CDK2 assays (IC50, cellular EC50, solubility, microsomal clearance) with results."""
-    from cobench.assays import demo as assays_demo
-
-    assays_demo.load(demo)
-
-
-def _series(demo: Demo) -> None:
-    """Chemical series (by core and by hand) and the compounds behind two open requests."""
-    from cobench.assays import series_demo
-
-    series_demo.load(demo)
-
-
 # Later features append their own step here; each receives the Demo built so far.
 STEPS: list[Callable[[Demo], None]] = [
     _people,
     _project,
     _charter,
-    _meetings,
-    _status,
-    _concerns,
-    _compounds,
-    _requests,  # made requests link the registry's compounds
-    _assays,
-    _series,
+    meetings_demo.load,  # the weekly call whose partner attendance falls: engagement warning
+    status_demo.load,  # one fresh status document (Beacon Street), one gone stale (Deccan)
+    concerns_demo.load,  # concerns in every state: one escalated, one raised confidentially
+    compounds_demo.load,  # the CDK2 ligand set registered, with lots and chains of custody
+    requests_demo.load,  # requests in every state; made ones link the registry's compounds
+    assays_demo.load,  # four CDK2 assays with results
+    series_demo.load,  # chemical series, and the compounds behind two open requests
 ]
 
 

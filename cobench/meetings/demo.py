@@ -8,16 +8,13 @@ project page. Two meetings lie ahead; attending them fully clears it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cobench.core.permissions import Role
+from cobench.demo.cast import Demo
 
 from . import services
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 SERIES_NAME = "Weekly chemistry call"
 ATTENDEES = ["helena", "stefan", "brian", "maria", "priya", "arjun"]

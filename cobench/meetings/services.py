@@ -23,11 +23,13 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.core import attachments
-from cobench.core.errors import Conflict, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, InvalidInput
 from cobench.core.permissions import Action, Role
+from cobench.core.text import TOO_LONG_UNGROUPED, clean_text, contains_nul
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
-from cobench.tenancy.access import ensure_can, membership
+from cobench.tenancy.access import ensure_can, home_organization, membership
 from cobench.tenancy.models import Project, ProjectMember, User
 
 from .models import (
@@ -48,11 +50,6 @@ WINDOW = 3  # meetings in the baseline and in the latest window
 # Shared checks -----------------------------------------------------------------------
 
 
-def _check_version(obj: Any, expected: int | None) -> None:
-    if expected is not None and obj.version != expected:
-        raise StaleVersion(expected=expected, current=obj.version)
-
-
 def _validated(obj: Any, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude)
@@ -71,13 +68,21 @@ def _zone(name: str, field_name: str = "time_zone") -> zoneinfo.ZoneInfo:
 
 
 def _text(value: str, field_name: str, limit: int = MAX_TEXT) -> str:
-    if len(value) > limit:
-        raise InvalidInput(
-            "The text is too long.",
-            errors={field_name: [f"At most {limit} characters (this has {len(value)})."]},
-        )
-    if "\x00" in value:
-        raise InvalidInput("Text may not contain NUL.", errors={field_name: ["Contains NUL."]})
+    """`value` as written (agenda and minutes keep their spacing); refused at once when it
+    holds a NUL or is longer than `limit`."""
+    errors: dict[str, list[str]] = {}
+    clean_text(
+        errors,
+        field_name,
+        value,
+        limit=limit,
+        strip=False,
+        too_long=TOO_LONG_UNGROUPED,
+        nul_message="Contains NUL.",
+    )
+    if errors:
+        detail = "Text may not contain NUL." if contains_nul(value) else "The text is too long."
+        raise InvalidInput(detail, errors=errors)
     return value
 
 
@@ -162,7 +167,7 @@ def create_series(
 ) -> MeetingSeries:
     """Set up a recurring meeting. Attendees default to every member; key members to those
     whose membership is marked key."""
-    ensure_can(actor, project, Action.MANAGE_MEETINGS)
+    member = ensure_can(actor, project, Action.MANAGE_MEETINGS)
     _zone(time_zone)
     series = MeetingSeries(
         project=project,
@@ -188,6 +193,7 @@ def create_series(
     names, key_names = _set_attendees(series, people, keys)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.MEETING_SERIES_CREATED,
         target=series,
         changes={
@@ -226,9 +232,9 @@ def update_series(
     **fields: Any,
 ) -> MeetingSeries:
     """Change a series' name, cadence, time, attendees (usernames) or key members."""
-    ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
+    member = ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
     series = MeetingSeries.objects.select_for_update().select_related("project").get(pk=series.pk)
-    _check_version(series, expected_version)
+    check_version(current=series.version, expected=expected_version)
     _unknown(fields, SERIES_FIELDS | {"attendees", "key_members"})
     if "time_zone" in fields:
         _zone(fields["time_zone"])
@@ -259,7 +265,11 @@ def update_series(
         series.version += 1
         series.save()
         audit.record(
-            actor=actor, event=Event.MEETING_SERIES_UPDATED, target=series, changes=changes
+            actor=actor,
+            organization=member.organization,
+            event=Event.MEETING_SERIES_UPDATED,
+            target=series,
+            changes=changes,
         )
         refresh_engagement(series=series, now=now)
     return series
@@ -325,7 +335,7 @@ def schedule_meeting(
 ) -> Meeting:
     """Schedule a meeting of `series`: at the given time (naive times are read in `time_zone`,
     the series' zone by default), or at the cadence's next slot after the latest meeting."""
-    ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
+    member = ensure_can(actor, series.project, Action.MANAGE_MEETINGS)
     zone_name = time_zone or series.time_zone
     zone = _zone(zone_name)
     if starts_at is None:
@@ -352,6 +362,7 @@ def schedule_meeting(
     meeting.save()
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.MEETING_SCHEDULED,
         target=meeting,
         changes={
@@ -381,11 +392,11 @@ def update_meeting(
 ) -> Meeting:
     """Write a meeting's agenda or minutes; move, retitle or cancel it (leads)."""
     _unknown(fields, RECORD_FIELDS | MANAGE_FIELDS)
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     if set(fields) & MANAGE_FIELDS:
         ensure_can(actor, meeting.project, Action.MANAGE_MEETINGS)
     meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
-    _check_version(meeting, expected_version)
+    check_version(current=meeting.version, expected=expected_version)
     for name in ("agenda", "minutes"):
         if name in fields:
             _text(fields[name], name)
@@ -410,7 +421,13 @@ def update_meeting(
     if changes := audit.diff(before, fields):
         meeting.version += 1
         meeting.save()
-        audit.record(actor=actor, event=Event.MEETING_UPDATED, target=meeting, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.MEETING_UPDATED,
+            target=meeting,
+            changes=changes,
+        )
         if {"status", "starts_at"} & set(changes):
             refresh_engagement(series=meeting.series, now=now)
     return meeting
@@ -428,7 +445,7 @@ def set_attendance(
 
     People not named keep what was recorded for them.
     """
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Conflict("The meeting was cancelled: there is no attendance to take.")
     bad = sorted({s for s in entries.values() if s not in Attendance.Status.values})
@@ -451,7 +468,13 @@ def set_attendance(
             row.status = status
             row.save(update_fields=["status", "recorded_at"])
     if changes:
-        audit.record(actor=actor, event=Event.ATTENDANCE_RECORDED, target=meeting, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.ATTENDANCE_RECORDED,
+            target=meeting,
+            changes=changes,
+        )
         refresh_engagement(series=meeting.series, now=now)
     return list(meeting.attendance.select_related("user"))
 
@@ -483,7 +506,7 @@ def add_action_item(
     *, actor: User, meeting: Meeting, title: str, owner: str, due_date: date
 ) -> ActionItem:
     """Give a member (`owner`, a username) something to do by `due_date`; they are told."""
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
     item = ActionItem(
         project=meeting.project,
         meeting=meeting,
@@ -495,6 +518,7 @@ def add_action_item(
     item.save()
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.ACTION_ITEM_CREATED,
         target=item,
         changes={
@@ -540,11 +564,11 @@ def update_action_item(
         and fields.get("status") != ActionItem.Status.CANCELLED
     )
     if not owner_closing:
-        ensure_can(actor, item.project, Action.RECORD_MEETINGS)
+        me = ensure_can(actor, item.project, Action.RECORD_MEETINGS)
     item = (
         ActionItem.objects.select_for_update().select_related("project", "meeting").get(pk=item.pk)
     )
-    _check_version(item, expected_version)
+    check_version(current=item.version, expected=expected_version)
     status = fields.get("status", item.status)
     if status not in ActionItem.Status.values:
         raise InvalidInput("Unknown status.", errors={"status": ["One of: open, done, cancelled."]})
@@ -574,6 +598,7 @@ def update_action_item(
         item.save()
         audit.record(
             actor=actor,
+            organization=me.organization,
             event=Event.ACTION_ITEM_UPDATED,
             target=item,
             changes=changes,
@@ -626,42 +651,33 @@ def notify_overdue_action_items(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def attach_file(*, actor: User, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
     """Attach a file to a meeting (size and type checked; stored outside the web root)."""
-    ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
-    stored = attachments.store(upload, folder="meetings")
-    try:
-        attachment = MeetingAttachment.objects.create(
-            project=meeting.project,
-            meeting=meeting,
-            uploaded_by=actor,
-            uploaded_by_label=actor.display_name,
-            **stored.fields(),
-        )
-        audit.record(
+    member = ensure_can(actor, meeting.project, Action.RECORD_MEETINGS)
+    return attachments.attach(
+        actor=actor,
+        upload=upload,
+        folder="meetings",
+        model=MeetingAttachment,
+        project=meeting.project,
+        meeting=meeting,
+        record=lambda attachment, changes: audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.MEETING_FILE_ADDED,
             target=attachment,
-            changes={
-                "name": [None, stored.original_name],
-                "content_type": [None, stored.content_type],
-                "size": [None, stored.size],
-                "sha256": [None, stored.sha256],
-                "meeting": [None, str(meeting)],
-            },
-        )
-    except Exception:
-        attachments.discard(stored.storage_name)
-        raise
-    return attachment
+            changes={**changes, "meeting": [None, str(meeting)]},
+        ),
+    )
 
 
 @transaction.atomic
 def remove_file(*, actor: User, attachment: MeetingAttachment, reason: str) -> None:
     """Remove a file from a meeting; the reason is kept in the audit trail."""
-    ensure_can(actor, attachment.project, Action.RECORD_MEETINGS)
+    member = ensure_can(actor, attachment.project, Action.RECORD_MEETINGS)
     if not (reason or "").strip():
         raise InvalidInput("Say why.", errors={"reason": ["A reason is required."]})
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.MEETING_FILE_REMOVED,
         target=attachment,
         reason=_text(reason, "reason", 2000),
@@ -692,12 +708,12 @@ def set_engagement_thresholds(
     now: datetime | None = None,
 ) -> EngagementThresholds:
     """Set when the engagement warning rises: the fraction of the baseline, and the misses."""
-    ensure_can(actor, project, Action.SET_ENGAGEMENT)
+    member = ensure_can(actor, project, Action.SET_ENGAGEMENT)
     current = EngagementThresholds.objects.select_for_update().filter(project=project).first()
     created = current is None
     current = current or EngagementThresholds(project=project)
     if not created:
-        _check_version(current, expected_version)
+        check_version(current=current.version, expected=expected_version)
     before = {"fraction": current.fraction, "missed_of_latest": current.missed_of_latest}
     after = {"fraction": Decimal(str(fraction)), "missed_of_latest": missed_of_latest}
     current.fraction, current.missed_of_latest = after["fraction"], missed_of_latest
@@ -709,6 +725,7 @@ def set_engagement_thresholds(
         current.save()
         audit.record(
             actor=actor,
+            organization=member.organization,
             event=Event.ENGAGEMENT_THRESHOLDS_SET,
             target=current,
             changes=changes,
@@ -861,6 +878,7 @@ def refresh_engagement(*, series: MeetingSeries, now: datetime | None = None) ->
         series.save(update_fields=["warning_since", "warning_episodes"])
         audit.record(
             actor=None,
+            organization=None,
             event=Event.ENGAGEMENT_WARNING_RAISED,
             target=series,
             changes={
@@ -889,6 +907,7 @@ def refresh_engagement(*, series: MeetingSeries, now: datetime | None = None) ->
         series.save(update_fields=["warning_since"])
         audit.record(
             actor=None,
+            organization=None,
             event=Event.ENGAGEMENT_WARNING_CLEARED,
             target=series,
             changes={"warning_since": [since, None], "latest": [None, result.latest]},
@@ -918,6 +937,7 @@ def reset_calendar_feed(*, actor: User) -> CalendarFeed:
     feed.save()
     audit.record(
         actor=actor,
+        organization=home_organization(actor),
         event=Event.CALENDAR_FEED_RESET,
         target=feed,
         changes={"replaced": [None, replaced]},

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.core.errors import InvalidInput
+from cobench.tenancy.access import home_organization
 
 from .kinds import DEFAULT_DELIVERY, Delivery, Kind
 from .models import Notification, Preference
@@ -169,6 +170,7 @@ def set_delivery(*, actor: Any, kind: str, delivery: str) -> str:
     if before != delivery:
         audit.record(
             actor=actor,
+            organization=home_organization(actor),
             event=Event.PROFILE_UPDATED,
             target=actor,
             changes={f"notifications.{kind}": [before, delivery]},

@@ -494,17 +494,36 @@ _indexes: dict[tuple[str, UUID], SponsorIndex] = {}
 _indexes_lock = threading.Lock()
 
 
-def for_sponsor(database: str, sponsor_id: UUID) -> SponsorIndex:
-    """This process's index of a sponsor's registry in `database` (empty until refreshed),
-    kept in a file under `COBENCH_SEARCH_INDEX_DIR` (if set) for the next process."""
+def path_for(database: str, sponsor_id: UUID) -> Path | None:
+    """Where a sponsor's index is kept between processes: under `COBENCH_SEARCH_INDEX_DIR`,
+    or nowhere (None) when that is not set."""
     from django.conf import settings
 
+    folder = getattr(settings, "COBENCH_SEARCH_INDEX_DIR", None)
+    name = f"{hashlib.sha256(database.encode()).hexdigest()[:16]}-{sponsor_id.hex}.npz"
+    return Path(folder) / name if folder else None
+
+
+def saved_last(path: Path) -> int:
+    """The highest compound number the index file at `path` holds; 0 for no readable file
+    (only its small header is read)."""
+    try:
+        with np.load(path) as kept:
+            return int(json.loads(kept["meta"].tobytes())["last"])
+    except FileNotFoundError:
+        return 0
+    except Exception as e:  # a file cut short or not ours: as if there were none
+        log.warning("search index %s not read: %s", path, e)
+        return 0
+
+
+def for_sponsor(database: str, sponsor_id: UUID) -> SponsorIndex:
+    """This process's index of a sponsor's registry in `database` (empty until refreshed),
+    kept in its file (`path_for`) for the next process."""
     with _indexes_lock:
         key = (database, sponsor_id)
         if key not in _indexes:
-            folder = getattr(settings, "COBENCH_SEARCH_INDEX_DIR", None)
-            name = f"{hashlib.sha256(database.encode()).hexdigest()[:16]}-{sponsor_id.hex}.npz"
-            _indexes[key] = SponsorIndex(sponsor_id, Path(folder) / name if folder else None)
+            _indexes[key] = SponsorIndex(sponsor_id, path_for(database, sponsor_id))
         return _indexes[key]
 
 

@@ -32,7 +32,7 @@ from uuid import UUID
 import numpy as np
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
@@ -228,8 +228,9 @@ def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
 
 def prepare_index(sponsor_id: UUID) -> None:
     """Build a sponsor's in-process index, or bring its file up to date, and write it: run
-    by the worker after a large import, so that each web process reads the file instead of
-    building the index itself. The worker keeps no index in memory afterwards."""
+    by the worker after a large import (`prepare_grown_indexes`), so that each web process
+    reads the file instead of building the index itself. The worker keeps no index in
+    memory afterwards."""
     if backend() != "inprocess":
         return
     database = connection.settings_dict["NAME"]
@@ -238,6 +239,26 @@ def prepare_index(sponsor_id: UUID) -> None:
     with sponsor_index.lock:
         sponsor_index.refresh(last.number if last else 0, {})
     index.forget(database, sponsor_id)
+
+
+def prepare_grown_indexes() -> list[UUID]:
+    """Prepare the index of each sponsor whose registry has grown by `index.SAVE_AT`
+    compounds or more past its file (a large import): the sponsors whose index was written.
+
+    Registration calls nothing of the search; this periodic look at the registry is how
+    the worker, not the first search of a web process, pays for a large import.
+    """
+    if backend() != "inprocess":
+        return []
+    database = connection.settings_dict["NAME"]
+    highest = Compound.objects.values("sponsor_id").annotate(last=Max("number"))
+    grown = []
+    for sponsor_id, last in highest.values_list("sponsor_id", "last"):
+        path = index.path_for(database, sponsor_id)
+        if path is not None and last - index.saved_last(path) >= index.SAVE_AT:
+            prepare_index(sponsor_id)
+            grown.append(sponsor_id)
+    return grown
 
 
 def _hits(scope: Scope, ranked: Sequence[tuple[UUID, float | None]]) -> list[Hit]:

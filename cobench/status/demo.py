@@ -9,15 +9,12 @@ Versions are written in the past through the service's `now`.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cobench.core.permissions import Role
+from cobench.demo.cast import BOSTON, HYDERABAD, Demo
 
 from . import services
-
-if TYPE_CHECKING:
-    from cobench.demo.loader import Demo
 
 BEACON = [
     # (days before the load date, local time, writer's role, sections)
@@ -128,7 +125,5 @@ def _write(demo: Demo, organization: str, plan: list, read_after: int | None = N
 
 def load(demo: Demo) -> None:
     """Beacon Street's status document is fresh, Deccan's is older than the 7-day cadence."""
-    from cobench.demo.loader import BOSTON, HYDERABAD
-
     _write(demo, BOSTON.name, BEACON, read_after=2)  # her page marks what changed since
     _write(demo, HYDERABAD.name, DECCAN)

@@ -17,7 +17,8 @@ from django.utils import timezone
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.charters.services import governing_version
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action, Role
 from cobench.core.text import NUL_MESSAGE, contains_nul
 from cobench.notifications.kinds import Kind
@@ -92,6 +93,7 @@ def start_status(
     version = _write_version(actor, document, cleaned, None, now)
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.STATUS_CREATED,
         target=document,
         changes={"version": [None, 1], **{n: [None, v] for n, v in cleaned.items() if v}},
@@ -122,8 +124,7 @@ def save_status(
         )
     cleaned = clean_sections(sections)
     document = StatusDocument.objects.select_for_update().get(pk=document.pk)
-    if base_number != document.version:
-        raise StaleVersion(expected=base_number, current=document.version)
+    check_version(current=document.version, expected=base_number)
     previous = document.current
     before = previous.sections() if previous else dict.fromkeys(SECTIONS, "")
     if before == cleaned:
@@ -142,7 +143,13 @@ def save_status(
         "version": [previous.number if previous else 0, version.number]
     }
     changes |= {name: [before[name], cleaned[name]] for name in version.changed}
-    audit.record(actor=actor, event=Event.STATUS_UPDATED, target=document, changes=changes)
+    audit.record(
+        actor=actor,
+        organization=member.organization,
+        event=Event.STATUS_UPDATED,
+        target=document,
+        changes=changes,
+    )
     _tell_sponsor(version)
     return version
 

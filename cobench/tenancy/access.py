@@ -36,6 +36,23 @@ def membership(user: Any, project: Project) -> ProjectMember | None:
     )
 
 
+def home_organization(user: Any) -> Organization | None:
+    """The organization `user` acts for outside any project (their first one); None for none
+    and for the system (`user` None)."""
+    if user is None:
+        return None
+    first = user.organization_memberships.select_related("organization").first()
+    return first.organization if first else None
+
+
+def acting_organization(user: Any, project: Project) -> Organization | None:
+    """The organization `user` acts for on `project`: their membership's, else their own
+    (for a caller that holds no membership already, e.g. a background job)."""
+    member = ProjectMember.objects.select_related("organization").filter(project=project, user=user)
+    found = member.first()
+    return found.organization if found else home_organization(user)
+
+
 def ensure_can(user: Any, project: Project, action: Action) -> ProjectMember:
     """`user`'s membership when their role may do `action`; NotFound for non-members."""
     member = membership(user, project)

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from cobench.audit import services as audit
 from cobench.audit.events import Event
-from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from cobench.core.concurrency import check_version
+from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import PARTNER_ROLES, SPONSOR_ROLES, Action, Role
 
-from .access import ensure_can
+from .access import ensure_can, home_organization
 from .models import (
     ApiToken,
     Organization,
@@ -29,11 +30,6 @@ from .models import (
     ProjectPartner,
     User,
 )
-
-
-def _check_version(obj: Any, expected: int | None) -> None:
-    if expected is not None and obj.version != expected:
-        raise StaleVersion(expected=expected, current=obj.version)
 
 
 def _apply(obj: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
@@ -76,6 +72,7 @@ def create_organization(
     org.save()
     audit.record(
         actor=actor,
+        organization=home_organization(actor),
         event=Event.ORGANIZATION_CREATED,
         target=org,
         changes={
@@ -117,6 +114,7 @@ def create_user(
     user.save()
     audit.record(
         actor=actor,
+        organization=home_organization(actor),
         event=Event.USER_CREATED,
         target=user,
         changes={"username": [None, username], "email": [None, email]},
@@ -180,6 +178,7 @@ def create_project(
     project.save()
     audit.record(
         actor=actor,
+        organization=sponsor,
         event=Event.PROJECT_CREATED,
         target=project,
         changes={
@@ -191,6 +190,7 @@ def create_project(
     )
     _add_member(
         actor=actor,
+        actor_organization=sponsor,
         project=project,
         user=actor,
         organization=sponsor,
@@ -210,9 +210,9 @@ def update_project(
     **fields: Any,
 ) -> Project:
     """Change a project's name, description, phase or status."""
-    ensure_can(actor, project, Action.EDIT_PROJECT)
+    member = ensure_can(actor, project, Action.EDIT_PROJECT)
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_version(project, expected_version)
+    check_version(current=project.version, expected=expected_version)
     allowed = {"name", "description", "phase", "status"}
     if unknown := set(fields) - allowed:
         raise InvalidInput(
@@ -220,7 +220,12 @@ def update_project(
         )
     if changes := _apply(project, fields):
         audit.record(
-            actor=actor, event=Event.PROJECT_UPDATED, target=project, changes=changes, reason=reason
+            actor=actor,
+            organization=member.organization,
+            event=Event.PROJECT_UPDATED,
+            target=project,
+            changes=changes,
+            reason=reason,
         )
     return project
 
@@ -236,7 +241,7 @@ def add_partner(
     scope_of_work: str = "",
 ) -> ProjectPartner:
     """Bring a partner organization onto the project."""
-    ensure_can(actor, project, Action.MANAGE_PARTNERS)
+    member = ensure_can(actor, project, Action.MANAGE_PARTNERS)
     if organization.pk == project.sponsor_id:
         raise InvalidInput(
             "The sponsor cannot be its own partner.",
@@ -254,6 +259,7 @@ def add_partner(
     )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.PARTNER_ADDED,
         target=partner,
         changes={
@@ -279,9 +285,9 @@ def update_partner(
     *, actor: User, partner: ProjectPartner, expected_version: int | None, **fields: Any
 ) -> ProjectPartner:
     """Change a partner's dates or scope of work."""
-    ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
+    member = ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
     partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
-    _check_version(partner, expected_version)
+    check_version(current=partner.version, expected=expected_version)
     if unknown := set(fields) - {"start_date", "end_date", "scope_of_work"}:
         raise InvalidInput(
             "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
@@ -290,14 +296,20 @@ def update_partner(
         fields.get("start_date", partner.start_date), fields.get("end_date", partner.end_date)
     )
     if changes := _apply(partner, fields):
-        audit.record(actor=actor, event=Event.PARTNER_UPDATED, target=partner, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.PARTNER_UPDATED,
+            target=partner,
+            changes=changes,
+        )
     return partner
 
 
 @transaction.atomic
 def remove_partner(*, actor: User, partner: ProjectPartner, reason: str) -> None:
     """Take a partner off the project; its people must be removed first."""
-    ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
+    member = ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
     _require_reason(reason)
     if partner.project.members.filter(organization=partner.organization).exists():
         raise Conflict(
@@ -306,6 +318,7 @@ def remove_partner(*, actor: User, partner: ProjectPartner, reason: str) -> None
         )
     audit.record(
         actor=actor,
+        organization=member.organization,
         event=Event.PARTNER_REMOVED,
         target=partner,
         reason=reason,
@@ -349,6 +362,7 @@ def _check_member_rules(
 def _add_member(
     *,
     actor: User,
+    actor_organization: Organization,
     project: Project,
     user: User,
     organization: Organization,
@@ -360,6 +374,7 @@ def _add_member(
     )
     audit.record(
         actor=actor,
+        organization=actor_organization,
         event=Event.MEMBER_ADDED,
         target=member,
         changes={
@@ -404,7 +419,13 @@ def add_member(
         raise Conflict(f"{user.display_name} is already on {project.code}.")
     _check_member_rules(actor_member=actor_member, project=project, organization=org, role=role)
     return _add_member(
-        actor=actor, project=project, user=user, organization=org, role=role, is_key=is_key
+        actor=actor,
+        actor_organization=actor_member.organization,
+        project=project,
+        user=user,
+        organization=org,
+        role=role,
+        is_key=is_key,
     )
 
 
@@ -426,7 +447,7 @@ def update_member(
         .select_related("project", "organization")
         .get(pk=member.pk)
     )
-    _check_version(member, expected_version)
+    check_version(current=member.version, expected=expected_version)
     if unknown := set(fields) - {"role", "is_key"}:
         raise InvalidInput(
             "Unknown fields.", errors={f: ["Cannot be changed here."] for f in unknown}
@@ -440,7 +461,13 @@ def update_member(
     )
     _ensure_not_last_sponsor_lead(member, role)
     if changes := _apply(member, fields):
-        audit.record(actor=actor, event=Event.MEMBER_UPDATED, target=member, changes=changes)
+        audit.record(
+            actor=actor,
+            organization=actor_member.organization,
+            event=Event.MEMBER_UPDATED,
+            target=member,
+            changes=changes,
+        )
     return member
 
 
@@ -458,6 +485,7 @@ def remove_member(*, actor: User, member: ProjectMember, reason: str) -> None:
     _ensure_not_last_sponsor_lead(member, None)
     audit.record(
         actor=actor,
+        organization=actor_member.organization,
         event=Event.MEMBER_REMOVED,
         target=member,
         reason=reason,
@@ -480,7 +508,13 @@ def update_profile(*, actor: User, **fields: Any) -> User:
     _validated(user, exclude=["password", "username"])
     if changes := audit.diff(before, fields):
         user.save(update_fields=list(fields))
-        audit.record(actor=user, event=Event.PROFILE_UPDATED, target=user, changes=changes)
+        audit.record(
+            actor=user,
+            organization=home_organization(user),
+            event=Event.PROFILE_UPDATED,
+            target=user,
+            changes=changes,
+        )
     return user
 
 
@@ -514,6 +548,7 @@ def create_api_token(*, actor: User, name: str, days: int | None = None) -> tupl
     )
     audit.record(
         actor=actor,
+        organization=home_organization(actor),
         event=Event.TOKEN_CREATED,
         target=token,
         changes={"name": [None, name], "expires_at": [None, token.expires_at]},
@@ -531,6 +566,7 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(
             actor=actor,
+            organization=home_organization(actor),
             event=Event.TOKEN_REVOKED,
             target=token,
             changes={"revoked_at": [None, token.revoked_at]},

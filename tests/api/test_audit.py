@@ -47,6 +47,7 @@ def test_a_hidden_actor_is_shown_only_to_those_allowed(world, api):
     with transaction.atomic():  # a confidential report by the partner scientist
         audit.record(
             actor=world.partner_scientist,
+            organization=world.partner,
             event=Event.PROJECT_UPDATED,
             target=world.project,
             hide_actor=True,

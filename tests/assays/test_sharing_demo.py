@@ -2,13 +2,13 @@
 
 from cobench.assays import sar
 from cobench.core.permissions import Role
-from cobench.demo import loader
+from cobench.demo import cast, loader
 
 
 def test_one_partner_sees_values_the_other_bands_and_no_adme(db):
     demo = loader.load_demo()
-    beacon = demo.user(Role.PARTNER_SCIENTIST, loader.BOSTON.name)
-    deccan = demo.user(Role.PARTNER_LEAD, loader.HYDERABAD.name)
+    beacon = demo.user(Role.PARTNER_SCIENTIST, cast.BOSTON.name)
+    deccan = demo.user(Role.PARTNER_LEAD, cast.HYDERABAD.name)
     theirs = sar.table(beacon, demo.project, sort="-registry_id")
     assert {c.assay.endpoint: c.mode for c in theirs.columns} == {
         "IC50": "full",

@@ -2,6 +2,7 @@
 made requests linked to the compounds of the registry."""
 
 from cobench.compound_requests.models import CompoundRequest, State
+from cobench.core.permissions import Role
 from cobench.demo import loader
 
 DELIVERED = (State.MADE, State.SHIPPED, State.RECEIVED, State.TESTED)
@@ -22,7 +23,7 @@ def test_demo_has_a_request_in_every_state(db, api):
     ]
     first, *_, alternative = rosco.messages.exclude(smiles="")
     assert "[C@H]" in first.smiles and rosco.smiles == alternative.smiles
-    helena = api(demo.user(loader.Role.SPONSOR_LEAD))
+    helena = api(demo.user(Role.SPONSOR_LEAD))
     board = helena.get(f"/api/v1/projects/{demo.project.id}/requests?overdue=true").json()
     assert [r["title"] for r in board["items"]] == ["Aminothiazole amide"]
     made = requests.filter(state__in=DELIVERED)

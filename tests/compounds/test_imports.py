@@ -19,6 +19,7 @@ from cobench.compounds import imports
 from cobench.compounds.models import Compound, ImportJob, Lot
 from cobench.compounds.tasks import check_import_task, run_import_task
 from cobench.core.errors import Forbidden
+from cobench.search.tasks import prepare_grown_indexes
 
 from .objects import register, registered_meanwhile
 
@@ -465,7 +466,9 @@ def test_after_a_large_import_the_worker_writes_the_search_index_the_web_reads(
     job = upload(api, world.partner_scientist, world.project, "s.smi", "\n".join(moses(300)))
     check_and_start(api, world.partner_scientist, job.json()["id"])
     run_import_task.call(job.json()["id"])
+    assert prepare_grown_indexes.call() == [world.project.sponsor_id]
     assert len(list(tmp_path.glob("*.npz"))) == 1
+    assert prepare_grown_indexes.call() == []  # written once: the file is the registry's now
 
     def never(smiles):
         raise AssertionError("the web process built the index")

@@ -1,6 +1,7 @@
 """The demo shows concerns in several states, one escalated and one raised confidentially."""
 
 from cobench.concerns.models import Concern
+from cobench.core.permissions import Role
 from cobench.demo import loader
 
 
@@ -14,5 +15,5 @@ def test_demo_concerns(db, api):
     assert escalated.escalations.count() == 1 and Concern.objects.get(pk=escalated.pk).level == 2
     secret = demo.extra["concerns"]["confidential"]
     assert secret.confidential and secret.escalations.count() == 0
-    erik = api(demo.user(loader.Role.EXECUTIVE)).get(f"/api/v1/concerns/{secret.id}").json()
+    erik = api(demo.user(Role.EXECUTIVE)).get(f"/api/v1/concerns/{secret.id}").json()
     assert erik["raised_by"] is None and erik["raised_by_label"] == "Confidential reporter"

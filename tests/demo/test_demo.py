@@ -6,7 +6,7 @@ from cobench.audit.models import AuditEvent
 from cobench.charters.content import gaps
 from cobench.charters.models import CharterVersion
 from cobench.core.permissions import Role
-from cobench.demo import loader
+from cobench.demo import cast
 from cobench.tenancy.models import Project, ProjectMember, User
 from tests.cli.commands import cobench
 
@@ -19,18 +19,18 @@ def demo(db, capsys):
 
 @pytest.fixture
 def project(demo) -> Project:
-    return Project.objects.get(code=loader.PROJECT_CODE)
+    return Project.objects.get(code=cast.PROJECT_CODE)
 
 
 def test_demo_prints_every_login_and_the_password(demo):
-    assert loader.PASSWORD in demo
-    for person in loader.PEOPLE:
+    assert cast.PASSWORD in demo
+    for person in cast.PEOPLE:
         assert person.username in demo
 
 
 def test_every_demo_login_works_with_the_printed_password(demo):
-    for person in loader.PEOPLE:
-        assert User.objects.get(username=person.username).check_password(loader.PASSWORD)
+    for person in cast.PEOPLE:
+        assert User.objects.get(username=person.username).check_password(cast.PASSWORD)
 
 
 def test_every_role_is_on_the_project(project):
@@ -40,9 +40,9 @@ def test_every_role_is_on_the_project(project):
 
 def test_both_partners_on_two_continents_take_part(project):
     partners = {p.organization.name: p.organization for p in project.partners.all()}
-    assert set(partners) == {loader.BOSTON.name, loader.HYDERABAD.name}
-    assert partners[loader.BOSTON.name].time_zone == "America/New_York"
-    assert partners[loader.HYDERABAD.name].time_zone == "Asia/Kolkata"
+    assert set(partners) == {cast.BOSTON.name, cast.HYDERABAD.name}
+    assert partners[cast.BOSTON.name].time_zone == "America/New_York"
+    assert partners[cast.HYDERABAD.name].time_zone == "Asia/Kolkata"
     assert project.sponsor.time_zone == "Europe/Berlin"
 
 
@@ -80,10 +80,10 @@ def test_the_whole_load_is_one_action(demo):
 
 def test_demo_leaves_a_database_with_other_data_alone(db, capsys):
     assert cobench("demo") == 0
-    Project.objects.filter(code=loader.PROJECT_CODE).update(code="PRJ-OWN")  # someone's own data
+    Project.objects.filter(code=cast.PROJECT_CODE).update(code="PRJ-OWN")  # someone's own data
     assert cobench("demo") == 0
     assert "not loaded" in capsys.readouterr().out
-    assert not Project.objects.filter(code=loader.PROJECT_CODE).exists()
+    assert not Project.objects.filter(code=cast.PROJECT_CODE).exists()
 
 
 def test_reset_wipes_everything_and_loads_again(transactional_db, capsys):
@@ -92,7 +92,7 @@ def test_reset_wipes_everything_and_loads_again(transactional_db, capsys):
     before = AuditEvent.objects.count()
     assert cobench("demo", "--reset") == 0
     assert Project.objects.count() == 1
-    assert User.objects.count() == len(loader.PEOPLE)
+    assert User.objects.count() == len(cast.PEOPLE)
     assert AuditEvent.objects.count() == before
     assert cobench("audit", "verify") == 0
 

@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cobench.meetings import services
 from cobench.meetings.models import ActionItem, Attendance, MeetingAttachment
 
 from .objects import PDF
@@ -150,3 +152,18 @@ def test_removing_a_file_needs_a_reason(web, world, schedule, settings):
         page, {"form": "remove_file", "file_id": stored.id, "reason": "Duplicate"}
     )
     assert r.status_code == 302 and not MeetingAttachment.objects.exists()
+
+
+def test_a_file_whose_record_cannot_be_audited_leaves_nothing_on_disk(
+    world, schedule, settings, monkeypatch
+):
+    (meeting,) = schedule(1)
+
+    def trail_down(**kwargs):
+        raise RuntimeError("the trail is down")
+
+    monkeypatch.setattr(services.audit, "record", trail_down)
+    upload = SimpleUploadedFile("route.pdf", PDF, content_type="application/pdf")
+    with pytest.raises(RuntimeError):
+        services.attach_file(actor=world.sponsor_lead, meeting=meeting, upload=upload)
+    assert not any(p.is_file() for p in Path(settings.MEDIA_ROOT).rglob("*"))

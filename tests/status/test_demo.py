@@ -2,7 +2,7 @@
 
 import pytest
 
-from cobench.demo import loader
+from cobench.demo import cast, loader
 from cobench.notifications.models import Notification
 from cobench.status import services
 
@@ -15,7 +15,7 @@ def demo(db):
 def test_beacon_street_is_fresh_and_deccan_is_stale_against_the_7_day_cadence(demo):
     rows = {r.organization.name: r for r in services.project_freshness(demo.project)}
     assert services.cadence_days(demo.project) == 7  # the signed v1, not the 14-day draft
-    beacon, deccan = rows[loader.BOSTON.name], rows[loader.HYDERABAD.name]
+    beacon, deccan = rows[cast.BOSTON.name], rows[cast.HYDERABAD.name]
     assert beacon.label == "fresh" and beacon.current.number == 3
     assert beacon.current.created_by.username == "brian"
     assert deccan.label == "stale" and deccan.current.number == 2
