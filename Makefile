@@ -23,6 +23,7 @@ test: $(STAMP) chromium $(JSME)
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix

@@ -27,7 +27,6 @@ HAND_PICKED = (
 def load(demo: Demo) -> None:
     """Define the series, tag the hand-picked ones, name the evidence of open requests."""
     project = demo.project
-    assert project is not None
     maria = demo.user(Role.PARTNER_SCIENTIST, BOSTON.name)
     stefan = demo.user(Role.SPONSOR_SCIENTIST)
     helena = demo.user(Role.SPONSOR_LEAD)

@@ -24,7 +24,6 @@ BOHEMINE_LIKE = "OCCCNc1nc(NCc2ccccc2)c2ncn(C(C)C)c2n1"
 
 def load(demo: Demo) -> None:
     """Requests in every state, built through the services on the demo's own clock."""
-    assert demo.project is not None
     project, orgs = demo.project, demo.organizations
     beacon, deccan = orgs[BOSTON.name], orgs[HYDERABAD.name]
     midnight = datetime.combine(demo.today, time(9), tzinfo=UTC)

@@ -243,7 +243,7 @@ def _url(request: CompoundRequest) -> str:
     )
 
 
-def _partner_leads(project: Project, partner_id: Any) -> QuerySet:
+def _partner_leads(project: Project, partner_id: Any) -> QuerySet[User]:
     return User.objects.filter(
         project_memberships__project=project,
         project_memberships__organization_id=partner_id,
@@ -251,7 +251,7 @@ def _partner_leads(project: Project, partner_id: Any) -> QuerySet:
     )
 
 
-def _sponsor_leads(project: Project) -> QuerySet:
+def _sponsor_leads(project: Project) -> QuerySet[User]:
     return User.objects.filter(
         project_memberships__project=project, project_memberships__role=Role.SPONSOR_LEAD
     )
@@ -309,7 +309,7 @@ def _made_compound(
         return None
     in_project = Compound.objects.in_project(request.project)
     if made.compound is not None:
-        compound = in_project.filter(pk=made.compound.pk).first()
+        compound: Compound | None = in_project.filter(pk=made.compound.pk).first()
         if compound is None:
             raise NotFound()
         return compound
@@ -401,9 +401,8 @@ def create_request(
         errors["due_date"] = ["A date from today on."]
     backing = _evidence(errors, project, evidence)
     found = _structure(errors, "structure", structure, required=True)
-    if errors:
+    if errors or partner is None or found is None:  # either missing is among the errors
         raise InvalidInput("The compound was not requested.", errors=errors)
-    assert partner is not None and found is not None
     Project.objects.select_for_update().filter(pk=project.pk).first()  # serialize numbering
     number = (project.compound_requests.aggregate(n=Max("number"))["n"] or 0) + 1
     request = CompoundRequest.objects.create(
@@ -611,8 +610,8 @@ def _take(
     if errors:
         raise InvalidInput(f"Request #{request.number} was not changed.", errors=errors)
     lot = None
-    if name == "mark_made" and compound is None:  # checked: register the structure now
-        assert made is not None
+    # checked (no `made` is among the errors): register the structure now
+    if name == "mark_made" and compound is None and made is not None:
         registered = registry.register_structure(
             actor=actor, project=request.project, structure=request.molblock, **(made.lot or {})
         )
@@ -624,7 +623,8 @@ def _take(
     adopted = found
     if name == "accept_alternative":
         latest = request.messages.filter(kind=MessageKind.ALTERNATIVE).order_by("-seq").first()
-        assert latest is not None  # the state says one was proposed
+        if latest is None:  # the state says one was proposed
+            raise Conflict(f"Request #{request.number} has no alternative to accept.")
         adopted = structures.Structure(latest.smiles, latest.molblock, latest.svg)
     if adopted is not None and name in ("accept_alternative", "answer"):
         before["smiles"], after["smiles"] = request.smiles, adopted.smiles
@@ -942,7 +942,7 @@ def is_overdue(request: CompoundRequest, today: date | None = None) -> bool:
 
 
 def filtered(
-    queryset: QuerySet,
+    queryset: QuerySet[CompoundRequest],
     *,
     state: str = "",
     partner: Any = None,
@@ -950,7 +950,7 @@ def filtered(
     due_before: date | None = None,
     overdue: bool = False,
     today: date | None = None,
-) -> QuerySet:
+) -> QuerySet[CompoundRequest]:
     """The requests matching the board's filters (empty: any)."""
     if state:
         queryset = queryset.filter(state=state)

@@ -440,7 +440,8 @@ def custodian(lot: Lot) -> Organization:
     last = lot.shipments.order_by("-number").first()
     if last is None:
         return lot.producer
-    return last.to_org if last.received_at else last.from_org
+    holder: Organization = last.to_org if last.received_at else last.from_org
+    return holder
 
 
 def destinations(project: Project) -> list[Organization]:

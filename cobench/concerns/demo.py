@@ -12,7 +12,6 @@ from . import services
 
 def load(demo: Demo) -> None:
     """Concerns in several states, built through the services on the demo's own clock."""
-    assert demo.project is not None
     project, orgs = demo.project, demo.organizations
     midnight = datetime.combine(demo.today, time(0), tzinfo=UTC)
 

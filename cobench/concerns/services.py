@@ -108,7 +108,8 @@ def _link(errors: dict[str, list[str]], value: str) -> str:
 
 
 def _locked(concern: Concern) -> Concern:
-    return Concern.objects.select_for_update().get(pk=concern.pk)
+    locked: Concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    return locked
 
 
 def _may_respond(member: ProjectMember, concern: Concern) -> bool:
@@ -183,7 +184,7 @@ def _ensure_state(concern: Concern, action: str) -> None:
     if concern.state in step.sources:
         return
     allowed = " or ".join(State(s).label.lower() for s in step.sources)
-    hint = _HINTS.get((action, concern.state))
+    hint = _HINTS.get((action, State(concern.state)))
     raise Conflict(
         f"Concern #{concern.number} is {State(concern.state).label.lower()}: only an {allowed} "
         f"concern can be {step.verb}" + (f"; {hint}" if hint else "") + ". Nothing changed."
@@ -298,9 +299,8 @@ def raise_concern(
             errors["addressed_to"] = ["Say which partner organization should respond."]
     elif addressed_to.pk not in {o.pk for o in project_organizations(project)}:
         errors["addressed_to"] = ["Not the sponsor or a current partner of this project."]
-    if errors:
+    if errors or addressed_to is None:  # no addressee is among the errors
         raise InvalidInput("The concern has invalid fields; nothing was raised.", errors=errors)
-    assert addressed_to is not None
     Project.objects.select_for_update().filter(pk=project.pk).first()  # numbers stay unique
     number = (project.concerns.aggregate(n=Max("number"))["n"] or 0) + 1
     steps = ladder(project)
@@ -737,7 +737,8 @@ def owner_by_username(project: Project, username: str) -> User:
     member = project.members.select_related("user").filter(user__username=username).first()
     if member is None:
         raise InvalidInput("No such member.", errors={"owner": ["Not a member of this project."]})
-    return member.user
+    owner: User = member.user
+    return owner
 
 
 def filtered(queryset: Any, *, state: str = "", severity: str = "", category: str = "") -> Any:

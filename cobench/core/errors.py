@@ -66,7 +66,7 @@ class ReauthenticationFailed(CobenchError):
     status = 403
     title = "Re-authentication failed"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "The password is not correct; nothing was signed.",
             errors={"password": ["The password is not correct."]},

@@ -118,8 +118,15 @@ class Demo:
     today: date
     organizations: dict[str, Organization] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    project: Project | None = None
+    made_project: Project | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def project(self) -> Project:
+        """The demo project, for every step after the one that makes it."""
+        if self.made_project is None:
+            raise RuntimeError("The project step has not run yet.")
+        return self.made_project
 
     def user(self, role: Role, organization: str | None = None) -> User:
         """The demo person holding `role` (at `organization`, when several do)."""

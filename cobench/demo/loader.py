@@ -114,7 +114,7 @@ def _project(demo: Demo) -> None:
             role=p.role,
             is_key=p.role != Role.QA_AUDITOR,
         )
-    demo.project = project
+    demo.made_project = project
 
 
 def charter_content(demo: Demo) -> dict[str, Any]:
@@ -220,7 +220,6 @@ def charter_content(demo: Demo) -> dict[str, Any]:
 
 def _charter(demo: Demo) -> None:
     """Charter v1 signed by the sponsor lead and both partner leads; v2 an unsigned draft."""
-    assert demo.project is not None
     lead = demo.user(Role.SPONSOR_LEAD)
     content = charter_content(demo)
     v1 = charters.revise_charter(

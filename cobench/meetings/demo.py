@@ -42,7 +42,6 @@ TOPICS = [
 
 def load(demo: Demo) -> None:
     """Eight weekly meetings (six held, two ahead), attendance, action items and a file."""
-    assert demo.project is not None
     lead = demo.user(Role.SPONSOR_LEAD)
     series = services.create_series(
         actor=lead,

@@ -301,7 +301,7 @@ def _on_cadence(series: MeetingSeries, day: date) -> bool:
         anchor = first.first()
         if anchor is None:
             return True
-        anchor_day = anchor.starts_at.astimezone(_zone(series.time_zone)).date()
+        anchor_day: date = anchor.starts_at.astimezone(_zone(series.time_zone)).date()
         return (day - anchor_day).days % 14 == 0
     return True
 
@@ -563,7 +563,7 @@ def update_action_item(
         and set(fields) <= {"status"}
         and fields.get("status") != ActionItem.Status.CANCELLED
     )
-    if not owner_closing:
+    if me is None or not owner_closing:
         me = ensure_can(actor, item.project, Action.RECORD_MEETINGS)
     item = (
         ActionItem.objects.select_for_update().select_related("project", "meeting").get(pk=item.pk)
@@ -572,7 +572,7 @@ def update_action_item(
     status = fields.get("status", item.status)
     if status not in ActionItem.Status.values:
         raise InvalidInput("Unknown status.", errors={"status": ["One of: open, done, cancelled."]})
-    if status != item.status and status not in TRANSITIONS[item.status]:
+    if status != item.status and status not in TRANSITIONS[ActionItem.Status(item.status)]:
         raise Conflict(
             f"An action item that is {item.get_status_display().lower()} cannot become "
             f"{ActionItem.Status(status).label.lower()}; reopen it first."

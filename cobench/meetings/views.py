@@ -119,7 +119,7 @@ def series_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse
         )
     if request.method == "POST":
         ensure_can(request.user, project, Action.MANAGE_MEETINGS)
-        assert form is not None
+    if form is not None and form.is_bound:  # posted by someone who may
 
         def create(data: dict[str, Any]) -> MeetingSeries:
             fields = dict(data)

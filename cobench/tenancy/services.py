@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cobench.audit import services as audit
@@ -147,7 +147,7 @@ def join_organization(
     return membership
 
 
-def organizations_visible_to(user: Any):
+def organizations_visible_to(user: Any) -> QuerySet[Organization]:
     """Organizations `user` works for, and those they meet on their projects."""
     projects = Project.objects.visible_to(user)
     return Organization.objects.filter(
