@@ -14,7 +14,6 @@ urlpatterns = [
     path("", include("cobench.compound_requests.urls")),
     path("", include("cobench.search.urls")),
     path("", include("cobench.assays.urls")),
-    path("", include("cobench.assays.plot_urls")),
-    path("", include("cobench.assays.sar_urls")),
+    path("", include("cobench.assays.sar.urls")),
     path("", include("cobench.web.urls")),
 ]

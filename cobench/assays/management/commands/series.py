@@ -3,8 +3,8 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cobench.assays import series as services
 from cobench.assays.models import Series
+from cobench.assays.sar import series as services
 from cobench.compounds.models import Compound
 from cobench.tenancy.management.commands._errors import run_service
 from cobench.tenancy.models import Project, User

@@ -30,17 +30,17 @@ from django.db import connections
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
+from cobench.assays import sharing
+from cobench.assays.aggregate import describe, number
+from cobench.assays.models import Assay, Summary
+from cobench.assays.units import POTENCY_ENDPOINTS, convert, is_molar
 from cobench.compounds.models import Compound, ProjectCompound
 from cobench.compounds.services import neutralise
 from cobench.core.errors import InvalidInput
 from cobench.search import services as search
 from cobench.tenancy.models import Organization, Project
 
-from . import sharing
-from .aggregate import describe, number
-from .models import Assay, Summary
 from .series import series_of
-from .units import POTENCY_ENDPOINTS, convert, is_molar
 
 PER_PAGE = 100
 MAX_PER_PAGE = 500

@@ -27,12 +27,13 @@ from uuid import UUID
 from rdkit import Chem
 from rdkit.Chem import rdMMPA
 
+from cobench.assays import sharing
+from cobench.assays.units import POTENCY_ENDPOINTS
 from cobench.compounds.models import Compound
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project, User
 
-from . import sar, sharing
-from .units import POTENCY_ENDPOINTS
+from . import sar
 
 MAX_POINTS = 5000
 """Most compounds a plot draws (the first by registry number); the answer says when cut."""
