@@ -255,7 +255,7 @@ def measure(*, quick: bool) -> Iterator[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
 
-    from cobench.assays import sar
+    from cobench.assays.sar import sar
     from cobench.tenancy.services import create_api_token
 
     n, results = (1_000, 20_000) if quick else (10_000, 200_000)

@@ -15,9 +15,9 @@ import pytest
 from django.apps import apps
 
 from cobench.assays import imports as assay_imports
-from cobench.assays import series as chem_series
 from cobench.assays import services as assays
 from cobench.assays.models import Result, Summary
+from cobench.assays.sar import series as chem_series
 from cobench.audit.models import AuditEvent
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion

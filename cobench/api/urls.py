@@ -3,8 +3,8 @@
 from ninja import NinjaAPI
 
 from cobench.assays.api import router as assays_router
-from cobench.assays.plot_api import router as series_router
-from cobench.assays.sar_api import router as sar_router
+from cobench.assays.sar.api import router as sar_router
+from cobench.assays.sar.api import series_router
 from cobench.audit.api import router as audit_router
 from cobench.charters.api import router as charters_router
 from cobench.compound_requests.api import router as requests_router

@@ -1,7 +1,7 @@
 """The data behind a request: the compounds its rationale names, with their assay values as
 the viewer may see them.
 
-The values come from the SAR table (`cobench.assays.sar.table`), so the sharing rules
+The values come from the SAR table (`cobench.assays.sar.sar.table`), so the sharing rules
 apply exactly as on the SAR page: a partner sees a binned assay's label, never its
 number, and a hidden assay not at all.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cobench.assays import sar
+from cobench.assays.sar import sar
 from cobench.compounds.models import Compound
 from cobench.tenancy.models import User
 

@@ -18,7 +18,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from cobench.assays import demo as assays_demo
-from cobench.assays import series_demo
+from cobench.assays.sar import demo as series_demo
 from cobench.audit import services as audit
 from cobench.charters import services as charters
 from cobench.charters.models import CharterVersion

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from cobench.assays import series
 from cobench.assays.models import Series, SeriesMember
+from cobench.assays.sar import series
 
 from ..compounds.objects import register
 from ..conftest import World

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from cobench.assays import plots
+from cobench.assays.sar import plots
 from cobench.compounds import services as compounds
 
 from .sharing_objects import cdk2_biology, record, share

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cobench.assays import sar
+from cobench.assays.sar import sar
 from cobench.compounds import services as compounds
 from cobench.core.errors import Forbidden, InvalidInput
 

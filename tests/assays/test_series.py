@@ -2,7 +2,7 @@
 
 import pytest
 
-from cobench.assays import series
+from cobench.assays.sar import series
 from cobench.audit.models import AuditEvent
 from cobench.compounds import services as compounds
 

@@ -1,7 +1,7 @@
 """The demo's series and the data behind its open requests."""
 
-from cobench.assays import series
 from cobench.assays.models import Series
+from cobench.assays.sar import series
 from cobench.compound_requests.models import CompoundRequest
 from cobench.core.permissions import Role
 from cobench.demo import cast, loader

@@ -1,6 +1,6 @@
 """The demo's sharing rules: Beacon Street sees full potency values, Deccan bands and no ADME."""
 
-from cobench.assays import sar
+from cobench.assays.sar import sar
 from cobench.core.permissions import Role
 from cobench.demo import cast, loader
 

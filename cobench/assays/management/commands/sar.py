@@ -16,8 +16,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cobench.assays import sar, sharing
+from cobench.assays import sharing
 from cobench.assays.models import Assay
+from cobench.assays.sar import sar
 from cobench.core.commands import run_service
 from cobench.tenancy.models import Project, User
 

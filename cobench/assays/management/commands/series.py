@@ -5,8 +5,8 @@ from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cobench.assays import series as services
 from cobench.assays.models import Series
+from cobench.assays.sar import series as services
 from cobench.compounds.models import Compound
 from cobench.core.commands import run_service
 from cobench.tenancy.models import Project, User

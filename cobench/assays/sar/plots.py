@@ -27,12 +27,13 @@ from uuid import UUID
 from rdkit import Chem
 from rdkit.Chem import rdMMPA
 
+from cobench.assays import sharing
+from cobench.assays.units import POTENCY_ENDPOINTS
 from cobench.compounds.models import Compound
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project, User
 
-from . import sar, sharing
-from .units import POTENCY_ENDPOINTS
+from . import sar
 
 MAX_POINTS = 5000
 """Most compounds a plot draws (the first by registry number); the answer says when cut."""
@@ -80,7 +81,7 @@ def _hydrogen_cuts(mol: Chem.Mol) -> set[str]:
             changed.SetNumExplicitHs(changed.GetNumExplicitHs() - 1)
         try:
             Chem.SanitizeMol(rw)
-        except Exception:  # RDKit's sanitization errors: that position cannot carry a group
+        except Exception:  # noqa: S112  RDKit's sanitization errors: that position takes no group
             continue
         constants.add(Chem.MolToSmiles(rw))
     return constants

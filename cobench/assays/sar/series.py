@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rdkit import Chem
 
+from cobench.assays.models import Series, SeriesMember
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.compounds.models import Compound
@@ -32,8 +33,6 @@ from cobench.search import services as search
 from cobench.search.queries import parse_query
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Project, User
-
-from .models import Series, SeriesMember
 
 MAX_NAME, MAX_DESCRIPTION = 100, 5000
 

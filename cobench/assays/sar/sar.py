@@ -30,17 +30,17 @@ from django.db import connections
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
+from cobench.assays import sharing
+from cobench.assays.aggregate import describe, number
+from cobench.assays.models import Assay, Summary
+from cobench.assays.units import POTENCY_ENDPOINTS, convert, is_molar
 from cobench.compounds.models import Compound, ProjectCompound
 from cobench.compounds.services import neutralise
 from cobench.core.errors import InvalidInput
 from cobench.search import services as search
 from cobench.tenancy.models import Organization, Project
 
-from . import sharing
-from .aggregate import describe, number
-from .models import Assay, Summary
 from .series import series_of
-from .units import POTENCY_ENDPOINTS, convert, is_molar
 
 PER_PAGE = 100
 MAX_PER_PAGE = 500
@@ -209,8 +209,9 @@ def _ranked_links(
     links_sql, links_params = _sql(links.order_by().values("compound_id"))
     ranked_sql, ranked_params = _sql(measured.values("compound_id", "k"))
     direction = "DESC" if descending else "ASC"
+    # the text holds only SQL Django compiled (with its parameters apart) and ASC or DESC
     sql = (
-        "SELECT l.compound_id, COUNT(*) OVER (), COUNT(m.k) OVER (), m.k IS NULL"
+        "SELECT l.compound_id, COUNT(*) OVER (), COUNT(m.k) OVER (), m.k IS NULL"  # noqa: S608
         f" FROM ({links_sql}) l LEFT JOIN ({ranked_sql}) m ON m.compound_id = l.compound_id"
         f" ORDER BY m.k IS NULL, m.k {direction}, l.compound_id LIMIT %s OFFSET %s"
     )
@@ -303,8 +304,9 @@ def _cells(
     # by compound and assay only, read raw (up to 8 x 500 rows; building the query with the
     # ORM cost a page more than running it): the columns are the project's assays, the ids
     # the project's compounds through the viewer's links
+    # our table's name and placeholders; the ids are parameters
     sql = (
-        f"SELECT compound_id, assay_id, value, qualifier, n, censored"
+        f"SELECT compound_id, assay_id, value, qualifier, n, censored"  # noqa: S608
         f" FROM {Summary._meta.db_table}"
         f" WHERE compound_id IN ({', '.join(['%s'] * len(compounds))})"
         f" AND assay_id IN ({', '.join(['%s'] * len(assays))})"
@@ -405,13 +407,13 @@ def table(
     if key == "registry_id" and not narrowed:
         # the registry's own index walked in order: sorting every link of a project by its
         # compound's number took seconds at a million compounds
-        ordered = (
+        walked = (
             Compound.objects.visible_to(user)
             .in_project(project)
             .order_by("-number" if sort.startswith("-") else "number")
         )
         count = links.count()
-        page_ids = list(ordered.values_list("pk", flat=True)[start : start + per_page])
+        page_ids = list(walked.values_list("pk", flat=True)[start : start + per_page])
     else:
         count, page_ids = _page_ids(
             links, sorted_by, order, sort.startswith("-"), start, per_page, narrowed

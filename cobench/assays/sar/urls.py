@@ -1,9 +1,10 @@
-"""Series and SAR plot pages. Parameter names are fixed (`project_id`, `chemical_series_id`,
-`compound_id`): the isolation suite fills each with an object of another project."""
+"""SAR table, sharing rules, series and SAR plot pages. Parameter names are fixed
+(`project_id`, `chemical_series_id`, `compound_id`): the isolation suite fills each with an
+object of another project."""
 
 from django.urls import path
 
-from . import plot_views as views
+from . import views
 
 P = "projects/<uuid:project_id>"
 
@@ -16,4 +17,6 @@ urlpatterns = [
         views.compound_picture,
         name="sar-picture",
     ),
+    path(f"{P}/sar/", views.sar_table, name="sar-table"),
+    path(f"{P}/sharing/", views.sharing_rules, name="sharing-rules"),
 ]
