@@ -30,10 +30,6 @@ from .models import Assay, AssayFile, Result, ResultImport
 POLLED = (ResultImport.State.CHECKING, ResultImport.State.QUEUED, ResultImport.State.RUNNING)
 
 
-def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**project_context(request, project, "assays"), **extra}
-
-
 def _assay(request: AuthenticatedRequest, assay_id: UUID) -> Assay:
     assays = Assay.objects.select_related("owner", "project", "project__sponsor")
     return get_visible(assays, request.user, pk=assay_id)
@@ -43,7 +39,9 @@ def _assay(request: AuthenticatedRequest, assay_id: UUID) -> Assay:
 def assay_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     assays = Assay.objects.visible_to(request.user).filter(project=project).select_related("owner")
-    return render(request, "assays/list.html", _context(request, project, assays=assays))
+    return render(
+        request, "assays/list.html", project_context(request, project, "assays", assays=assays)
+    )
 
 
 def _assay_form(
@@ -65,7 +63,7 @@ def assay_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     if outcome.done:
         messages.success(request, f"{outcome.result} is defined.")
         return redirect("assay-detail", assay_id=outcome.result.pk)
-    context = _context(request, project, form=form, assay=None)
+    context = project_context(request, project, "assays", form=form, assay=None)
     return render(request, "assays/form.html", context, status=outcome.status)
 
 
@@ -87,7 +85,7 @@ def assay_edit(request: AuthenticatedRequest, assay_id: UUID) -> HttpResponse:
     if outcome.done:
         messages.success(request, f"{outcome.result} is saved.")
         return redirect("assay-detail", assay_id=assay.pk)
-    context = _context(request, assay.project, form=form, assay=assay)
+    context = project_context(request, assay.project, "assays", form=form, assay=assay)
     return render(request, "assays/form.html", context, status=outcome.status)
 
 
@@ -105,9 +103,10 @@ def _detail(
         endpoint=assay.endpoint,
         unit=assay.unit,
     )
-    context = _context(
+    context = project_context(
         request,
         assay.project,
+        "assays",
         assay=assay,
         results=results,
         aggregates=sorted(aggregates.items(), key=lambda item: item[0].number),
@@ -188,7 +187,7 @@ def result_flag(request: AuthenticatedRequest, result_id: UUID) -> HttpResponse:
     if outcome.done:
         messages.success(request, "The flag is saved; the result stays in the record.")
         return redirect("assay-detail", assay_id=result.assay_id)
-    context = _context(request, result.project, result=result, form=form)
+    context = project_context(request, result.project, "assays", result=result, form=form)
     return render(request, "assays/flag.html", context, status=outcome.status)
 
 
@@ -218,7 +217,9 @@ def import_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     if outcome.done:
         return redirect("result-import-detail", result_import_id=outcome.result.pk)
     jobs = ResultImport.objects.visible_to(request.user).filter(project=project)
-    context = _context(request, project, form=form, jobs=jobs.select_related("assay")[:50])
+    context = project_context(
+        request, project, "assays", form=form, jobs=jobs.select_related("assay")[:50]
+    )
     return render(request, "assays/imports.html", context, status=outcome.status)
 
 
@@ -228,7 +229,7 @@ def _job(request: AuthenticatedRequest, result_import_id: UUID) -> ResultImport:
 
 
 def _import_page(request: AuthenticatedRequest, job: ResultImport) -> HttpResponse:
-    context = _context(request, job.project, job=job, polled=POLLED)
+    context = project_context(request, job.project, "assays", job=job, polled=POLLED)
     if is_htmx(request):
         response = render(request, "assays/_import_progress.html", context)
         if job.state not in POLLED:

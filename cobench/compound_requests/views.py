@@ -26,10 +26,6 @@ from .forms import FORMS, EvidenceForm, FilterForm, MadeCompoundForm, RequestFor
 from .models import CompoundRequest, RequestMessage, State
 
 
-def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**project_context(request, project, "requests"), **extra}
-
-
 def _get(
     request: AuthenticatedRequest, project: Project, compound_request_id: UUID
 ) -> CompoundRequest:
@@ -68,9 +64,10 @@ def request_board(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
         today=today,
         **chosen,
     )
-    context = _context(
+    context = project_context(
         request,
         project,
+        "requests",
         filters=filters,
         columns=services.board(requests, today),
         filtered=any(chosen.values()),
@@ -109,7 +106,9 @@ def request_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse
     return render(
         request,
         "compound_requests/new.html",
-        _context(request, project, form=form, project_compounds=_offered(project)),
+        project_context(
+            request, project, "requests", form=form, project_compounds=_offered(project)
+        ),
         status=outcome.status,
     )
 
@@ -199,7 +198,7 @@ def request_detail(
                 "request-detail", project_id=project.pk, compound_request_id=compound.pk
             )
         status, failed = outcome.status, action
-    context = _context(request, project)
+    context = project_context(request, project, "requests")
     steps = services.allowed_steps(context["me"], compound)
     side = services.side_of(context["me"], compound)
     correctable = side is not None and compound.state in services.MADE

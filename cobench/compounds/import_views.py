@@ -17,11 +17,10 @@ from django.shortcuts import redirect, render
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import is_htmx, page, posted, submit
-from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_for
+from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 
 from . import imports
 from .models import ImportJob
-from .views import _context
 
 POLLED = (ImportJob.State.CHECKING, ImportJob.State.QUEUED, ImportJob.State.RUNNING)
 """States in which the job's page polls its progress."""
@@ -55,7 +54,9 @@ def import_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse
     if outcome.done:
         return redirect("import-detail", project_id=project.pk, import_id=outcome.result.pk)
     jobs = ImportJob.objects.visible_to(request.user).filter(project=project)[:50]
-    context = _context(request, project, form=form, jobs=jobs, targets=imports.TARGETS)
+    context = project_context(
+        request, project, "compounds", form=form, jobs=jobs, targets=imports.TARGETS
+    )
     return render(request, "compounds/imports/list.html", context, status=outcome.status)
 
 
@@ -63,10 +64,11 @@ def _detail(
     request: AuthenticatedRequest, job: ImportJob, status: int = 200, **extra: Any
 ) -> HttpResponse:
     fields = imports.offered_fields(job) if job.state == ImportJob.State.UPLOADED else []
-    columns = imports.csv_columns(imports._read(job)) if job.format == "csv" else []
-    context = _context(
+    columns = imports.csv_columns(imports.read_file(job)) if job.format == "csv" else []
+    context = project_context(
         request,
         job.project,
+        "compounds",
         job=job,
         fields=fields,
         columns=columns,

@@ -304,7 +304,8 @@ def lot_fields(job: ImportJob, record: Record) -> dict[str, Any]:
 # Creating and checking a job -------------------------------------------------------------------
 
 
-def _read(job: ImportJob) -> str:
+def read_file(job: ImportJob) -> str:
+    """The job's uploaded file as text."""
     return decode(attachments.path_of(job).read_bytes())
 
 
@@ -396,7 +397,7 @@ def import_file(path: Path) -> SimpleUploadedFile:
 
 def offered_fields(job: ImportJob) -> list[str]:
     """The file's columns (CSV) or data fields (SDF) that can be mapped to lot fields."""
-    return fields_of(job, _read(job))
+    return fields_of(job, read_file(job))
 
 
 def _standardized(
@@ -460,7 +461,7 @@ def check_import(
     member = ensure_can(actor, job.project, Action.REGISTER_COMPOUND)
     job = ImportJob.objects.select_related("project").get(pk=job.pk)
     _checkable(job)
-    text = _read(job)
+    text = read_file(job)
     before = {"smiles_column": job.smiles_column, "mapping": job.mapping}
     if job.format == "csv" and smiles_column is not None:
         job.smiles_column = smiles_column_of(csv_columns(text), smiles_column.strip())
@@ -499,7 +500,7 @@ def check_import(
 def dry_run(*, job: ImportJob, actor: User, progress: Progress | None = None) -> ImportJob:
     """Check every record of `job` with its current options and save the report (see above)."""
     job = ImportJob.objects.select_related("project").get(pk=job.pk)
-    text = _read(job)
+    text = read_file(job)
     first_of: dict[str, int] = {}
     findings: list[dict[str, Any]] = []
     counts = {"records": 0, "valid": 0, "errors": 0, "new": 0, "in_file": 0, "known": 0}
@@ -659,7 +660,7 @@ def run_import(*, job: ImportJob, progress: Progress | None = None) -> ImportJob
         updated_at=timezone.now(),
     )
     job.refresh_from_db()
-    text = _read(job)
+    text = read_file(job)
     start = job.done_through
     records = (r for r in read_records(job, text) if r.number > start)
     batch: list[tuple[Record, Prepared | None, dict[str, Any], str]] = []

@@ -15,17 +15,12 @@ from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import page, posted, submit
 from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
-from cobench.tenancy.models import Project
 
 from . import services
 from .forms import FileForm, ReceiveForm, RegisterForm, ShipForm
 from .models import Compound, Lot, LotFile, Shipment
 
 PAGE_SIZE = 25
-
-
-def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**project_context(request, project, "compounds"), **extra}
 
 
 @page
@@ -40,7 +35,9 @@ def compound_list(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
         paginator.count = services.registered_count(project)
     listing = paginator.get_page(request.GET.get("page"))
     return render(
-        request, "compounds/list.html", _context(request, project, listing=listing, q=query)
+        request,
+        "compounds/list.html",
+        project_context(request, project, "compounds", listing=listing, q=query),
     )
 
 
@@ -69,7 +66,7 @@ def compound_register(request: AuthenticatedRequest, project_id: UUID) -> HttpRe
     return render(
         request,
         "compounds/register.html",
-        _context(request, project, form=form),
+        project_context(request, project, "compounds", form=form),
         status=outcome.status,
     )
 
@@ -84,9 +81,10 @@ def compound_detail(
     return render(
         request,
         "compounds/detail.html",
-        _context(
+        project_context(
             request,
             project,
+            "compounds",
             compound=compound,
             lots=lots.select_related("producer").order_by("number"),
         ),
@@ -103,9 +101,10 @@ def _lot_page(
 ) -> HttpResponse:
     project = lot.project
     shipments = list(lot.shipments.select_related("from_org", "to_org"))
-    context = _context(
+    context = project_context(
         request,
         project,
+        "compounds",
         lot=lot,
         compound=lot.compound,
         files=lot.files.all(),

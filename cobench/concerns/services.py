@@ -202,7 +202,7 @@ def ladder(project: Project) -> list[EscalationLevel]:
     return sorted(version.parsed.escalation_ladder, key=lambda rung: rung.level)
 
 
-def _rung(steps: list[EscalationLevel], level: int) -> EscalationLevel | None:
+def rung_of(steps: list[EscalationLevel], level: int) -> EscalationLevel | None:
     """The rung a concern at `level` is on (the highest not above it)."""
     below = [rung for rung in steps if rung.level <= level]
     return below[-1] if below else (steps[0] if steps else None)
@@ -217,7 +217,7 @@ def deadline(concern: Concern, steps: list[EscalationLevel] | None = None) -> da
     if concern.state not in ACTIVE:
         return None
     steps = ladder(concern.project) if steps is None else steps
-    rung = _rung(steps, concern.level)
+    rung = rung_of(steps, concern.level)
     hours = rung.response_hours.get(concern.severity) if rung else None  # type: ignore[call-overload]
     return concern.clock_started_at + timedelta(hours=hours) if hours else None
 

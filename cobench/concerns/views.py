@@ -28,10 +28,6 @@ from .forms import AssignForm, CommentForm, FilterForm, NoteForm, RaiseForm, Reo
 from .models import Concern
 
 
-def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**project_context(request, project, "concerns"), **extra}
-
-
 def _rows(request: AuthenticatedRequest, concerns: Any, member: Any) -> list[dict[str, Any]]:
     return [
         {"concern": c, "raiser": services.raiser_label(request.user, c, member)} for c in concerns
@@ -41,7 +37,7 @@ def _rows(request: AuthenticatedRequest, concerns: Any, member: Any) -> list[dic
 @page
 def concern_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
-    context = _context(request, project)
+    context = project_context(request, project, "concerns")
     filters = FilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     concerns = services.filtered(
@@ -81,7 +77,10 @@ def concern_raise(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
         )
         return redirect("concern-detail", project_id=project.pk, concern_id=concern.pk)
     return render(
-        request, "concerns/raise.html", _context(request, project, form=form), status=outcome.status
+        request,
+        "concerns/raise.html",
+        project_context(request, project, "concerns", form=form),
+        status=outcome.status,
     )
 
 
@@ -212,10 +211,10 @@ def concern_detail(
         status = outcome.status
         if action == "comment" and is_htmx(request):
             return _thread(request, project, concern, form=form, status=status)
-    context = _context(request, project)
+    context = project_context(request, project, "concerns")
     me = context["me"]
     steps = services.ladder(project)
-    rung = services._rung(steps, concern.level)
+    rung = services.rung_of(steps, concern.level)
     context |= {
         "concern": concern,
         "raiser": services.raiser_label(request.user, concern, me),
@@ -240,7 +239,7 @@ def _thread(
     form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = _context(request, project)
+    context = project_context(request, project, "concerns")
     context |= {
         "concern": concern,
         "may": services.allowed_actions(request.user, concern, context["me"]),

@@ -90,8 +90,11 @@ def organization_or_422(
     return organization
 
 
-def project_context(request: HttpRequest, project: Project | None, tab: str) -> dict[str, Any]:
-    """What every project page's frame shows: the project, the viewer's membership, their rights.
+def project_context(
+    request: HttpRequest, project: Project | None, tab: str, **extra: Any
+) -> dict[str, Any]:
+    """What every project page's frame shows: the project, the viewer's membership, their
+    rights; and `extra`, the page's own context.
 
     `can` maps each action's value to whether the viewer's role may do it; the page
     uses it only to hide controls, the services decide.
@@ -102,4 +105,5 @@ def project_context(request: HttpRequest, project: Project | None, tab: str) -> 
         "me": me,
         "tab": tab,
         "can": {str(action.value): bool(me and role_may(me.role, action)) for action in Action},
+        **extra,
     }

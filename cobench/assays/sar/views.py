@@ -228,10 +228,6 @@ def sharing_rules(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
 # Series and plots ---------------------------------------------------------------------
 
 
-def _context(request: AuthenticatedRequest, project: Project, **extra: Any) -> dict[str, Any]:
-    return {**project_context(request, project, "sar"), **extra}
-
-
 @page
 def series_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
@@ -252,7 +248,7 @@ def series_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse
     return render(
         request,
         "assays/series_list.html",
-        _context(request, project, series_list=found, form=form),
+        project_context(request, project, "sar", series_list=found, form=form),
         status=outcome.status,
     )
 
@@ -294,9 +290,10 @@ def series_detail(
     return render(
         request,
         "assays/series_detail.html",
-        _context(
+        project_context(
             request,
             project,
+            "sar",
             series=found,
             members=members,
             membership=membership,
@@ -319,9 +316,10 @@ def sar_plots(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     return render(
         request,
         "assays/plots.html",
-        _context(
+        project_context(
             request,
             project,
+            "sar",
             properties=plots.PROPERTIES,
             as_partner=as_partner,
             table_query=view_state(request.GET),
