@@ -111,12 +111,17 @@ def _build_world() -> World:
         project = tenancy.create_project(
             actor=users["alice"], code="PRJ-CDK2", name="CDK2 inhibitors", sponsor=sponsor
         )
-        tenancy.add_partner(
+        tenancy.share_compounds(
             actor=users["alice"],
-            project=project,
-            organization=partner,
-            start_date=date(2026, 1, 5),
-            scope_of_work="Medicinal chemistry",
+            partner=tenancy.add_partner(
+                actor=users["alice"],
+                project=project,
+                organization=partner,
+                start_date=date(2026, 1, 5),
+                scope_of_work="Medicinal chemistry",
+            ),
+            compounds="all",
+            reason="One partner: it sees the whole registry",
         )
         for name, role in [
             ("sam", Role.SPONSOR_SCIENTIST),

@@ -89,6 +89,7 @@ def cdk2(world: World) -> dict[str, Any]:
     (notification,) = notify(
         kind=Kind.STATUS_STALE,
         recipients=[world.sponsor_lead],
+        about=None,
         project=world.project,
         title="CDK2 inhibitors: Northbridge's status is stale",
     )
@@ -121,24 +122,49 @@ def cdk2(world: World) -> dict[str, Any]:
     objects |= chemical_series
     assays = cdk2_assays(world, registry["compound"].registry_id)
     objects |= assays
-    objects["markers"] = [
+    # what a rival partner on CDK2 must not see: Northbridge's work and the sponsor's with it
+    objects["walled_markers"] = [
         *meetings["markers"],
-        *chemical_series["markers"],
         *assays["markers"],
         *requests["markers"],
         *registry["markers"],
-        "PRJ-CDK2",
-        "CDK2 inhibitors",
-        str(world.project.id),
-        str(version.id),
         "alice's laptop",
-        "Hinge binders",
         "Twelve analogues made",
         "Hinge NH stability worry",
         "Seen twice now",
         str(concern.id),
+        str(objects["member"].id),
+        str(objects["partner"].id),
+    ]
+    objects["markers"] = [
+        *objects["walled_markers"],
+        *chemical_series["markers"],
+        "PRJ-CDK2",
+        "CDK2 inhibitors",
+        str(world.project.id),
+        str(version.id),
+        "Hinge binders",
     ]
     return objects
+
+
+# Parameters naming what every member of the project sees, a rival partner's people too.
+PROJECT_WIDE = {"project_id", "version_id", "other_id", "target_type", "target_id"}
+PROJECT_WIDE |= {"chemical_series_id"}
+
+
+def _intruder(request: Any, world: World, name: str) -> tuple[Any, str]:
+    """The intruder `name` and the markers they must not see: an outsider and a member of
+    another project see nothing of CDK2; a rival partner on CDK2 (another CRO) sees the
+    project and its charter, nothing of Northbridge's work."""
+    if name == "rival":
+        return request.getfixturevalue("rival"), "walled_markers"
+    return getattr(world, name), "markers"
+
+
+def _walled(names: list[str], markers: str) -> bool:
+    """Whether a route with parameters `names` is one the intruder must get a 404 from."""
+    return bool(names) and (markers == "markers" or not set(names) <= PROJECT_WIDE)
 
 
 def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
@@ -212,12 +238,21 @@ def _send(client: ApiClient, method: str, path: str, content: dict, components: 
     return client.request(method, path, body)
 
 
-INTRUDERS = ["outsider", "other_member"]
+INTRUDERS = ["outsider", "other_member", "rival"]
+
+
+@pytest.fixture
+def rival(world: World, cdk2: dict[str, Any]) -> Any:
+    """A scientist of a second partner organization on CDK2, which sees only its own."""
+    from .test_walls import rival_of
+
+    return rival_of(world)
 
 
 @pytest.mark.parametrize("intruder", INTRUDERS)
-def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intruder):
-    client = ApiClient(getattr(world, intruder))
+def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intruder, request):
+    person, markers = _intruder(request, world, intruder)
+    client = ApiClient(person)
     owner = ApiClient(world.sponsor_lead)
     components = ninja_api.get_openapi_schema()["components"]["schemas"]
     checked = 0
@@ -231,12 +266,12 @@ def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intrude
         }
         content = operation.get("requestBody", {}).get("content", {})
         where = f"{method.upper()} {template}"
-        if not path_names:
-            if method == "get":
-                _assert_hidden(client.get(template), cdk2["markers"], where)
-            continue
         values = _params(template, path_names, world, cdk2)
         path = _fill(template, values)
+        if not _walled(path_names, markers):
+            if method == "get":
+                _assert_hidden(client.get(path), cdk2[markers], where)
+            continue
         if query:
             path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
         response = _send(client, method, path, content, components)
@@ -249,7 +284,7 @@ def test_api_answers_404_for_every_object_that_is_not_yours(world, cdk2, intrude
         )
         assert response.status_code == 404, f"{where} gave {response.status_code} to {intruder}"
         assert response.json()["detail"] == missing.json()["detail"], where
-        _assert_hidden(response, cdk2["markers"], where)
+        _assert_hidden(response, cdk2[markers], where)
         if method == "get":
             assert owner.get(path).status_code == 200, f"{where}: the owner must see it"
         checked += 1
@@ -280,17 +315,18 @@ def _web_path(route: str, values: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("intruder", INTRUDERS)
-def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder):
+def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder, request):
+    person, markers = _intruder(request, world, intruder)
     client, owner = Client(), Client()
-    client.force_login(getattr(world, intruder))
+    client.force_login(person)
     owner.force_login(world.sponsor_lead)
     checked = 0
     for route, names, name in web_routes():
-        if not names:
-            _assert_hidden(client.get(_web_path(route, {})), cdk2["markers"], name)
-            continue
         values = _params(route, names, world, cdk2)
         path = _web_path(route, values)
+        if not _walled(names, markers):
+            _assert_hidden(client.get(path), cdk2[markers], name)
+            continue
         nowhere = _web_path(
             route, {n: uuid.uuid4() for n in names} | {"target_type": values.get("target_type")}
         )
@@ -304,7 +340,7 @@ def test_web_answers_404_for_every_page_that_is_not_yours(world, cdk2, intruder)
                     opener = Client()
                     opener.force_login(getattr(world, OWNERS[name]))
                 assert opener.get(path).status_code == 200, f"GET {name}: the owner must see it"
-            _assert_hidden(response, cdk2["markers"], name)
+            _assert_hidden(response, cdk2[markers], name)
         checked += 1
     assert checked >= 1
 
@@ -439,15 +475,17 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize("intruder", INTRUDERS)
-def test_structure_search_never_finds_another_projects_compound(world, cdk2, intruder):
-    """CDK2's roscovitine, searched for by an outsider and by a member of KRAS (same sponsor,
-    same registry) through the API and the page, in every mode: never found."""
+def test_structure_search_never_finds_another_projects_compound(world, cdk2, intruder, request):
+    """CDK2's roscovitine, searched for by an outsider, by a member of KRAS (same sponsor,
+    same registry) and by a rival partner on CDK2 that sees only its own compounds, through
+    the API and the page, in every mode: never found."""
     from urllib.parse import urlencode
 
+    person, markers = _intruder(request, world, intruder)
     marker = cdk2["compound"].registry_id
-    owner, client = ApiClient(world.sponsor_lead), ApiClient(getattr(world, intruder))
+    owner, client = ApiClient(world.sponsor_lead), ApiClient(person)
     web = Client()
-    web.force_login(getattr(world, intruder))
+    web.force_login(person)
     for mode, query in SEARCHES:
         params = {"mode": mode, "query": query, "top": 1000}
         assert marker in owner.request("post", "/api/v1/search", params).content.decode()
@@ -457,7 +495,7 @@ def test_structure_search_never_finds_another_projects_compound(world, cdk2, int
             web.get("/search/?" + urlencode(params)),
         ):
             assert response.status_code == 200, (mode, response.status_code)
-            _assert_hidden(response, cdk2["markers"], f"search {mode} {query}")
+            _assert_hidden(response, cdk2[markers], f"search {mode} {query}")
 
 
 # Sharing rules: a binned value and a hidden assay, through every door a partner has ------

@@ -303,8 +303,9 @@ def _clean_mapping(mapping: dict[str, str], columns: list[str], has_assay: bool)
     return mapping
 
 
-def _structures(job: ResultImport, rows: list[Row]) -> dict[str, str]:
-    """SMILES text → registry id of the project's compound with its registration key."""
+def _structures(job: ResultImport, actor: User, rows: list[Row]) -> dict[str, str]:
+    """SMILES text → registry id of the project's compound `actor` sees with its
+    registration key."""
     column = job.mapping.get("smiles")
     if not column:
         return {}
@@ -314,7 +315,7 @@ def _structures(job: ResultImport, rows: list[Row]) -> dict[str, str]:
         if not isinstance(std, chem.RecordError):
             keys[text] = std.registration_key
     found = dict(
-        Compound.objects.in_project(job.project)
+        Compound.objects.in_project(job.project, seen_by=actor)
         .filter(registration_key__in=set(keys.values()))
         .values_list("registration_key", "registry_id")
     )
@@ -358,14 +359,11 @@ def check_rows(
     mapping, project, now = job.mapping, job.project, timezone.now()
     assays = {a.name: a for a in Assay.objects.visible_to(actor).filter(project=project)}
     member = ensure_can(actor, project, Action.RECORD_RESULTS)
-    structures = _structures(job, table.rows)
-    compounds = {
-        c.registry_id: c
-        for c in Compound.objects.in_project(project).filter(sponsor=project.sponsor)
-    }
+    structures = _structures(job, actor, table.rows)
+    compounds = {c.registry_id: c for c in Compound.objects.in_project(project, seen_by=actor)}
     lots = {
         lot.lot_number: lot
-        for lot in Lot.objects.filter(project=project).select_related("compound")
+        for lot in Lot.objects.visible_to(actor).filter(project=project).select_related("compound")
     }
     seen: dict[tuple, int] = {}
     units_seen: dict[Assay, set[str]] = {}

@@ -16,7 +16,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cobench.core.querysets import ProjectScopedQuerySet, sponsor_projects
+from cobench.core.querysets import PROJECT_WIDE, ProjectScopedQuerySet, sponsor_projects
 from cobench.tenancy.models import ProjectMember
 
 # The modes of a sharing rule (`SharingRule.Mode` takes its values from here).
@@ -59,6 +59,8 @@ def mode_for_user(user: Any, *, assay: str, owner: str, at: datetime | None = No
 
 
 class AssayQuerySet(ProjectScopedQuerySet):
+    wall = PROJECT_WIDE  # the sharing rules say which partners see each assay
+
     def visible_to(self, user: Any) -> "AssayQuerySet":
         """The assays `user` sees: all for the sponsor's people, else those shared (full or
         binned) with their organization now; hidden ones are not listed."""
@@ -69,6 +71,8 @@ class AssayQuerySet(ProjectScopedQuerySet):
 
 
 class AssayFileQuerySet(ProjectScopedQuerySet):
+    wall = PROJECT_WIDE  # the files of the assays the user sees, whatever the wall (below)
+
     def visible_to(self, user: Any) -> "AssayFileQuerySet":
         """The files of the assays `user` sees."""
         assays = apps.get_model("assays", "Assay").objects.visible_to(user)
@@ -76,6 +80,8 @@ class AssayFileQuerySet(ProjectScopedQuerySet):
 
 
 class ResultImportQuerySet(ProjectScopedQuerySet):
+    wall = ("organization",)
+
     def visible_to(self, user: Any) -> "ResultImportQuerySet":
         """A result import's file and report hold raw values: only the sponsor's people and
         the people of the organization that uploaded it see it."""
@@ -89,6 +95,8 @@ class ResultImportQuerySet(ProjectScopedQuerySet):
 
 
 class ResultQuerySet(ProjectScopedQuerySet):
+    wall = ("compound",)  # results and summaries: of the compounds the partner sees
+
     def visible_to(self, user: Any) -> "ResultQuerySet":
         """The raw results `user` sees: all for the sponsor's people (and the assay's own lab),
         else only those of assays shared with full values with their organization now."""
@@ -99,14 +107,16 @@ class ResultQuerySet(ProjectScopedQuerySet):
 
 
 class SharingRuleQuerySet(ProjectScopedQuerySet):
+    wall = ("partner",)
+
     def visible_to(self, user: Any) -> "SharingRuleQuerySet":
         """Sharing rules are the sponsor's: only its own people see them."""
         return self.filter(project_id__in=sponsor_projects(user))
 
 
 class SeriesQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = PROJECT_WIDE
 
 
 class SeriesMemberQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("compound",)

@@ -253,8 +253,11 @@ def parse_value(value: Any, qualifier: str = "") -> tuple[str, float]:
     return prefix or given or "=", number
 
 
-def find_compound(project: Project, registry_id: str = "", lot_number: str = "") -> Any:
-    """`(compound, lot)` of `project` by registry id and/or lot number; else InvalidInput.
+def find_compound(
+    actor: User, project: Project, registry_id: str = "", lot_number: str = ""
+) -> Any:
+    """`(compound, lot)` of `project` that `actor` sees, by registry id and/or lot number;
+    else InvalidInput.
 
     A compound of the sponsor's registry that is not registered in `project` is refused
     like an unknown one: a result belongs to the project whose compound it measures.
@@ -263,7 +266,8 @@ def find_compound(project: Project, registry_id: str = "", lot_number: str = "")
     lot = None
     if lot_number:
         lot = (
-            Lot.objects.select_related("compound")
+            Lot.objects.visible_to(actor)
+            .select_related("compound")
             .filter(project=project, lot_number=lot_number)
             .first()
         )
@@ -280,9 +284,7 @@ def find_compound(project: Project, registry_id: str = "", lot_number: str = "")
     if not registry_id:
         raise InvalidInput("Which compound?", errors={"compound": ["Give a registry id."]})
     compound = (
-        Compound.objects.in_project(project)
-        .filter(sponsor_id=project.sponsor_id, registry_id=registry_id)
-        .first()
+        Compound.objects.in_project(project, seen_by=actor).filter(registry_id=registry_id).first()
     )
     if compound is None:
         raise InvalidInput(
@@ -389,7 +391,7 @@ def record_result(
     converted to it.
     """
     member = ensure_recorder(actor, assay)
-    compound, lot = find_compound(assay.project, registry_id, lot_number)
+    compound, lot = find_compound(actor, assay.project, registry_id, lot_number)
     entered = Entered(value, qualifier, unit, run_date, experiment_id)
     result = build_result(
         actor=actor,

@@ -15,6 +15,14 @@ class Event(models.TextChoices):
     PARTNER_ADDED = "partner.added", "A partner organization joined a project"
     PARTNER_UPDATED = "partner.updated", "A partner's dates or scope of work changed"
     PARTNER_REMOVED = "partner.removed", "A partner organization was removed from a project"
+    PARTNER_COMPOUNDS_SHARED = (
+        "partner.compounds_shared",
+        "What a partner sees of a project's compounds changed",
+    )
+    PROJECT_CONSORTIUM_CHANGED = (
+        "project.consortium_changed",
+        "A project opened its partners' work to each other, or walled it again",
+    )
     MEMBER_ADDED = "member.added", "A person was added to a project"
     MEMBER_UPDATED = "member.updated", "A member's role or key-member flag changed"
     MEMBER_REMOVED = "member.removed", "A person was removed from a project"

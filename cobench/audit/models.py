@@ -3,15 +3,65 @@
 import uuid
 from typing import Any
 
-from django.db import models
+from django.apps import apps
+from django.db import connections, models
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import In
 
-from cobench.core.querysets import ProjectScopedQuerySet, sponsor_projects
+from cobench.core.querysets import (
+    ProjectScopedQuerySet,
+    member_projects,
+    own_organizations,
+    sponsor_projects,
+)
 
 from .events import SPONSOR_ONLY_PREFIXES
 
 
+def _walled_models() -> list[type[models.Model]]:
+    """The models whose rows a partner sees only within its wall."""
+    found = []
+    for model in apps.get_models():
+        rows = model._default_manager.all()
+        if (
+            model is not AuditEvent
+            and isinstance(rows, ProjectScopedQuerySet)
+            and (
+                bool(getattr(rows, "wall", ()))
+                or type(rows).scope is not ProjectScopedQuerySet.scope
+            )
+        ):
+            found.append(model)
+    return found
+
+
 class AuditEventQuerySet(ProjectScopedQuerySet):
     project_lookup = "project_id"
+    wall = ("target_id",)  # the object each event is about: see `walled`
+
+    def walled(self, user: Any) -> models.Q:
+        """A partner sees an event made by its own people, the sponsor's or the system, on
+        an object it sees (for a walled kind of object) or on one every member sees."""
+        sponsors = apps.get_model("tenancy", "Project").objects.filter(pk__in=member_projects(user))
+        by = (
+            models.Q(organization_id__isnull=True)
+            | models.Q(organization_id__in=own_organizations(user))
+            | models.Q(organization_id__in=sponsors.values("sponsor_id"))
+        )
+        # the target's id as text: SQLite keeps a uuid as 32 hex digits, without dashes
+        target: Any = models.F("target_id")
+        if connections[self.db].vendor == "sqlite":
+            target = Replace(target, models.Value("-"), models.Value(""))
+        walled = _walled_models()
+        on = models.Q(~models.Q(target_type__in=[m._meta.label_lower for m in walled]))
+        for model in walled:
+            seen = model._default_manager.visible_to(user).annotate(  # type: ignore[attr-defined]
+                _text_id=Cast("pk", models.CharField())
+            )
+            on |= models.Q(target_type=model._meta.label_lower) & models.Q(
+                In(target, seen.values("_text_id"))
+            )
+        return by & on
 
     def visible_to(self, user: Any) -> "AuditEventQuerySet":
         """The events of `user`'s projects; biology events only for the sponsor's people."""

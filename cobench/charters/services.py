@@ -173,6 +173,7 @@ def _ask_for_signatures(version: CharterVersion, *, author: User) -> None:
     notify(
         kind=Kind.CHARTER_AWAITING_SIGNATURE,
         recipients=leads,
+        about=version,
         title=f"{version.project.code}: charter version {version.number} awaits your signature",
         body=f"Reason for this version: {version.reason}",
         url=reverse("charter-version", args=[version.project_id, version.pk]),

@@ -384,7 +384,9 @@ def correct_made_compound(
     chosen = None
     if payload.compound_id is not None:
         chosen = get_visible(
-            Compound.objects.in_project(compound.project), request.user, pk=payload.compound_id
+            Compound.objects.in_project(compound.project, seen_by=None),
+            request.user,
+            pk=payload.compound_id,
         )
     compound = services.correct_made_compound(
         actor=request.user,
@@ -523,7 +525,9 @@ def mark_made(
     if payload.compound_id is not None:
         req = _get(request, compound_request_id)
         compound = get_visible(
-            Compound.objects.in_project(req.project), request.user, pk=payload.compound_id
+            Compound.objects.in_project(req.project, seen_by=None),
+            request.user,
+            pk=payload.compound_id,
         )
     data = payload.dict(exclude={"compound_id", "version"})
     return _step(

@@ -44,7 +44,7 @@ def evidence_table(user: User, request: CompoundRequest) -> Evidence:
     # number in SQL or filtered by `pk IN` every visible one, SQLite walks the registry instead
     linked = request.evidence.through.objects.filter(compoundrequest=request)
     ids = list(linked.values_list("compound_id", flat=True))
-    found = Compound.objects.filter(pk__in=ids).visible_to(user).in_project(request.project)
+    found = Compound.objects.filter(pk__in=ids).in_project(request.project, seen_by=user)
     compounds = sorted(found.order_by(), key=lambda c: c.number)
     if not compounds:
         return Evidence(rows=[])

@@ -2,8 +2,9 @@ from cobench.core.querysets import ProjectScopedQuerySet
 
 
 class CompoundRequestQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("partner",)
 
 
 class RequestMessageQuerySet(ProjectScopedQuerySet):
     project_lookup = "request__project"
+    wall = ("request",)

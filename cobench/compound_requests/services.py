@@ -286,7 +286,7 @@ def _message(
 
 
 def _made_compound(
-    errors: dict[str, list[str]], request: CompoundRequest, made: Made | None
+    errors: dict[str, list[str]], actor: User, request: CompoundRequest, made: Made | None
 ) -> Compound | None:
     """The compound of the request's project a made request names; None when it is to be
     registered now (or `errors` says why neither). Another project's compound is not found."""
@@ -307,7 +307,7 @@ def _made_compound(
             "Purity and amount describe a new lot: register the structure now, or leave them empty."
         )
         return None
-    in_project = Compound.objects.in_project(request.project)
+    in_project = Compound.objects.in_project(request.project, seen_by=actor)
     if made.compound is not None:
         compound: Compound | None = in_project.filter(pk=made.compound.pk).first()
         if compound is None:
@@ -325,7 +325,7 @@ def _made_compound(
 
 
 def _evidence(
-    errors: dict[str, list[str]], project: Project, given: Iterable[Compound | str]
+    errors: dict[str, list[str]], actor: User, project: Project, given: Iterable[Compound | str]
 ) -> list[Compound]:
     """The compounds of `project` named in `given` (compounds or registry ids), in registry
     order; an id not registered in `project` is an error naming it."""
@@ -343,7 +343,7 @@ def _evidence(
             errors.setdefault("evidence", []).append("A registry id, e.g. CB-000123.")
             return []
         names[name.upper()] = name
-    in_project = Compound.objects.in_project(project)
+    in_project = Compound.objects.in_project(project, seen_by=actor)
     # sorted here: ordered in SQL, SQLite would walk the registry in order to find a few
     chosen = in_project.filter(Q(pk__in=ids) | Q(registry_id__in=list(names))).order_by()
     found = sorted(chosen, key=lambda c: c.number)
@@ -399,7 +399,7 @@ def create_request(
         ]
     if due_date is not None and due_date < timezone.localdate(now):
         errors["due_date"] = ["A date from today on."]
-    backing = _evidence(errors, project, evidence)
+    backing = _evidence(errors, actor, project, evidence)
     found = _structure(errors, "structure", structure, required=True)
     if errors or partner is None or found is None:  # either missing is among the errors
         raise InvalidInput("The compound was not requested.", errors=errors)
@@ -450,6 +450,7 @@ def create_request(
     notify(
         kind=Kind.REQUEST_NEW,
         recipients=_partner_leads(project, partner.pk).exclude(pk=actor.pk),
+        about=request,
         title=f"{project.code}: {Priority(priority).label.lower()} priority request "
         f"#{number} for {partner.name}",
         body=f"{actor.display_name} requests {found.smiles}.{due}\n\nWhy: {rationale}",
@@ -477,7 +478,7 @@ def set_evidence(
     )
     check_version(current=request.version, expected=expected_version)
     errors: dict[str, list[str]] = {}
-    backing = _evidence(errors, request.project, evidence)
+    backing = _evidence(errors, actor, request.project, evidence)
     if errors:
         raise InvalidInput(f"Request #{request.number} was not changed.", errors=errors)
     before = list(request.evidence.order_by("number").values_list("registry_id", flat=True))
@@ -537,7 +538,9 @@ def correct_made_compound(
     if compound is None and not (registry_id or "").strip():
         errors.setdefault("registry_id", []).append("Which compound: its registry id.")
     else:
-        found = _made_compound(errors, request, Made(registry_id=registry_id, compound=compound))
+        found = _made_compound(
+            errors, actor, request, Made(registry_id=registry_id, compound=compound)
+        )
     if found is not None and found == request.compound:
         errors.setdefault("registry_id", []).append(
             f"Request #{request.number} is linked to {found.registry_id} already."
@@ -606,7 +609,7 @@ def _take(
     found = None
     if not errors:  # read the structure only when the rest is right: it costs a worker
         found = _structure(errors, "structure", structure, required=structure_required)
-    compound = _made_compound(errors, request, made) if name == "mark_made" else None
+    compound = _made_compound(errors, actor, request, made) if name == "mark_made" else None
     if errors:
         raise InvalidInput(f"Request #{request.number} was not changed.", errors=errors)
     lot = None
@@ -686,6 +689,7 @@ def _take(
         )
         notify(
             kind=Kind.REQUEST_ANSWERED,
+            about=request,
             recipients=[
                 *_sponsor_leads(request.project).exclude(pk=actor.pk),
                 request.requested_by,
@@ -989,9 +993,10 @@ def board(requests: Iterable[CompoundRequest], today: date | None = None) -> lis
     return [{"state": s, "label": State(s).label, "cards": columns[s]} for s in State.values]
 
 
-def summary(project: Project, today: date | None = None) -> dict[str, Any]:
-    """What the project page shows of its requests: counts by state, waiting, overdue."""
-    requests = list(project.compound_requests.all())
+def summary(project: Project, viewer: User, today: date | None = None) -> dict[str, Any]:
+    """What the project page shows `viewer` of the requests they see: counts by state,
+    waiting, overdue."""
+    requests = list(CompoundRequest.objects.visible_to(viewer).filter(project=project))
     today = today or timezone.localdate()
     by_state = {
         State(s).label: n for s in State.values if (n := sum(r.state == s for r in requests))

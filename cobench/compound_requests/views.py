@@ -37,9 +37,9 @@ def _get(
     )
 
 
-def _offered(project: Project) -> Any:
-    """The registry ids a form offers as the user types (the project's latest 500)."""
-    return Compound.objects.in_project(project).order_by("-number")[:500]
+def _offered(request: AuthenticatedRequest, project: Project) -> Any:
+    """The registry ids a form offers as the user types (the latest 500 they see)."""
+    return Compound.objects.in_project(project, seen_by=request.user).order_by("-number")[:500]
 
 
 def _evidence_form(request: AuthenticatedRequest, compound: CompoundRequest) -> EvidenceForm:
@@ -107,7 +107,7 @@ def request_new(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse
         request,
         "compound_requests/new.html",
         project_context(
-            request, project, "requests", form=form, project_compounds=_offered(project)
+            request, project, "requests", form=form, project_compounds=_offered(request, project)
         ),
         status=outcome.status,
     )
@@ -213,7 +213,7 @@ def request_detail(
         "thread": compound.messages.select_related("author", "author_org"),
         "pending": services.alternatives_pending(compound),
         # the registry ids offered when marking it made, correcting that or naming the data
-        "project_compounds": _offered(project)
+        "project_compounds": _offered(request, project)
         if "mark_made" in steps or side == services.SPONSOR or correctable
         else (),
         "made_form": made_form if correctable else None,

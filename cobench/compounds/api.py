@@ -219,7 +219,7 @@ def list_compounds(
 ):
     """The compounds registered in a project, by registry id."""
     project = project_for(request, project_id)
-    compounds = Compound.objects.visible_to(request.user).in_project(project)
+    compounds = Compound.objects.in_project(project, seen_by=request.user)
     if registry_id:
         compounds = compounds.by_registry_id_prefix(registry_id.strip())
     if formula:
@@ -227,8 +227,8 @@ def list_compounds(
     # found by a prefix: sorted after the registry-id index has found them (`number + 0`
     # is no index's order), where SQLite would rather walk an index in order, checking each
     compounds = compounds.order_by(F("number") + 0 if registry_id else "number")
-    if not (registry_id or formula):  # a member sees all of a project's compounds
-        compounds.known_count = services.registered_count(project)  # type: ignore[attr-defined]  # read by the paginator
+    if not (registry_id or formula):
+        compounds.known_count = services.registered_count(project, request.user)  # type: ignore[attr-defined]  # read by the paginator
     return compounds
 
 
@@ -241,7 +241,7 @@ def export(
 ):
     """The selected compounds of a project (all when `ids` is empty) as SDF or CSV."""
     project = project_for(request, project_id)
-    compounds = Compound.objects.visible_to(request.user).in_project(project).order_by("number")
+    compounds = Compound.objects.in_project(project, seen_by=request.user).order_by("number")
     wanted = [part.strip() for part in ids.split(",") if part.strip()]
     if wanted:
         try:

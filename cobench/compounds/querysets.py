@@ -2,29 +2,56 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from cobench.core.permissions import Action
-from cobench.core.querysets import ProjectScopedQuerySet, member_projects
+from cobench.core.querysets import (
+    ProjectScopedQuerySet,
+    member_projects,
+    own_organizations,
+    unwalled_projects,
+)
+from cobench.tenancy.models import CompoundShare
 
 
 class CompoundQuerySet(ProjectScopedQuerySet):
-    """Compounds belong to a sponsor's registry; a user sees one through a project it is in."""
+    """Compounds belong to a sponsor's registry; a user sees one through a project it is in.
+
+    Within a project, a partner's people see the compounds their organization made (a lot
+    it produced) or was asked to make (a request assigned to it), and those the sponsor
+    shares with it (`ProjectPartner.compounds`: all of the project's, those of chosen
+    series, or none beyond its own); the sponsor's people, and everyone on an open
+    consortium, see all of them.
+    """
 
     project_lookup = "project_links__project"
 
-    def _through(self, user: Any, action: Action) -> "CompoundQuerySet":
+    def scope(self, user: Any, action: Action) -> Q:
         # each compound checked by its own links (see `in_project`)
         links = apps.get_model("compounds", "ProjectCompound").objects.filter(
-            project__in=member_projects(user, action), compound_id=OuterRef("pk")
+            compound_id=OuterRef("pk")
         )
-        return self.filter(Exists(links))
-
-    def visible_to(self, user: Any) -> "CompoundQuerySet":
-        return self._through(user, Action.VIEW)
-
-    def editable_by(self, user: Any, action: Action) -> "CompoundQuerySet":
-        return self._through(user, action)
+        projects = member_projects(user, action)
+        organizations = own_organizations(user)
+        shares = apps.get_model("tenancy", "ProjectPartner").objects.filter(
+            organization__in=organizations, project__in=projects
+        )
+        whole = Q(project__in=unwalled_projects(user, action)) | Q(
+            project__in=shares.filter(compounds=CompoundShare.ALL).values("project_id")
+        )
+        made = apps.get_model("compounds", "Lot").objects.filter(
+            compound_id=OuterRef("pk"), project__in=projects, producer__in=organizations
+        )
+        asked = apps.get_model("compound_requests", "CompoundRequest").objects.filter(
+            compound_id=OuterRef("pk"), project__in=projects, partner__in=organizations
+        )
+        tagged = apps.get_model("assays", "SeriesMember").objects.filter(
+            compound_id=OuterRef("pk"),
+            series__in=shares.filter(compounds=CompoundShare.SERIES).values("shared_series"),
+        )
+        return (
+            Q(Exists(links.filter(whole))) | Q(Exists(made)) | Q(Exists(asked)) | Q(Exists(tagged))
+        )
 
     def by_registry_id(self, typed: str) -> "CompoundQuerySet":
         """The compound of a registry id as typed or in capitals (people type cb-000012 for
@@ -45,31 +72,48 @@ class CompoundQuerySet(ProjectScopedQuerySet):
                 matches |= Q(registry_id__startswith=start)
         return self.filter(matches)
 
-    def in_project(self, project: Any) -> "CompoundQuerySet":
-        """The compounds registered in `project` (all of its sponsor's registry), each checked
-        by its own link: a lookup by registry id or structure uses the registry's indexes,
-        where `pk IN (the project's links)` has SQLite list every link first."""
+    def in_project(self, project: Any, *, seen_by: Any) -> "CompoundQuerySet":
+        """The compounds registered in `project` (all of its sponsor's registry) that `seen_by`
+        sees (None: all of them, for the system's own work), each checked by its own link: a
+        lookup by registry id or structure uses the registry's indexes, where `pk IN (the
+        project's links)` has SQLite list every link first."""
         links = apps.get_model("compounds", "ProjectCompound").objects.filter(
             project=project, compound_id=OuterRef("pk")
         )
-        return self.filter(Exists(links), sponsor_id=project.sponsor_id)
+        rows = self if seen_by is None else self.visible_to(seen_by)
+        return rows.filter(Exists(links), sponsor_id=project.sponsor_id)
 
 
 class ProjectCompoundQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("compound",)
 
 
 class LotQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("producer",)
+
+    def walled(self, user: Any) -> Q:
+        """A lot is a partner's when it produced it or it was shipped to or from it."""
+        organizations = own_organizations(user)
+        shipped = apps.get_model("compounds", "Shipment").objects.filter(
+            Q(from_org__in=organizations) | Q(to_org__in=organizations)
+        )
+        return super().walled(user) | Q(pk__in=shipped.values("lot_id"))
 
 
 class LotFileQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("lot",)
 
 
 class ShipmentQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("lot",)
 
 
 class ImportJobQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("uploaded_by",)
+
+    def walled(self, user: Any) -> Q:
+        """An import is the organization's its uploader acts for on the project."""
+        return Q(
+            uploaded_by__project_memberships__project=F("project"),
+            uploaded_by__project_memberships__organization__in=own_organizations(user),
+        )

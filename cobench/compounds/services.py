@@ -35,8 +35,8 @@ from cobench.core.concurrency import check_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul
-from cobench.tenancy.access import ensure_can
-from cobench.tenancy.models import Organization, Project, User
+from cobench.tenancy.access import ensure_can, membership
+from cobench.tenancy.models import CompoundShare, Organization, Project, User
 
 from .models import Compound, Lot, LotFile, ProjectCompound, RegistrySequence, Shipment
 
@@ -296,10 +296,26 @@ def _take_numbers(sponsor: Organization, count: int) -> range:
     return range(last - count + 1, last + 1)
 
 
-def registered_count(project: Project) -> int:
-    """How many compounds `project` holds, by counting its links (one index range): counting
-    the compounds themselves checks each one's links, seconds at a million."""
-    return ProjectCompound.objects.filter(project=project).count()
+def sees_all_compounds(user: Any, project: Project) -> bool:
+    """Whether `user` sees every compound of `project`: the sponsor's people, everyone on an
+    open consortium, and the people of a partner the sponsor shares all of them with."""
+    member = membership(user, project)
+    if member is None:
+        return False
+    if member.organization_id == project.sponsor_id or project.open_consortium:
+        return True
+    return project.partners.filter(
+        organization_id=member.organization_id, compounds=CompoundShare.ALL
+    ).exists()
+
+
+def registered_count(project: Project, seen_by: Any) -> int:
+    """How many compounds of `project` `seen_by` sees. For one who sees them all, by counting
+    the project's links (one index range): counting the compounds themselves checks each
+    one's links, seconds at a million; a partner that sees only some counts those."""
+    if sees_all_compounds(seen_by, project):
+        return ProjectCompound.objects.filter(project=project).count()
+    return Compound.objects.in_project(project, seen_by=seen_by).count()
 
 
 def link_changes(link: ProjectCompound) -> dict[str, Any]:

@@ -26,13 +26,13 @@ PAGE_SIZE = 25
 @page
 def compound_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
-    compounds = Compound.objects.visible_to(request.user).in_project(project).order_by("-number")
+    compounds = Compound.objects.in_project(project, seen_by=request.user).order_by("-number")
     query = (request.GET.get("q") or "").strip()[:40]
     if query:
         compounds = compounds.filter(registry_id__icontains=query)
     paginator = Paginator(compounds, PAGE_SIZE)
-    if not query:  # every member sees all of a project's compounds: its links say how many
-        paginator.count = services.registered_count(project)
+    if not query:
+        paginator.count = services.registered_count(project, request.user)
     listing = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -76,7 +76,9 @@ def compound_detail(
     request: AuthenticatedRequest, project_id: UUID, compound_id: UUID
 ) -> HttpResponse:
     project = project_for(request, project_id)
-    compound = get_visible(Compound.objects.in_project(project), request.user, pk=compound_id)
+    compound = get_visible(
+        Compound.objects.in_project(project, seen_by=None), request.user, pk=compound_id
+    )
     lots = Lot.objects.visible_to(request.user).filter(compound=compound, project=project)
     return render(
         request,

@@ -251,7 +251,7 @@ def concern_figures(request: AuthenticatedRequest, project_id: UUID):
     """Per organization: median hours to acknowledge and resolve the concerns addressed to it,
     and its breaches (escalations)."""
     project = project_for(request, project_id)
-    return services.response_figures(project)
+    return services.response_figures(project, request.user)
 
 
 @router.get("/concerns/{concern_id}", response=ConcernOut)

@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 
+from cobench.meetings.models import Meeting
 from cobench.tenancy.models import Organization, Project
 
 from . import services
@@ -50,10 +51,15 @@ class RaiseForm(forms.Form):
 
     def __init__(self, *args, project: Project, member, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = services.project_organizations(project)
+        orgs = services.project_organizations(project, member)
         field = cast(forms.ModelChoiceField, self.fields["addressed_to"])
         field.queryset = Organization.objects.filter(pk__in=[o.pk for o in orgs])
-        meetings = project.meetings.select_related("series").order_by("-starts_at")[:100]
+        meetings = (
+            Meeting.objects.visible_to(member.user)
+            .filter(project=project)
+            .select_related("series")
+            .order_by("-starts_at")[:100]
+        )
         cast(forms.ChoiceField, self.fields["meeting_id"]).choices = [
             ("", "—"),
             *((str(m.pk), str(m)) for m in meetings),

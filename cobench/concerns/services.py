@@ -37,7 +37,7 @@ from cobench.meetings.models import Meeting
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.tenancy.access import ensure_can, membership
-from cobench.tenancy.models import Organization, Project, ProjectMember, User
+from cobench.tenancy.models import Organization, Project, ProjectMember, ProjectPartner, User
 
 from .models import Comment, Concern, Escalation
 
@@ -235,19 +235,25 @@ def _leads_of(project: Project, organization_id: Any) -> list[User]:
     )
 
 
-def project_organizations(project: Project) -> list[Organization]:
-    """The sponsor and the current partners: the organizations a concern can be addressed to."""
+def project_organizations(project: Project, member: ProjectMember | None) -> list[Organization]:
+    """The sponsor and the current partners `member` sees (None: all of them): the
+    organizations a concern can be addressed to. Behind the partner walls a partner's people
+    address the sponsor or their own organization."""
     today = timezone.localdate()
     partners = Organization.objects.filter(
         Q(partnerships__end_date__isnull=True) | Q(partnerships__end_date__gte=today),
         partnerships__project=project,
     ).order_by("name")
+    if member is not None:
+        partners = partners.filter(
+            partnerships__in=ProjectPartner.objects.visible_to(member.user).filter(project=project)
+        )
     return [project.sponsor, *partners]
 
 
 def default_addressee(project: Project, member: ProjectMember) -> Organization | None:
     """The other side: the sponsor for a partner's people, the only partner for the sponsor's."""
-    orgs = project_organizations(project)
+    orgs = project_organizations(project, member)
     if member.organization_id != project.sponsor_id:
         return project.sponsor
     partners = orgs[1:]
@@ -297,7 +303,7 @@ def raise_concern(
         addressed_to = default_addressee(project, member)
         if addressed_to is None:
             errors["addressed_to"] = ["Say which partner organization should respond."]
-    elif addressed_to.pk not in {o.pk for o in project_organizations(project)}:
+    elif addressed_to.pk not in {o.pk for o in project_organizations(project, member)}:
         errors["addressed_to"] = ["Not the sponsor or a current partner of this project."]
     if errors or addressed_to is None:  # no addressee is among the errors
         raise InvalidInput("The concern has invalid fields; nothing was raised.", errors=errors)
@@ -341,6 +347,7 @@ def raise_concern(
     by = "confidentially" if confidential else f"by {actor.display_name} ({member.organization})"
     notify(
         kind=Kind.CONCERN_RAISED,
+        about=concern,
         recipients=[u for u in _leads_of(project, addressed_to.pk) if u.pk != actor.pk],
         title=f"{project.code}: concern #{number} raised — {title}",
         body=f"{Concern.Severity(severity).label} {Concern.Category(category).label.lower()} "
@@ -480,6 +487,7 @@ def resolve_concern(
     )
     notify(
         kind=Kind.CONCERN_RESOLVED,
+        about=concern,
         recipients=[concern.raised_by] if concern.raised_by_id != actor.pk else [],
         title=f"{concern.project.code}: your concern #{concern.number} was resolved",
         body=f"{concern.title}\n\nResolution: {concern.resolution}",
@@ -590,6 +598,7 @@ def assign_concern(
         due = f" Due {due_date:%-d %b %Y}." if due_date else ""
         notify(
             kind=Kind.CONCERN_ASSIGNED,
+            about=concern,
             recipients=[owner],
             title=f"{concern.project.code}: concern #{concern.number} is yours — {concern.title}",
             body=f"{concern.get_severity_display()} {concern.get_category_display().lower()} "
@@ -689,6 +698,7 @@ def _escalate(pk: Any, steps: list[EscalationLevel], now: datetime) -> int:
         label, roles = NOTIFY_GROUPS[rung.notify]
         notify(
             kind=Kind.CONCERN_ESCALATED,
+            about=concern,
             recipients=User.objects.filter(
                 project_memberships__project_id=concern.project_id,
                 project_memberships__role__in=roles,
@@ -770,16 +780,19 @@ def _median_hours(spans: list[timedelta]) -> float | None:
     return round(statistics.median(s.total_seconds() / 3600 for s in spans), 1) if spans else None
 
 
-def response_figures(project: Project) -> list[Figures]:
+def response_figures(project: Project, viewer: User) -> list[Figures]:
     """Per organization (sponsor and partners): median hours from raising to acknowledgement
-    and to resolution of the concerns addressed to it, and its breaches (escalations)."""
-    concerns = list(project.concerns.all())
+    and to resolution of the concerns addressed to it, and its breaches (escalations), of the
+    concerns `viewer` sees."""
+    concerns = list(Concern.objects.visible_to(viewer).filter(project=project))
     breaches: dict[Any, int] = {}
-    for org_id in Escalation.objects.filter(concern__project=project).values_list(
-        "concern__addressed_to_id", flat=True
+    for org_id in (
+        Escalation.objects.visible_to(viewer)
+        .filter(concern__project=project)
+        .values_list("concern__addressed_to_id", flat=True)
     ):
         breaches[org_id] = breaches.get(org_id, 0) + 1
-    orgs = {o.pk: o for o in project_organizations(project)}
+    orgs = {o.pk: o for o in project_organizations(project, membership(viewer, project))}
     for c in concerns:
         if c.addressed_to_id not in orgs:
             orgs[c.addressed_to_id] = c.addressed_to
@@ -803,9 +816,9 @@ def response_figures(project: Project) -> list[Figures]:
     return rows
 
 
-def summary(project: Project) -> dict[str, Any]:
-    """What the project page shows of its concerns."""
-    concerns = project.concerns.all()
+def summary(project: Project, viewer: User) -> dict[str, Any]:
+    """What the project page shows `viewer` of the concerns they see."""
+    concerns = Concern.objects.visible_to(viewer).filter(project=project)
     active = concerns.filter(state__in=ACTIVE)
     return {
         "total": concerns.count(),

@@ -49,7 +49,7 @@ def concern_list(request: AuthenticatedRequest, project_id: UUID) -> HttpRespons
     context |= {
         "filters": filters,
         "rows": _rows(request, concerns, context["me"]),
-        "figures": services.response_figures(project),
+        "figures": services.response_figures(project, request.user),
         "filtered": any(chosen.values()),
     }
     if is_htmx(request):

@@ -90,20 +90,25 @@ def _project(demo: Demo) -> None:
         "hinge-binder series from the 2026 HTS campaign.",
     )
     start = demo.today - timedelta(days=90)
-    tenancy.add_partner(
-        actor=lead,
-        project=project,
-        organization=demo.organizations[BOSTON.name],
-        start_date=start,
-        scope_of_work="Medicinal chemistry: analogue design and synthesis at 20-50 mg scale.",
-    )
-    tenancy.add_partner(
-        actor=lead,
-        project=project,
-        organization=demo.organizations[HYDERABAD.name],
-        start_date=start,
-        scope_of_work="Route scouting and resynthesis of leads at 1-10 g in the kilo lab.",
-    )
+    chemists = [
+        (BOSTON, "Medicinal chemistry: analogue design and synthesis at 20-50 mg scale."),
+        (HYDERABAD, "Route scouting and resynthesis of leads at 1-10 g in the kilo lab."),
+    ]
+    for org, scope in chemists:
+        partner = tenancy.add_partner(
+            actor=lead,
+            project=project,
+            organization=demo.organizations[org.name],
+            start_date=start,
+            scope_of_work=scope,
+        )
+        # each sees its own status, requests, concerns and lots; the registry is shared
+        tenancy.share_compounds(
+            actor=lead,
+            partner=partner,
+            compounds="all",
+            reason="Both chemistry partners work on the whole hinge-binder series",
+        )
     for p in PEOPLE:
         if p.role == Role.SPONSOR_LEAD:
             continue  # the project's creator is its sponsor lead already

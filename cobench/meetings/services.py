@@ -492,6 +492,7 @@ def _tell_owner(item: ActionItem, actor: User) -> None:
     notify(
         kind=Kind.ACTION_ITEM_ASSIGNED,
         recipients=[item.owner],
+        about=item,
         title=f"{item.project.code}: action item for you — {item.title}",
         body=f"Due {item.due_date:%-d %b %Y}, from {item.meeting.display_title} "
         f"({item.meeting.starts_at:%-d %b %Y}). Assigned by {actor.display_name}.",
@@ -635,6 +636,7 @@ def notify_overdue_action_items(*, now: datetime | None = None) -> int:
                 notify(
                     kind=Kind.ACTION_ITEM_OVERDUE,
                     recipients=[item.owner],
+                    about=item,
                     title=f"{item.project.code}: overdue — {item.title}",
                     body=f"It was due {item.due_date:%-d %b %Y}.",
                     url=reverse("my-action-items"),
@@ -895,6 +897,7 @@ def refresh_engagement(*, series: MeetingSeries, now: datetime | None = None) ->
         notify(
             kind=Kind.ENGAGEMENT_WARNING,
             recipients=leads,
+            about=series,
             title=f"{series.project.code}: attendance of {series.name} fell",
             body=result.message,
             url=reverse("meeting-series", args=[series.project_id, series.pk]),

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from cobench.audit import services as audit
@@ -34,6 +35,7 @@ def notify(
     *,
     kind: Kind,
     recipients: Iterable[Any],
+    about: Model | None,
     title: str,
     body: str = "",
     url: str = "",
@@ -42,10 +44,19 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox (in the caller's transaction).
 
-    People who turned `kind` off get nothing; with `dedupe_key`, a person is told
-    about the same thing once. Immediate e-mails go out after the commit.
+    `about` is the object it tells of (None: nothing beyond the project): only those who
+    see it are told, so a partner never hears of another partner's work. People who
+    turned `kind` off get nothing; with `dedupe_key`, a person is told about the same
+    thing once. Immediate e-mails go out after the commit.
     """
     people = {r.pk: r for r in recipients if r is not None and r.is_active}
+    if about is not None:
+        rows = type(about)._default_manager.filter(pk=about.pk)
+        people = {
+            pk: person
+            for pk, person in people.items()
+            if rows.visible_to(person).exists()  # type: ignore[attr-defined]
+        }
     off = set(
         Preference.objects.filter(user__in=people, kind=kind, delivery=Delivery.OFF).values_list(
             "user_id", flat=True

@@ -49,9 +49,10 @@ WHERE c.sponsor_id = ANY(%s)
 ON CONFLICT (compound_id) DO NOTHING
 """  # noqa: S608
 
-_IN_SCOPE = """s.sponsor_id = ANY(%s) AND EXISTS (
+_IN_SCOPE = """s.sponsor_id = ANY(%s) AND (EXISTS (
     SELECT 1 FROM compounds_projectcompound pc
-    WHERE pc.compound_id = s.compound_id AND pc.project_id = ANY(%s))"""
+    WHERE pc.compound_id = s.compound_id AND pc.project_id = ANY(%s::uuid[]))
+    OR s.compound_id = ANY(%s::uuid[]))"""
 
 _READERS = {
     "smiles": "mol_from_smiles(%s::cstring)",
@@ -119,6 +120,7 @@ def similar(
     *,
     sponsors: list[UUID],
     projects: list[UUID],
+    compounds: list[UUID],
     threshold: float,
     k: int,
     time_limit_s: float,
@@ -131,7 +133,7 @@ def similar(
     ORDER BY score DESC, s.number LIMIT %s"""  # noqa: S608
     rows = _run(
         sql,
-        [_text(query), sponsors, projects, k],
+        [_text(query), sponsors, projects, compounds, k],
         sponsors=sponsors,
         time_limit_s=time_limit_s,
         tanimoto_threshold=threshold,
@@ -140,7 +142,13 @@ def similar(
 
 
 def substructure(
-    query: Query, *, sponsors: list[UUID], projects: list[UUID], cap: int, time_limit_s: float
+    query: Query,
+    *,
+    sponsors: list[UUID],
+    projects: list[UUID],
+    compounds: list[UUID],
+    cap: int,
+    time_limit_s: float,
 ) -> list[UUID]:
     """Compounds containing `query`, in registry order, at most `cap`."""
     sql = f"""
@@ -148,6 +156,9 @@ def substructure(
     WHERE s.mol @> {_READERS[query.kind]} AND {_IN_SCOPE}
     ORDER BY s.sponsor_id, s.number LIMIT %s"""  # noqa: S608
     rows = _run(
-        sql, [_text(query), sponsors, projects, cap], sponsors=sponsors, time_limit_s=time_limit_s
+        sql,
+        [_text(query), sponsors, projects, compounds, cap],
+        sponsors=sponsors,
+        time_limit_s=time_limit_s,
     )
     return [row[0] for row in rows]

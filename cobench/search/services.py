@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, overload
 from uuid import UUID
@@ -32,14 +32,14 @@ from uuid import UUID
 import numpy as np
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, Q
 
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
 from cobench.core.errors import InvalidInput
 from cobench.core.querysets import member_projects
-from cobench.tenancy.models import Project, User
+from cobench.tenancy.models import CompoundShare, Project, ProjectMember, ProjectPartner, User
 
 from . import cartridge, index
 from .models import ProjectLinks
@@ -145,16 +145,29 @@ def backend() -> str:
 class Scope:
     """The projects searched (`by_sponsor`), all the projects the searcher sees, and what the
     in-process indexes compare to keep in step: each project's link count, each sponsor's
-    highest compound number (read in the same statement, so from one snapshot)."""
+    highest compound number (read in the same statement, so from one snapshot).
+
+    On a `walled` project the searcher (a partner's people) sees only some compounds (the
+    partner walls, `cobench.compounds.querysets`): those of the searched walled projects
+    are in `seen`, per sponsor, as (number, id) pairs.
+    """
 
     by_sponsor: dict[UUID, list[UUID]]
     visible: dict[UUID, Project]
     links: dict[UUID, int]
     last: dict[UUID, int]
+    walled: frozenset[UUID] = frozenset()
+    seen: dict[UUID, list[tuple[int, UUID]]] = field(default_factory=dict)
 
     @property
     def projects(self) -> list[UUID]:
-        return [p for projects in self.by_sponsor.values() for p in projects]
+        """The searched projects whose every compound the searcher sees."""
+        return [p for ps in self.by_sponsor.values() for p in ps if p not in self.walled]
+
+    @property
+    def seen_ids(self) -> list[UUID]:
+        """The compounds the searcher sees on the searched walled projects."""
+        return [pk for pairs in self.seen.values() for _, pk in pairs]
 
 
 def _scope(actor: User, project: Project | None) -> Scope:
@@ -178,7 +191,33 @@ def _scope(actor: User, project: Project | None) -> Scope:
         links[pk], last[sponsor_id] = link_count or 0, highest or 0
         if project is None or pk == project.pk:
             by_sponsor.setdefault(sponsor_id, []).append(pk)
-    return Scope(by_sponsor=by_sponsor, visible=visible, links=links, last=last)
+    walled = frozenset(_walled_projects(actor)) & set(visible)
+    seen: dict[UUID, list[tuple[int, UUID]]] = {}
+    for pk in walled:
+        if pk in by_sponsor.get(visible[pk].sponsor_id, ()):
+            rows = Compound.objects.in_project(visible[pk], seen_by=actor)
+            for sponsor_id, number, compound_id in rows.values_list("sponsor_id", "number", "pk"):
+                seen.setdefault(sponsor_id, []).append((number, compound_id))
+    return Scope(
+        by_sponsor=by_sponsor, visible=visible, links=links, last=last, walled=walled, seen=seen
+    )
+
+
+def _walled_projects(actor: User) -> list[UUID]:
+    """The projects where `actor` sees only some of the compounds: a partner's people, where
+    the sponsor shares fewer than all of them and partners do not see each other's work."""
+    shares_all = ProjectPartner.objects.filter(
+        project_id=OuterRef("project_id"),
+        organization_id=OuterRef("organization_id"),
+        compounds=CompoundShare.ALL,
+    )
+    return list(
+        ProjectMember.objects.filter(user=actor)
+        .exclude(organization_id=F("project__sponsor_id"))
+        .exclude(project__open_consortium=True)
+        .exclude(Exists(shares_all))
+        .values_list("project_id", flat=True)
+    )
 
 
 _STAND_IN = UUID(int=0)
@@ -215,14 +254,20 @@ def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
 
 
-def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, list[UUID]]]:
-    """The in-process indexes of the scope's sponsors, each brought up to date (see index)."""
+def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, np.ndarray | None]]:
+    """The in-process indexes of the scope's sponsors, each brought up to date (see index),
+    with the positions the searcher may see in each (None: all of them)."""
     found = []
     for sponsor_id, projects in scope.by_sponsor.items():
         sponsor_index = index.for_sponsor(connection.settings_dict["NAME"], sponsor_id)
         with sponsor_index.lock:
             sponsor_index.refresh(scope.last[sponsor_id], {p: scope.links[p] for p in projects})
-        found.append((sponsor_index, projects))
+            allowed = sponsor_index.allowed([p for p in projects if p not in scope.walled])
+            if allowed is not None and sponsor_id in scope.seen:
+                allowed = allowed.copy()  # the index keeps its masks: add to a copy
+                seen = [number for number, _ in scope.seen[sponsor_id]]
+                allowed[sponsor_index.positions(seen)] = True
+        found.append((sponsor_index, allowed))
     return found
 
 
@@ -324,9 +369,15 @@ def search_exact(*, actor: User, query: str, project: Project | None = None) -> 
     """Compounds with the same parent as `query`: standardized as registration does."""
     std = compounds.standardize_one(query, field="query")
     scope = _scope(actor, project)
-    linked = ProjectCompound.objects.filter(
-        project_id__in=scope.projects, compound_id=OuterRef("pk")
+    linked = Q(
+        Exists(
+            ProjectCompound.objects.filter(
+                project_id__in=scope.projects, compound_id=OuterRef("pk")
+            )
+        )
     )
+    if scope.seen:
+        linked |= Q(pk__in=scope.seen_ids)
     # one lookup per index (OR-ed, or with the sponsor beside the InChIKey, which the link
     # implies, SQLite walks the whole registry), each compound checked through its links
     lookups = (
@@ -336,7 +387,7 @@ def search_exact(*, actor: User, query: str, project: Project | None = None) -> 
     same = {
         (sponsor_id, number, pk)
         for lookup in lookups
-        for sponsor_id, number, pk in Compound.objects.filter(Exists(linked), **lookup)
+        for sponsor_id, number, pk in Compound.objects.filter(linked, **lookup)
         .order_by()
         .values_list("sponsor_id", "number", "pk")[: MAX_HITS + 1]
     }
@@ -372,6 +423,7 @@ def search_similarity(
                 parsed,
                 sponsors=list(scope.by_sponsor),
                 projects=scope.projects,
+                compounds=scope.seen_ids,
                 threshold=threshold,
                 k=top + 1,
                 time_limit_s=_time_limit(),
@@ -381,13 +433,13 @@ def search_similarity(
     else:
         fp = index.morgan(parsed.mol)
         scored: list[tuple[UUID, float]] = []
-        for sponsor_index, projects in _indexes(scope):
+        for sponsor_index, allowed in _indexes(scope):
             with sponsor_index.lock:
                 similar = sponsor_index.similar(
                     fp,
                     threshold=threshold,
                     k=top + 1,
-                    allowed=sponsor_index.allowed(projects),
+                    allowed=allowed,
                     workers=_workers(),
                 )
                 scored += [(sponsor_index.compound_id(p), float(c)) for p, c in similar]
@@ -426,6 +478,7 @@ def search_substructure(
                 parsed,
                 sponsors=list(scope.by_sponsor),
                 projects=scope.projects,
+                compounds=scope.seen_ids,
                 cap=MAX_HITS + 1,
                 time_limit_s=limit,
             )
@@ -434,13 +487,13 @@ def search_substructure(
         more, found = len(ids) > MAX_HITS, [(cid, None) for cid in ids[:MAX_HITS]]
     else:
         rows, count, more = [], 0, False
-        for sponsor_index, projects in _indexes(scope):
+        for sponsor_index, allowed in _indexes(scope):
             remaining = max(0.0, limit - (time.monotonic() - began))
             with sponsor_index.lock:
                 matches = sponsor_index.substructure(
                     parsed.mol,
                     cap=MAX_HITS - count,
-                    allowed=sponsor_index.allowed(projects),
+                    allowed=allowed,
                     workers=_workers(),
                     time_limit_s=remaining,
                 )

@@ -142,7 +142,7 @@ def _numbered(document: StatusDocument, number: int) -> StatusVersion:
 def list_documents(request: AuthenticatedRequest, project_id: UUID):
     """One entry per partner: its document's current version and freshness (or none yet)."""
     project = project_for(request, project_id)
-    return [_summary(row) for row in services.project_freshness(project)]
+    return [_summary(row) for row in services.project_freshness(project, seen_by=request.user)]
 
 
 @router.post("/projects/{project_id}/status-documents", response={201: DocumentOut})

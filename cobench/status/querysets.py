@@ -2,8 +2,9 @@ from cobench.core.querysets import ProjectScopedQuerySet
 
 
 class StatusDocumentQuerySet(ProjectScopedQuerySet):
-    pass
+    wall = ("organization",)
 
 
 class StatusVersionQuerySet(ProjectScopedQuerySet):
     project_lookup = "document__project"
+    wall = ("document",)

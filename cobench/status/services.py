@@ -189,6 +189,7 @@ def _tell_sponsor(version: StatusVersion) -> None:
     notify(
         kind=Kind.STATUS_UPDATED,
         recipients=people.distinct(),
+        about=document,
         title=f"{project.code}: {document.organization} updated its status (v{version.number})",
         body=f"{version.created_by_label} changed {changed}.",
         url=document_url(document),
@@ -261,33 +262,39 @@ class Freshness:
         return self.now - self.due_at if self.is_stale and self.due_at else None
 
 
-def _current_partners(project: Project, now: datetime) -> list[ProjectPartner]:
+def _current_partners(
+    project: Project, now: datetime, seen_by: User | None
+) -> list[ProjectPartner]:
     today = timezone.localdate(now)
+    partners = ProjectPartner.objects.filter(project=project)
+    if seen_by is not None:
+        partners = partners.visible_to(seen_by)
     return list(
-        project.partners.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        partners.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .select_related("organization")
         .order_by("organization__name")
     )
 
 
-def project_freshness(project: Project, *, now: datetime | None = None) -> list[Freshness]:
-    """One row per current partner (written or not), then former partners' kept documents."""
+def project_freshness(
+    project: Project, *, seen_by: User | None, now: datetime | None = None
+) -> list[Freshness]:
+    """One row per current partner (written or not), then former partners' kept documents:
+    those `seen_by` sees (None: all, for the periodic jobs)."""
     now = now or timezone.now()
     cadence = cadence_days(project)
-    documents = {
-        d.organization_id: d
-        for d in StatusDocument.objects.filter(project=project).select_related(
-            "organization", "project"
-        )
-    }
+    kept = StatusDocument.objects.filter(project=project)
+    if seen_by is not None:
+        kept = kept.visible_to(seen_by)
+    documents = {d.organization_id: d for d in kept.select_related("organization", "project")}
     by_pk = {d.pk: d for d in documents.values()}
     currents = {
         v.document_id: v
-        for v in StatusVersion.objects.filter(document__project=project)
+        for v in StatusVersion.objects.filter(document__in=list(by_pk))
         if v.number == by_pk[v.document_id].version
     }
     rows = []
-    for partner in _current_partners(project, now):
+    for partner in _current_partners(project, now, seen_by):
         document = documents.pop(partner.organization_id, None)
         rows.append(
             Freshness(
@@ -317,7 +324,7 @@ def project_freshness(project: Project, *, now: datetime | None = None) -> list[
 
 def document_freshness(document: StatusDocument, *, now: datetime | None = None) -> Freshness:
     now = now or timezone.now()
-    partners = {p.organization_id for p in _current_partners(document.project, now)}
+    partners = {p.organization_id for p in _current_partners(document.project, now, None)}
     return Freshness(
         document.project,
         document.organization,
@@ -342,7 +349,7 @@ def stale_for_leads(user: Any, *, now: datetime | None = None) -> list[Freshness
         project__status=Project.Status.ACTIVE,
     ).select_related("project")
     for member in leads:
-        for row in project_freshness(member.project, now=now):
+        for row in project_freshness(member.project, seen_by=user, now=now):
             mine = member.role == Role.SPONSOR_LEAD or row.organization.pk == member.organization_id
             if mine and row.is_stale:
                 rows.append(row)
@@ -371,7 +378,7 @@ def notify_stale(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for project in Project.objects.filter(status=Project.Status.ACTIVE):
-        for row in project_freshness(project, now=now):
+        for row in project_freshness(project, seen_by=None, now=now):
             if not row.is_stale:
                 continue
             with transaction.atomic():
@@ -385,6 +392,7 @@ def _notify_stale_row(row: Freshness) -> list[Any]:
         return notify(
             kind=Kind.STATUS_STALE,
             recipients=_leads_for(row),
+            about=None,
             title=f"{project.code}: {org} has not written a status document yet",
             body=f"The charter asks for a status update every {row.cadence_days} days.",
             url=reverse("status", args=[project.pk]),
@@ -395,6 +403,7 @@ def _notify_stale_row(row: Freshness) -> list[Any]:
     return notify(
         kind=Kind.STATUS_STALE,
         recipients=_leads_for(row),
+        about=row.document,
         title=f"{project.code}: {org}'s status document is stale ({days} days old)",
         body=f"Version {row.current.number} was written by {row.current.created_by_label}; "
         f"the charter asks for an update every {row.cadence_days} days.",

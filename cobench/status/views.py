@@ -61,7 +61,7 @@ def status(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     """Every partner's document at a glance: fresh or stale, how old, who wrote it."""
     project = project_for(request, project_id)
     context = _context(request, project)
-    rows = services.project_freshness(project, now=context["now"])
+    rows = services.project_freshness(project, seen_by=request.user, now=context["now"])
     me = context["me"]
     mine_missing = (
         context["can"]["edit_status"]
@@ -123,7 +123,7 @@ def _reading(
         "may_edit": _may_edit(context, document),
         "others": [
             r
-            for r in services.project_freshness(project, now=context["now"])
+            for r in services.project_freshness(project, seen_by=request.user, now=context["now"])
             if r.document is None or r.document.pk != document.pk
         ],
     }

@@ -58,6 +58,10 @@ class ProjectOut(Schema):
     sponsor: OrgRef
     phase: Phase
     status: ProjectStatus
+    open_consortium: bool = Field(
+        description="Partners see each other's work; off (the default), each partner sees its "
+        "own and what the sponsor shares"
+    )
     created_at: datetime
     version: int
 
@@ -79,13 +83,48 @@ class ProjectPatch(Input):
     reason: str = Reason
 
 
+CompoundShareName = Literal["all", "series", "own"]
+
+
+class SeriesRef(Schema):
+    id: UUID
+    name: str
+
+
 class PartnerOut(Schema):
     id: UUID
     organization: OrgRef
     start_date: date
     end_date: date | None
     scope_of_work: str
+    compounds: CompoundShareName = Field(
+        description="Which of the project's compounds the partner sees beyond those it made or "
+        "was asked to make: all, those of `shared_series`, or only its own"
+    )
+    shared_series: list[SeriesRef]
+    blinded: bool = Field(
+        description="Compounds it did not make are shown coded: no structure, no SMILES"
+    )
     version: int
+
+    @staticmethod
+    def resolve_shared_series(partner: ProjectPartner) -> list[dict]:
+        return [{"id": s.pk, "name": s.name} for s in partner.shared_series.order_by("name")]
+
+
+class CompoundShareIn(Input):
+    compounds: CompoundShareName
+    series_ids: list[UUID] = Field(
+        default_factory=list, max_length=200, description="With `series`: the series shared"
+    )
+    blinded: bool = False
+    version: int | None = Field(None, ge=1)
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ConsortiumIn(Input):
+    open_consortium: bool
+    reason: str = Field(..., min_length=1, max_length=2000)
 
 
 class PartnerIn(Input):
@@ -301,6 +340,44 @@ def update_partner(
     )
     set_etag(response, partner.version)
     return partner
+
+
+@router.put("/partners/{partner_id}/compounds", response=PartnerOut)
+def share_compounds(
+    request: AuthenticatedRequest,
+    partner_id: UUID,
+    payload: CompoundShareIn,
+    response: HttpResponse,
+):
+    """Choose which of the project's compounds the partner sees, and whether blinded (sponsor
+    lead); effective at once, audited with the reason."""
+    partner = get_visible(ProjectPartner.objects, request.user, pk=partner_id)
+    partner = services.share_compounds(
+        actor=request.user,
+        partner=partner,
+        compounds=payload.compounds,
+        series=payload.series_ids,
+        blinded=payload.blinded,
+        reason=payload.reason,
+        expected_version=expected_version(request, payload.version),
+    )
+    set_etag(response, partner.version)
+    return partner
+
+
+@router.put("/projects/{project_id}/consortium", response=ProjectOut)
+def set_consortium(
+    request: AuthenticatedRequest, project_id: UUID, payload: ConsortiumIn, response: HttpResponse
+):
+    """Open the partners' work to each other, or wall it again (sponsor lead), with a reason."""
+    project = services.set_open_consortium(
+        actor=request.user,
+        project=project_for(request, project_id),
+        open_=payload.open_consortium,
+        reason=payload.reason,
+    )
+    set_etag(response, project.version)
+    return project
 
 
 @router.delete("/partners/{partner_id}", response={204: None})

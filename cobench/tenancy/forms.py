@@ -7,11 +7,12 @@ import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.apps import apps
 from django.db.models import QuerySet
 
 from cobench.core.permissions import Role
 
-from .models import Organization, Project, User
+from .models import CompoundShare, Organization, Project, ProjectMember, User
 
 
 class MemberAddForm(forms.Form):
@@ -23,19 +24,22 @@ class MemberAddForm(forms.Form):
         required=False, label="Key member", help_text="Their attendance counts for engagement."
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any):
+    def __init__(self, *args: Any, project: Project, viewer: ProjectMember | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["user"])
-        field.queryset = candidates(project)
+        field.queryset = candidates(project, viewer)
         field.label_from_instance = _person_label  # type: ignore[method-assign,assignment]  # a plain function
 
 
-def candidates(project: Project) -> QuerySet[User]:
-    """People of the sponsor and current partner organizations not yet on the project."""
+def candidates(project: Project, viewer: ProjectMember | None) -> QuerySet[User]:
+    """People not yet on the project whom `viewer` may add: of the sponsor and the partner
+    organizations for the sponsor's people, of their own organization for a partner's."""
     organizations = [
         project.sponsor_id,
         *project.partners.values_list("organization_id", flat=True),
     ]
+    if viewer is None or viewer.organization_id != project.sponsor_id:
+        organizations = [viewer.organization_id] if viewer else []
     return (
         User.objects.filter(
             is_active=True, organization_memberships__organization__in=organizations
@@ -156,6 +160,42 @@ class PartnerUpdateForm(forms.Form):
         required=False, label="Scope of work", widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CompoundShareForm(forms.Form):
+    compounds = forms.ChoiceField(
+        choices=CompoundShare.choices,
+        widget=forms.RadioSelect,
+        label="Compounds it sees, beyond those it made or was asked to make",
+    )
+    series: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Series shared",
+        help_text='With "Those of chosen series": the compounds of these series.',
+    )
+    blinded = forms.BooleanField(
+        required=False,
+        label="Blinded",
+        help_text="Coded samples: registry id, series and shared values, no structure.",
+    )
+    reason = forms.CharField(max_length=2000, label="Why?")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        series = apps.get_model("assays", "Series").objects.filter(project=project)
+        self.fields["series"].queryset = series.order_by("name")  # type: ignore[attr-defined]
+
+
+class ConsortiumForm(forms.Form):
+    open_consortium = forms.BooleanField(
+        required=False,
+        label="Partners see each other's work",
+        help_text="Off: each partner sees its own work and what the sponsor shares with it.",
+    )
+    reason = forms.CharField(max_length=2000, label="Why?")
 
 
 class PartnerRemoveForm(forms.Form):

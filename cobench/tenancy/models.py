@@ -90,6 +90,11 @@ class Project(models.Model):
     )
     phase = models.CharField(max_length=32, choices=Phase.choices, default=Phase.HIT_TO_LEAD)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    open_consortium = models.BooleanField(
+        default=False,
+        help_text="Partners see each other's work (off: each sees its own and what the "
+        "sponsor shares)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -106,6 +111,14 @@ class Project(models.Model):
         return self.id
 
 
+class CompoundShare(models.TextChoices):
+    """Which of a project's compounds a partner sees, beyond those it made or was asked for."""
+
+    ALL = "all", "All of the project's compounds"
+    SERIES = "series", "Those of chosen series"
+    OWN = "own", "Only its own"
+
+
 class ProjectPartner(models.Model):
     """A partner organization working on a project for a period and a scope."""
 
@@ -117,6 +130,23 @@ class ProjectPartner(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     scope_of_work = models.TextField(blank=True)
+    compounds = models.CharField(
+        max_length=8,
+        choices=CompoundShare.choices,
+        default=CompoundShare.OWN,
+        help_text="Which of the project's compounds the partner sees, beyond its own",
+    )
+    shared_series = models.ManyToManyField(
+        "assays.Series",
+        blank=True,
+        related_name="+",
+        help_text="With compounds shared by series: the series whose compounds it sees",
+    )
+    blinded = models.BooleanField(
+        default=False,
+        help_text="Compounds it did not make are shown coded: registry id, series and "
+        "shared values, no structure",
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = ProjectPartnerQuerySet.as_manager()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from cobench.audit import services as audit
 from cobench.audit.events import Event
+from cobench.audit.services import diff
 from cobench.core.concurrency import check_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import PARTNER_ROLES, SPONSOR_ROLES, Action, Role
@@ -23,6 +26,7 @@ from cobench.core.permissions import PARTNER_ROLES, SPONSOR_ROLES, Action, Role
 from .access import ensure_can, home_organization
 from .models import (
     ApiToken,
+    CompoundShare,
     Organization,
     OrganizationMembership,
     Project,
@@ -153,7 +157,7 @@ def organizations_visible_to(user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(
         Q(people__user=user)
         | Q(sponsored_projects__in=projects)
-        | Q(partnerships__project__in=projects)
+        | Q(partnerships__in=ProjectPartner.objects.visible_to(user))
     ).distinct()
 
 
@@ -325,6 +329,92 @@ def remove_partner(*, actor: User, partner: ProjectPartner, reason: str) -> None
         changes={"organization": [partner.organization.name, None]},
     )
     partner.delete()
+
+
+@transaction.atomic
+def share_compounds(
+    *,
+    actor: User,
+    partner: ProjectPartner,
+    compounds: str,
+    series: Sequence[Any] = (),
+    blinded: bool = False,
+    reason: str,
+    expected_version: int | None = None,
+) -> ProjectPartner:
+    """Choose which of the project's compounds `partner` sees beyond its own (all, those of
+    `series`, or none), and whether with their structures or blinded; at once, audited."""
+    member = ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
+    _require_reason(reason)
+    partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
+    check_version(current=partner.version, expected=expected_version)
+    if compounds not in CompoundShare.values:
+        raise InvalidInput(
+            "Choose which compounds the partner sees.",
+            errors={"compounds": [f"One of: {', '.join(CompoundShare.values)}."]},
+        )
+    chosen = list(
+        apps.get_model("assays", "Series").objects.filter(
+            project=partner.project, pk__in=[getattr(s, "pk", s) for s in series]
+        )
+    )
+    if len(chosen) != len(set(series)):
+        raise InvalidInput(
+            "No such series in this project.",
+            errors={"series": [f"Series of {partner.project.code} only."]},
+        )
+    if compounds == CompoundShare.SERIES and not chosen:
+        raise InvalidInput(
+            "Name the series whose compounds the partner sees.",
+            errors={"series": ["At least one series."]},
+        )
+    if compounds != CompoundShare.SERIES:
+        chosen = []
+    before = _sharing(partner)
+    partner.compounds, partner.blinded = compounds, blinded
+    partner.version += 1
+    partner.save(update_fields=["compounds", "blinded", "version"])
+    partner.shared_series.set(chosen)
+    if changes := diff(before, _sharing(partner)):
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.PARTNER_COMPOUNDS_SHARED,
+            target=partner,
+            changes=changes,
+            reason=reason,
+        )
+    return partner
+
+
+def _sharing(partner: ProjectPartner) -> dict[str, Any]:
+    return {
+        "compounds": partner.compounds,
+        "series": sorted(s.name for s in partner.shared_series.all()),
+        "blinded": partner.blinded,
+    }
+
+
+@transaction.atomic
+def set_open_consortium(*, actor: User, project: Project, open_: bool, reason: str) -> Project:
+    """Run `project` as an open consortium (its partners see each other's work) or walled
+    (each partner sees its own and what the sponsor shares); a sponsor lead's choice."""
+    member = ensure_can(actor, project, Action.EDIT_PROJECT)  # the sponsor lead's
+    _require_reason(reason)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.open_consortium != open_:
+        audit.record(
+            actor=actor,
+            organization=member.organization,
+            event=Event.PROJECT_CONSORTIUM_CHANGED,
+            target=project,
+            changes={"open_consortium": [project.open_consortium, open_]},
+            reason=reason,
+        )
+        project.open_consortium = open_
+        project.version += 1
+        project.save(update_fields=["open_consortium", "version"])
+    return project
 
 
 def _require_reason(reason: str) -> None:

@@ -24,6 +24,12 @@ urlpatterns = [
     path(f"{P}/partners/", views.partners, name="partners"),
     path(f"{P}/partners/<uuid:partner_id>/", views.partner_edit, name="partner-edit"),
     path(f"{P}/partners/<uuid:partner_id>/remove/", views.partner_remove, name="partner-remove"),
+    path(
+        f"{P}/partners/<uuid:partner_id>/sharing/",
+        views.partner_sharing,
+        name="partner-sharing",
+    ),
+    path(f"{P}/consortium/", views.project_consortium, name="project-consortium"),
     path(f"{P}/members/", views.members, name="members"),
     path(f"{P}/members/<uuid:member_id>/", views.member_edit, name="member-edit"),
     path(f"{P}/members/<uuid:member_id>/remove/", views.member_remove, name="member-remove"),

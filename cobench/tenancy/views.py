@@ -29,6 +29,8 @@ from cobench.web.templatetags.cobench_web import when
 from . import services as tenancy
 from .access import AuthenticatedRequest, ensure_can, project_context, project_for
 from .forms import (
+    CompoundShareForm,
+    ConsortiumForm,
     MemberAddForm,
     MemberRemoveForm,
     MemberUpdateForm,
@@ -92,6 +94,7 @@ def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpRespons
     # the facts in force come from the governing (signed) version, not from a draft
     governing = charters.governing_version(project)
     content = governing.parsed if governing else None
+    members = ProjectMember.objects.visible_to(request.user).filter(project=project)
     upcoming = []
     if content:
         upcoming = sorted(
@@ -104,11 +107,13 @@ def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpRespons
         "tenancy/project_home.html",
         {
             **project_context(request, project, "home"),
-            "partners": project.partners.select_related("organization"),
-            "leads": project.members.filter(
-                role__in=[Role.SPONSOR_LEAD, Role.PARTNER_LEAD]
-            ).select_related("user", "organization"),
-            "member_count": project.members.count(),
+            "partners": ProjectPartner.objects.visible_to(request.user)
+            .filter(project=project)
+            .select_related("organization"),
+            "leads": members.filter(role__in=[Role.SPONSOR_LEAD, Role.PARTNER_LEAD]).select_related(
+                "user", "organization"
+            ),
+            "member_count": members.count(),
             "state": state,
             "content": content,
             "governing": governing,
@@ -177,11 +182,17 @@ def _partners_context(
     """The partners page's context: the partner list and, for those who manage, the add form."""
     context = project_context(request, project, "partners")
     manage = context["can"]["manage_partners"]
+    walls = {"open_consortium": project.open_consortium}
     return {
         **context,
-        "partners": project.partners.select_related("organization"),
+        "partners": ProjectPartner.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("organization")
+        .prefetch_related("shared_series"),
         "add_form": extra.pop("add_form", None)
         or (PartnerAddForm(project=project) if manage else None),
+        "consortium_form": extra.pop("consortium_form", None)
+        or (ConsortiumForm(initial=walls) if context["can"]["edit_project"] else None),
         **extra,
     }
 
@@ -276,6 +287,78 @@ def partner_edit(request: AuthenticatedRequest, project_id: UUID, partner_id: UU
 
 
 @page
+def partner_sharing(
+    request: AuthenticatedRequest, project_id: UUID, partner_id: UUID
+) -> HttpResponse:
+    """What a partner sees of the project's compounds: all, those of chosen series or only
+    its own, with their structures or blinded."""
+    project = project_for(request, project_id)
+    partner = _partner(request, project, partner_id)
+    ensure_can(request.user, project, Action.MANAGE_PARTNERS)
+    form = CompoundShareForm(
+        posted(request),
+        project=project,
+        initial={
+            "compounds": partner.compounds,
+            "series": list(partner.shared_series.all()),
+            "blinded": partner.blinded,
+            "version": partner.version,
+        },
+    )
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.share_compounds(
+            actor=request.user,
+            partner=partner,
+            compounds=data["compounds"],
+            series=list(data["series"]),
+            blinded=data["blinded"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+    )
+    if outcome.done:
+        messages.success(request, f"{partner.organization} now sees this at once.")
+        return redirect("partners", project_id=project.pk)
+    return render(
+        request,
+        "tenancy/partner_sharing.html",
+        {**project_context(request, project, "partners"), "partner": partner, "form": form},
+        status=outcome.status,
+    )
+
+
+@page
+def project_consortium(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
+    """Open the partners' work to each other, or wall it again: the form of the partners
+    page, which this shows on a GET."""
+    project = project_for(request, project_id)
+    ensure_can(request.user, project, Action.EDIT_PROJECT)
+    form = ConsortiumForm(posted(request))
+    outcome = submit(
+        request,
+        form,
+        lambda data: tenancy.set_open_consortium(
+            actor=request.user,
+            project=project,
+            open_=data["open_consortium"],
+            reason=data["reason"],
+        ),
+    )
+    if outcome.done:
+        walls = "see each other's work" if outcome.result.open_consortium else "are walled"
+        messages.success(request, f"The partners on {project.code} now {walls}.")
+        return redirect("partners", project_id=project.pk)
+    return render(
+        request,
+        "tenancy/partners.html",
+        _partners_context(request, project, consortium_form=form),
+        status=outcome.status,
+    )
+
+
+@page
 def partner_remove(
     request: AuthenticatedRequest, project_id: UUID, partner_id: UUID
 ) -> HttpResponse:
@@ -318,7 +401,8 @@ def _members_context(
     me = context["me"]
     manage = context["can"]["manage_members"]
     rows = []
-    for member in project.members.select_related("user", "organization"):
+    members = ProjectMember.objects.visible_to(request.user).filter(project=project)
+    for member in members.select_related("user", "organization"):
         # the service decides; this only hides controls a partner lead could not use anyway
         editable = manage and (
             me.role == Role.SPONSOR_LEAD or member.organization_id == me.organization_id
@@ -342,7 +426,7 @@ def _members_context(
         **context,
         "rows": rows,
         "add_form": extra.pop("add_form", None)
-        or (MemberAddForm(project=project) if manage else None),
+        or (MemberAddForm(project=project, viewer=me) if manage else None),
         **extra,
     }
 
@@ -352,8 +436,8 @@ def members(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     """The project's people, their roles and key flags; leads add people here."""
     project = project_for(request, project_id)
     if request.method == "POST":
-        ensure_can(request.user, project, Action.MANAGE_MEMBERS)
-        form = MemberAddForm(request.POST, project=project)
+        me = ensure_can(request.user, project, Action.MANAGE_MEMBERS)
+        form = MemberAddForm(request.POST, project=project, viewer=me)
         outcome = submit(
             request,
             form,

@@ -27,7 +27,7 @@ def _write(world, when, text="Twelve analogues made"):
 
 
 def _row(world, now):
-    (row,) = services.project_freshness(world.project, now=now)
+    (row,) = services.project_freshness(world.project, seen_by=None, now=now)
     return row
 
 

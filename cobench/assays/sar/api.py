@@ -307,7 +307,7 @@ def _get(request: AuthenticatedRequest, chemical_series_id: UUID) -> Series:
 def _detail(request: AuthenticatedRequest, series: Series) -> dict:
     found = services.membership(actor=request.user, series=series)
     compounds = (
-        Compound.objects.in_project(series.project)
+        Compound.objects.in_project(series.project, seen_by=request.user)
         .filter(pk__in=found.compounds)
         .order_by("number")
         .values("id", "registry_id", "smiles")

@@ -50,7 +50,7 @@ def load(demo: Demo) -> None:
         name="Anilinopyrimidines",
         description="Grouped by hand: the 2-anilinopyrimidines with an aryl at C4.",
     )
-    in_project = Compound.objects.in_project(project)
+    in_project = Compound.objects.in_project(project, seen_by=None)
     for compound in in_project.filter(smiles__in=HAND_PICKED):
         series.tag_compound(actor=maria, series=picked, compound=compound)
     purines = [c for c in in_project.order_by("number") if _is_purine(c.smiles)]

@@ -200,8 +200,7 @@ def plot_data(
     columns = sharing.columns_for(user, project, as_partner=as_partner)
     column = _choose(columns, assay_id)
     rows = list(
-        Compound.objects.visible_to(user)
-        .in_project(project)
+        Compound.objects.in_project(project, seen_by=user)
         .order_by("number")
         .values("id", "registry_id", "smiles", "created_at", *PROPERTIES)[: MAX_POINTS + 1]
     )

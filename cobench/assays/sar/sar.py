@@ -269,8 +269,7 @@ def _structure_filter(user: Any, project: Project, filters: Filters) -> tuple[An
     if filters.similar_to.strip():
         query = filters.similar_to.strip()
         known = (
-            Compound.objects.visible_to(user)
-            .in_project(project)
+            Compound.objects.in_project(project, seen_by=user)
             .filter(registry_id=query)
             .values_list("smiles", flat=True)
             .first()
@@ -407,10 +406,8 @@ def table(
     if key == "registry_id" and not narrowed:
         # the registry's own index walked in order: sorting every link of a project by its
         # compound's number took seconds at a million compounds
-        walked = (
-            Compound.objects.visible_to(user)
-            .in_project(project)
-            .order_by("-number" if sort.startswith("-") else "number")
+        walked = Compound.objects.in_project(project, seen_by=user).order_by(
+            "-number" if sort.startswith("-") else "number"
         )
         count = links.count()
         page_ids = list(walked.values_list("pk", flat=True)[start : start + per_page])

@@ -156,9 +156,10 @@ def update_series(
     return series
 
 
-def _project_compound(project: Project, compound: Compound | str) -> Compound:
-    """A compound registered in `project`, given as itself or by registry id."""
-    in_project = Compound.objects.in_project(project)
+def _project_compound(actor: User, project: Project, compound: Compound | str) -> Compound:
+    """A compound registered in `project` that `actor` sees, given as itself or by registry
+    id."""
+    in_project = Compound.objects.in_project(project, seen_by=actor)
     if isinstance(compound, Compound):
         found = in_project.filter(pk=compound.pk).first()
         if found is None:
@@ -179,7 +180,7 @@ def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> Se
     """Tag a compound of the series' project (or its registry id) with the series by hand.
     Tagging it again changes nothing and answers the existing tag."""
     tagger = ensure_can(actor, series.project, Action.TAG_SERIES)
-    found = _project_compound(series.project, compound)
+    found = _project_compound(actor, series.project, compound)
     existing = SeriesMember.objects.filter(series=series, compound=found).first()
     if existing is not None:
         return existing
@@ -204,7 +205,7 @@ def tag_compound(*, actor: User, series: Series, compound: Compound | str) -> Se
 def untag_compound(*, actor: User, series: Series, compound: Compound | str) -> None:
     """Remove a compound's hand-made tag (a compound matching the core stays a member)."""
     member = ensure_can(actor, series.project, Action.TAG_SERIES)
-    found = _project_compound(series.project, compound)
+    found = _project_compound(actor, series.project, compound)
     deleted, _ = SeriesMember.objects.filter(series=series, compound=found).delete()
     if not deleted:
         message = f"{found.registry_id} is not tagged with {series.name}."

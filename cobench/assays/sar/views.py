@@ -282,8 +282,7 @@ def series_detail(
         status = outcome.status
     membership = services.membership(actor=request.user, series=found)
     members = (
-        Compound.objects.visible_to(request.user)
-        .in_project(project)
+        Compound.objects.in_project(project, seen_by=request.user)
         .filter(pk__in=membership.compounds)
         .order_by("number")
     )
@@ -298,7 +297,9 @@ def series_detail(
             members=members,
             membership=membership,
             form=form,
-            project_compounds=Compound.objects.in_project(project).order_by("-number")[:500],
+            project_compounds=Compound.objects.in_project(project, seen_by=request.user).order_by(
+                "-number"
+            )[:500],
         ),
         status=status,
     )
@@ -334,7 +335,9 @@ def compound_picture(
 ) -> HttpResponse:
     """A compound's stored picture (RDKit SVG), for the plots' tooltips."""
     project = project_for(request, project_id)
-    compound = get_visible(Compound.objects.in_project(project), request.user, pk=compound_id)
+    compound = get_visible(
+        Compound.objects.in_project(project, seen_by=None), request.user, pk=compound_id
+    )
     response = HttpResponse(compound.svg, content_type="image/svg+xml")
     # drawn by RDKit from a parsed molecule; still, an SVG opened alone must run nothing
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

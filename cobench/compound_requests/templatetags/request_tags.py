@@ -18,7 +18,7 @@ def compounds_card(context: dict[str, Any], project: Any) -> dict[str, Any]:
     """
     return {
         "project": project,
-        "info": services.summary(project),
+        "info": services.summary(project, context["request"].user),
         "can": context.get("can", {}),
         "request": context.get("request"),
         "me": context.get("me"),

@@ -12,13 +12,16 @@ register = template.Library()
 
 @register.inclusion_tag("compounds/_card_section.html", takes_context=True)
 def registry_section(context: dict[str, Any], project: Any) -> dict[str, Any]:
-    """How many compounds and lots the project has, the newest compounds, lots in transit."""
-    compounds = Compound.objects.in_project(project).order_by("-number")
+    """How many compounds and lots the project has that the viewer sees, the newest
+    compounds, lots in transit."""
+    user = context["request"].user
+    compounds = Compound.objects.in_project(project, seen_by=user).order_by("-number")
+    shipments = Shipment.objects.visible_to(user).filter(project=project, received_at=None)
     return {
         "project": project,
-        "count": services.registered_count(project),
-        "lots": Lot.objects.filter(project=project).count(),
-        "in_transit": Shipment.objects.filter(project=project, received_at=None).count(),
+        "count": services.registered_count(project, user),
+        "lots": Lot.objects.visible_to(user).filter(project=project).count(),
+        "in_transit": shipments.count(),
         "newest": list(compounds[:3]),
         "can": context.get("can", {}),
     }
