@@ -103,11 +103,16 @@ def _world(n: int, per_assay: int) -> dict[str, Any]:
         project = tenancy.create_project(
             actor=lead, code="PRJ-SAR", name="SAR bench", sponsor=sponsor
         )
-        tenancy.add_partner(
+        tenancy.share_compounds(
             actor=lead,
-            project=project,
-            organization=partner,
-            start_date=datetime.now(UTC).date() - timedelta(days=30),
+            partner=tenancy.add_partner(
+                actor=lead,
+                project=project,
+                organization=partner,
+                start_date=datetime.now(UTC).date() - timedelta(days=30),
+            ),
+            compounds="all",
+            reason="The chemistry partner sees the whole registry, as in the demo",
         )
         tenancy.add_member(
             actor=lead, project=project, username="chemist", role=Role.PARTNER_SCIENTIST

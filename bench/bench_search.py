@@ -286,6 +286,7 @@ def _measure(n: int, quick: bool) -> None:
     import django
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import transaction
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)  # the search app's tables too
@@ -349,72 +350,115 @@ def _measure(n: int, quick: bool) -> None:
         rows = bounds[1] - bounds[0] if bounds else 0
         return rows * row_bytes / bandwidth * 1000
 
-    for name, threshold, top in (("similarity_top50", 0.0, 50), ("similarity_0.7", 0.7, 1000)):
-        searches = [
-            lambda q=q, t=threshold, k=top: services.search_similarity(
-                actor=user, query=q, threshold=t, top=k
-            ).hits(0, PAGE)
-            for q in queries
-        ]
-        if top == 50:
-            calls = [lambda q=q: bare.top_k(q, 50, 0.0, n_workers=fp_workers) for q in queries]
-        else:
-            calls = [
-                lambda q=q, t=threshold: bare.similarity(q, t, n_workers=fp_workers)
+    def searches(user: Any, walled: str = "") -> None:
+        """Similarity and substructure as `user`, each against its bare counterpart."""
+        for name, threshold, top in (("similarity_top50", 0.0, 50), ("similarity_0.7", 0.7, 1000)):
+            searches = [
+                lambda q=q, t=threshold, k=top: services.search_similarity(
+                    actor=user, query=q, threshold=t, top=k
+                ).hits(0, PAGE)
                 for q in queries
             ]
-        service, reference = _paired_ms(searches, calls, repeats)
-        floor = statistics.median(floor_ms(q, threshold) for q in queries)
+            if top == 50:
+                calls = [lambda q=q: bare.top_k(q, 50, 0.0, n_workers=fp_workers) for q in queries]
+            else:
+                calls = [
+                    lambda q=q, t=threshold: bare.similarity(q, t, n_workers=fp_workers)
+                    for q in queries
+                ]
+            service, reference = _paired_ms(searches, calls, repeats)
+            floor = statistics.median(floor_ms(q, threshold) for q in queries)
+            emit(
+                name=name + walled,
+                service_ms=round(service, 3),
+                bare_fpsim2_ms=round(reference, 3),
+                ratio=round(service / reference, 3),
+                floor_ms=round(floor, 3),
+                ratio_to_floor=round(service / floor, 2) if floor else None,
+                bandwidth_gb_s=round(bandwidth / 1e9, 2),
+                fpsim2_workers=fp_workers,
+                overhead_ms=round(service - reference, 3),
+                target="<= 1.2",
+            )
+
+        substructs = sponsor_index.substructs
+        substructures = [q for group in SUBSTRUCTURES.values() for q in group]
+        if quick:
+            substructures = [group[0] for group in SUBSTRUCTURES.values()]
+        per_query = {}
+        service_times, bare_times = [], []
+        for smarts in substructures:
+            mol = Chem.MolFromSmiles(smarts) or Chem.MolFromSmarts(smarts)
+            s, b = _paired_ms(
+                [lambda q=smarts: services.search_substructure(actor=user, query=q).hits(0, PAGE)],
+                [
+                    lambda m=mol: substructs.GetMatches(
+                        m,
+                        recursionPossible=True,
+                        useChirality=False,
+                        useQueryQueryMatches=False,
+                        numThreads=THREADS,
+                        maxResults=services.MAX_HITS + 1,
+                    )
+                ],
+                repeats,
+            )
+            hits = len(
+                substructs.GetMatches(mol, useChirality=False, maxResults=services.MAX_HITS + 1)
+            )
+            per_query[smarts] = {"service_ms": round(s, 2), "bare_ms": round(b, 2), "hits": hits}
+            service_times.append(s)
+            bare_times.append(b)
+        service, reference = statistics.median(service_times), statistics.median(bare_times)
         emit(
-            name=name,
+            name="substructure" + walled,
+            queries=len(substructures),
             service_ms=round(service, 3),
-            bare_fpsim2_ms=round(reference, 3),
+            bare_substructlibrary_ms=round(reference, 3),
             ratio=round(service / reference, 3),
-            floor_ms=round(floor, 3),
-            ratio_to_floor=round(service / floor, 2) if floor else None,
-            bandwidth_gb_s=round(bandwidth / 1e9, 2),
-            fpsim2_workers=fp_workers,
             overhead_ms=round(service - reference, 3),
             target="<= 1.2",
+            per_query=per_query,
         )
 
-    substructs = sponsor_index.substructs
-    substructures = [q for group in SUBSTRUCTURES.values() for q in group]
-    if quick:
-        substructures = [group[0] for group in SUBSTRUCTURES.values()]
-    per_query = {}
-    service_times, bare_times = [], []
-    for smarts in substructures:
-        mol = Chem.MolFromSmiles(smarts) or Chem.MolFromSmarts(smarts)
-        s, b = _paired_ms(
-            [lambda q=smarts: services.search_substructure(actor=user, query=q).hits(0, PAGE)],
-            [
-                lambda m=mol: substructs.GetMatches(
-                    m,
-                    recursionPossible=True,
-                    useChirality=False,
-                    useQueryQueryMatches=False,
-                    numThreads=THREADS,
-                    maxResults=services.MAX_HITS + 1,
-                )
-            ],
-            repeats,
-        )
-        hits = len(substructs.GetMatches(mol, useChirality=False, maxResults=services.MAX_HITS + 1))
-        per_query[smarts] = {"service_ms": round(s, 2), "bare_ms": round(b, 2), "hits": hits}
-        service_times.append(s)
-        bare_times.append(b)
-    service, reference = statistics.median(service_times), statistics.median(bare_times)
-    emit(
-        name="substructure",
-        queries=len(substructures),
-        service_ms=round(service, 3),
-        bare_substructlibrary_ms=round(reference, 3),
-        ratio=round(service / reference, 3),
-        overhead_ms=round(service - reference, 3),
-        target="<= 1.2",
-        per_query=per_query,
+    searches(user)
+    with transaction.atomic():  # the walled partner is not kept in the cached registry
+        searches(_walled_partner(user, rng), "_walled")
+        transaction.set_rollback(True)
+
+
+def _walled_partner(sponsor_lead: Any, rng: Any) -> Any:
+    """A partner's scientist on the registry's project who sees, behind the partner walls,
+    the 1,000 compounds of the one series the sponsor shares with it, and its own."""
+    from datetime import date
+
+    import numpy as np
+
+    from cobench.assays.sar import series
+    from cobench.compounds.models import Compound
+    from cobench.tenancy import services as tenancy
+    from cobench.tenancy.models import Project
+
+    project = Project.objects.get(code="PRJ-MOSES")
+    organization = tenancy.create_organization(actor=None, name="Walled Partner CRO")
+    person = tenancy.create_user(
+        actor=None, username="walled", password=os.urandom(16).hex(), organization=organization
     )
+    partner = tenancy.add_partner(
+        actor=sponsor_lead, project=project, organization=organization, start_date=date(2026, 1, 5)
+    )
+    tenancy.add_member(
+        actor=sponsor_lead, project=project, username="walled", role="partner_scientist"
+    )
+    shared = series.create_series(actor=sponsor_lead, project=project, name="Shared", core="")
+    highest = Compound.objects.order_by("-number").values_list("number", flat=True).first() or 0
+    picked = rng.choice(np.arange(1, highest + 1), size=min(1000, highest), replace=False)
+    for compound in Compound.objects.filter(number__in=picked.tolist()):
+        series.tag_compound(actor=sponsor_lead, series=shared, compound=compound)
+    tenancy.share_compounds(
+        actor=sponsor_lead, partner=partner, compounds="series", series=[shared], reason="bench"
+    )
+    return person
 
 
 if __name__ == "__main__":

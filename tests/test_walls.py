@@ -150,7 +150,7 @@ def test_sharing_refuses_bad_input_and_changes_nothing(world, rival, api):
         ({"compounds": "series", "reason": "no series named"}, 422),
         ({"compounds": "series", "series_ids": [str(elsewhere.id)], "reason": "x"}, 422),
         ({"compounds": "series", "series_ids": ["not-a-uuid"], "reason": "x"}, 422),
-        ({"compounds": "all", "blinded": "sometimes", "reason": "x"}, 422),
+        ({"compounds": ["all"], "reason": "x"}, 422),
     ]
     for body, status in bad:
         assert sponsor.put(path, {**body, "version": 1}).status_code == status, body
@@ -168,7 +168,7 @@ def test_sharing_refuses_bad_input_and_changes_nothing(world, rival, api):
         == 404
     )
     partner.refresh_from_db()
-    assert (partner.compounds, partner.blinded, partner.version) == ("own", False, 1)
+    assert (partner.compounds, partner.version) == ("own", 1)
 
 
 def test_a_partner_is_not_told_of_another_partners_work(world, rival):
@@ -223,11 +223,10 @@ def test_the_sponsor_sets_what_a_partner_sees_from_the_page_and_the_command_line
         "--as=alice",
         "--project=PRJ-CDK2",
         "--compounds=own",
-        "--blinded",
-        "--reason=Coded samples from now on",
+        "--reason=Back to its own compounds",
         stdout=out,
     )
-    assert "Ravenna Synthesis: Only its own, blinded" in out.getvalue()
+    assert "Ravenna Synthesis: Only its own" in out.getvalue()
     with pytest.raises(CommandError, match="Say why"):
         call_command("project", "consortium", "on", "--as=alice", "--project=PRJ-CDK2", stdout=out)
     with pytest.raises(CommandError, match="No partner"):

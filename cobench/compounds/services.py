@@ -315,7 +315,7 @@ def registered_count(project: Project, seen_by: Any) -> int:
     one's links, seconds at a million; a partner that sees only some counts those."""
     if sees_all_compounds(seen_by, project):
         return ProjectCompound.objects.filter(project=project).count()
-    return Compound.objects.in_project(project, seen_by=seen_by).count()
+    return Compound.objects.theirs(seen_by, project).count()
 
 
 def link_changes(link: ProjectCompound) -> dict[str, Any]:

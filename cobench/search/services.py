@@ -195,7 +195,7 @@ def _scope(actor: User, project: Project | None) -> Scope:
     seen: dict[UUID, list[tuple[int, UUID]]] = {}
     for pk in walled:
         if pk in by_sponsor.get(visible[pk].sponsor_id, ()):
-            rows = Compound.objects.in_project(visible[pk], seen_by=actor)
+            rows = Compound.objects.theirs(actor, visible[pk])
             for sponsor_id, number, compound_id in rows.values_list("sponsor_id", "number", "pk"):
                 seen.setdefault(sponsor_id, []).append((number, compound_id))
     return Scope(

@@ -102,9 +102,6 @@ class PartnerOut(Schema):
         "was asked to make: all, those of `shared_series`, or only its own"
     )
     shared_series: list[SeriesRef]
-    blinded: bool = Field(
-        description="Compounds it did not make are shown coded: no structure, no SMILES"
-    )
     version: int
 
     @staticmethod
@@ -117,7 +114,6 @@ class CompoundShareIn(Input):
     series_ids: list[UUID] = Field(
         default_factory=list, max_length=200, description="With `series`: the series shared"
     )
-    blinded: bool = False
     version: int | None = Field(None, ge=1)
     reason: str = Field(..., min_length=1, max_length=2000)
 
@@ -349,15 +345,14 @@ def share_compounds(
     payload: CompoundShareIn,
     response: HttpResponse,
 ):
-    """Choose which of the project's compounds the partner sees, and whether blinded (sponsor
-    lead); effective at once, audited with the reason."""
+    """Choose which of the project's compounds the partner sees (sponsor lead); effective at
+    once, audited with the reason."""
     partner = get_visible(ProjectPartner.objects, request.user, pk=partner_id)
     partner = services.share_compounds(
         actor=request.user,
         partner=partner,
         compounds=payload.compounds,
         series=payload.series_ids,
-        blinded=payload.blinded,
         reason=payload.reason,
         expected_version=expected_version(request, payload.version),
     )

@@ -175,11 +175,6 @@ class CompoundShareForm(forms.Form):
         label="Series shared",
         help_text='With "Those of chosen series": the compounds of these series.',
     )
-    blinded = forms.BooleanField(
-        required=False,
-        label="Blinded",
-        help_text="Coded samples: registry id, series and shared values, no structure.",
-    )
     reason = forms.CharField(max_length=2000, label="Why?")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -142,11 +142,6 @@ class ProjectPartner(models.Model):
         related_name="+",
         help_text="With compounds shared by series: the series whose compounds it sees",
     )
-    blinded = models.BooleanField(
-        default=False,
-        help_text="Compounds it did not make are shown coded: registry id, series and "
-        "shared values, no structure",
-    )
     version = models.PositiveIntegerField(default=1)
 
     objects = ProjectPartnerQuerySet.as_manager()

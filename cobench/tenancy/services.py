@@ -338,12 +338,11 @@ def share_compounds(
     partner: ProjectPartner,
     compounds: str,
     series: Sequence[Any] = (),
-    blinded: bool = False,
     reason: str,
     expected_version: int | None = None,
 ) -> ProjectPartner:
     """Choose which of the project's compounds `partner` sees beyond its own (all, those of
-    `series`, or none), and whether with their structures or blinded; at once, audited."""
+    `series`, or none); at once, audited."""
     member = ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
     _require_reason(reason)
     partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
@@ -371,9 +370,9 @@ def share_compounds(
     if compounds != CompoundShare.SERIES:
         chosen = []
     before = _sharing(partner)
-    partner.compounds, partner.blinded = compounds, blinded
+    partner.compounds = compounds
     partner.version += 1
-    partner.save(update_fields=["compounds", "blinded", "version"])
+    partner.save(update_fields=["compounds", "version"])
     partner.shared_series.set(chosen)
     if changes := diff(before, _sharing(partner)):
         audit.record(
@@ -391,7 +390,6 @@ def _sharing(partner: ProjectPartner) -> dict[str, Any]:
     return {
         "compounds": partner.compounds,
         "series": sorted(s.name for s in partner.shared_series.all()),
-        "blinded": partner.blinded,
     }
 
 

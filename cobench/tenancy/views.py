@@ -291,7 +291,7 @@ def partner_sharing(
     request: AuthenticatedRequest, project_id: UUID, partner_id: UUID
 ) -> HttpResponse:
     """What a partner sees of the project's compounds: all, those of chosen series or only
-    its own, with their structures or blinded."""
+    its own."""
     project = project_for(request, project_id)
     partner = _partner(request, project, partner_id)
     ensure_can(request.user, project, Action.MANAGE_PARTNERS)
@@ -301,7 +301,6 @@ def partner_sharing(
         initial={
             "compounds": partner.compounds,
             "series": list(partner.shared_series.all()),
-            "blinded": partner.blinded,
             "version": partner.version,
         },
     )
@@ -313,7 +312,6 @@ def partner_sharing(
             partner=partner,
             compounds=data["compounds"],
             series=list(data["series"]),
-            blinded=data["blinded"],
             reason=data["reason"],
             expected_version=data["version"],
         ),

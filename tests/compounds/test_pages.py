@@ -87,8 +87,10 @@ def test_the_registry_section_renders_for_the_project_home(world, rf):
     from django.template import Context, Template
 
     register(world)
+    request = rf.get("/")
+    request.user = world.partner_scientist
     html = Template("{% load compound_tags %}{% registry_section project %}").render(
-        Context({"project": world.project, "can": {"register_compound": True}})
+        Context({"project": world.project, "can": {"register_compound": True}, "request": request})
     )
     assert "1</strong> compound" in html and "CB-000001" in html and "<svg" in html
 

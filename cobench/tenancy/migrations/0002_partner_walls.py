@@ -26,14 +26,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="projectpartner",
-            name="blinded",
-            field=models.BooleanField(
-                default=False,
-                help_text="Compounds it did not make are shown coded: registry id, series and shared values, no structure",
-            ),
-        ),
-        migrations.AddField(
-            model_name="projectpartner",
             name="compounds",
             field=models.CharField(
                 choices=[
