@@ -19,7 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cobench.api.urls import api as ninja_api
 from cobench.charters.services import revise_charter
+from cobench.compounds.services import update_lot
 from cobench.concerns.services import comment_on_concern, raise_concern
+from cobench.meetings.services import update_meeting
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.status.services import start_status
@@ -122,6 +124,19 @@ def cdk2(world: World) -> dict[str, Any]:
     objects |= chemical_series
     assays = cdk2_assays(world, registry["compound"].registry_id)
     objects |= assays
+    # canaries in the minutes and a lot's notes, written by Northbridge's people
+    update_meeting(
+        actor=world.partner_lead,
+        meeting=meetings["meeting"],
+        expected_version=None,
+        minutes="Canary minutes: palladium black again",
+    )
+    update_lot(
+        actor=world.partner_scientist,
+        lot=registry["lot"],
+        expected_version=registry["lot"].version,
+        notes="Canary lot note: racemised at C3",
+    )
     # what a rival partner on CDK2 must not see: Northbridge's work and the sponsor's with it
     objects["walled_markers"] = [
         *meetings["markers"],
@@ -132,6 +147,8 @@ def cdk2(world: World) -> dict[str, Any]:
         "Twelve analogues made",
         "Hinge NH stability worry",
         "Seen twice now",
+        "Canary minutes: palladium black again",
+        "Canary lot note: racemised at C3",
         str(concern.id),
         str(objects["member"].id),
         str(objects["partner"].id),

@@ -4,9 +4,7 @@ import uuid
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, models
-from django.db.models.functions import Cast, Replace
-from django.db.models.lookups import In
+from django.db import models
 
 from cobench.core.querysets import (
     ProjectScopedQuerySet,
@@ -16,6 +14,28 @@ from cobench.core.querysets import (
 )
 
 from .events import SPONSOR_ONLY_PREFIXES
+
+
+class TargetKey(models.Func):
+    """An event's `target_id` (text) as the primary key of a `model`, a uuid or a number: on
+    SQLite, which keeps a uuid as 32 hex digits, without the dashes; on PostgreSQL cast,
+    only where the text is one (a cast must never fail a read)."""
+
+    def __init__(self, expression: Any, model: type[models.Model]) -> None:
+        self.uuid = isinstance(model._meta.pk, models.UUIDField)
+        super().__init__(expression, output_field=model._meta.pk)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (f"REPLACE({sql}, '-', '')", params) if self.uuid else (sql, params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.uuid:
+            pattern, kind = "'^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$'", "uuid"
+        else:
+            pattern, kind = "'^[0-9]{1,18}$'", "bigint"
+        return f"(CASE WHEN {sql} ~ {pattern} THEN ({sql})::{kind} END)", [*params, *params]
 
 
 def _walled_models() -> list[type[models.Model]]:
@@ -48,19 +68,13 @@ class AuditEventQuerySet(ProjectScopedQuerySet):
             | models.Q(organization_id__in=own_organizations(user))
             | models.Q(organization_id__in=sponsors.values("sponsor_id"))
         )
-        # the target's id as text: SQLite keeps a uuid as 32 hex digits, without dashes
-        target: Any = models.F("target_id")
-        if connections[self.db].vendor == "sqlite":
-            target = Replace(target, models.Value("-"), models.Value(""))
         walled = _walled_models()
         on = models.Q(~models.Q(target_type__in=[m._meta.label_lower for m in walled]))
         for model in walled:
-            seen = model._default_manager.visible_to(user).annotate(  # type: ignore[attr-defined]
-                _text_id=Cast("pk", models.CharField())
-            )
-            on |= models.Q(target_type=model._meta.label_lower) & models.Q(
-                In(target, seen.values("_text_id"))
-            )
+            # each event's own target looked up by its primary key: one index probe an event
+            seen = model._default_manager.visible_to(user)  # type: ignore[attr-defined]
+            target = seen.filter(pk=TargetKey(models.OuterRef("target_id"), model))
+            on |= models.Q(target_type=model._meta.label_lower) & models.Q(models.Exists(target))
         return by & on
 
     def visible_to(self, user: Any) -> "AuditEventQuerySet":

@@ -31,12 +31,8 @@ class CompoundQuerySet(ProjectScopedQuerySet):
         links = apps.get_model("compounds", "ProjectCompound").objects.filter(
             compound_id=OuterRef("pk")
         )
-        projects = member_projects(user, action)
-        shares = _shares(user, projects)
-        whole = Q(project__in=unwalled_projects(user, action)) | Q(
-            project__in=shares.filter(compounds=CompoundShare.ALL).values("project_id")
-        )
-        return Q(Exists(links.filter(whole))) | _theirs(user, projects)
+        whole = links.filter(project__in=whole_projects(user, action))
+        return Q(Exists(whole)) | _theirs(user, member_projects(user, action))
 
     def theirs(self, user: Any, project: Any) -> "CompoundQuerySet":
         """The compounds `user`'s organization made, was asked to make or is shared by series
@@ -73,6 +69,17 @@ class CompoundQuerySet(ProjectScopedQuerySet):
         )
         rows = self if seen_by is None else self.visible_to(seen_by)
         return rows.filter(Exists(links), sponsor_id=project.sponsor_id)
+
+
+def whole_projects(user: Any, action: Action = Action.VIEW) -> Any:
+    """Ids of the projects where `user` may do `action` and sees every compound: the
+    sponsor's people, everyone on an open consortium, and the people of a partner the
+    sponsor shares all of them with."""
+    shares_all = Q(
+        project__partners__organization=F("organization"),
+        project__partners__compounds=CompoundShare.ALL,
+    )
+    return unwalled_projects(user, action) | member_projects(user, action).filter(shares_all)
 
 
 def _shares(user: Any, projects: Any) -> Any:

@@ -35,10 +35,11 @@ from cobench.core.concurrency import check_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul
-from cobench.tenancy.access import ensure_can, membership
-from cobench.tenancy.models import CompoundShare, Organization, Project, User
+from cobench.tenancy.access import ensure_can
+from cobench.tenancy.models import Organization, Project, User
 
 from .models import Compound, Lot, LotFile, ProjectCompound, RegistrySequence, Shipment
+from .querysets import whole_projects
 
 MAX_STRUCTURE_CHARS = 200_000
 MAX_SHORT, MAX_NOTES = 200, 20_000
@@ -299,14 +300,7 @@ def _take_numbers(sponsor: Organization, count: int) -> range:
 def sees_all_compounds(user: Any, project: Project) -> bool:
     """Whether `user` sees every compound of `project`: the sponsor's people, everyone on an
     open consortium, and the people of a partner the sponsor shares all of them with."""
-    member = membership(user, project)
-    if member is None:
-        return False
-    if member.organization_id == project.sponsor_id or project.open_consortium:
-        return True
-    return project.partners.filter(
-        organization_id=member.organization_id, compounds=CompoundShare.ALL
-    ).exists()
+    return bool(whole_projects(user).filter(project=project).exists())
 
 
 def registered_count(project: Project, seen_by: Any) -> int:

@@ -32,14 +32,15 @@ from uuid import UUID
 import numpy as np
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
+from cobench.compounds.querysets import whole_projects
 from cobench.core.errors import InvalidInput
 from cobench.core.querysets import member_projects
-from cobench.tenancy.models import CompoundShare, Project, ProjectMember, ProjectPartner, User
+from cobench.tenancy.models import Project, User
 
 from . import cartridge, index
 from .models import ProjectLinks
@@ -206,16 +207,9 @@ def _scope(actor: User, project: Project | None) -> Scope:
 def _walled_projects(actor: User) -> list[UUID]:
     """The projects where `actor` sees only some of the compounds: a partner's people, where
     the sponsor shares fewer than all of them and partners do not see each other's work."""
-    shares_all = ProjectPartner.objects.filter(
-        project_id=OuterRef("project_id"),
-        organization_id=OuterRef("organization_id"),
-        compounds=CompoundShare.ALL,
-    )
     return list(
-        ProjectMember.objects.filter(user=actor)
-        .exclude(organization_id=F("project__sponsor_id"))
-        .exclude(project__open_consortium=True)
-        .exclude(Exists(shares_all))
+        member_projects(actor)
+        .exclude(project__in=whole_projects(actor))
         .values_list("project_id", flat=True)
     )
 
