@@ -37,6 +37,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
+from cobench.compounds.querysets import coded_for
 from cobench.core.errors import InvalidInput
 from cobench.core.querysets import member_projects
 from cobench.tenancy.models import CompoundShare, Project, ProjectMember, ProjectPartner, User
@@ -158,6 +159,7 @@ class Scope:
     last: dict[UUID, int]
     walled: frozenset[UUID] = frozenset()
     seen: dict[UUID, list[tuple[int, UUID]]] = field(default_factory=dict)
+    actor: User | None = None
 
     @property
     def projects(self) -> list[UUID]:
@@ -195,27 +197,38 @@ def _scope(actor: User, project: Project | None) -> Scope:
     seen: dict[UUID, list[tuple[int, UUID]]] = {}
     for pk in walled:
         if pk in by_sponsor.get(visible[pk].sponsor_id, ()):
-            rows = Compound.objects.theirs(actor, visible[pk])
+            rows = Compound.objects.theirs(actor, visible[pk], with_structure=True)
             for sponsor_id, number, compound_id in rows.values_list("sponsor_id", "number", "pk"):
                 seen.setdefault(sponsor_id, []).append((number, compound_id))
     return Scope(
-        by_sponsor=by_sponsor, visible=visible, links=links, last=last, walled=walled, seen=seen
+        by_sponsor=by_sponsor,
+        visible=visible,
+        links=links,
+        last=last,
+        walled=walled,
+        seen=seen,
+        actor=actor,
     )
 
 
 def _walled_projects(actor: User) -> list[UUID]:
-    """The projects where `actor` sees only some of the compounds: a partner's people, where
-    the sponsor shares fewer than all of them and partners do not see each other's work."""
-    shares_all = ProjectPartner.objects.filter(
-        project_id=OuterRef("project_id"),
-        organization_id=OuterRef("organization_id"),
-        compounds=CompoundShare.ALL,
+    """The projects where `actor` sees only some of the compounds, or some only coded: a
+    partner's people, where the sponsor shares fewer than all of them and partners do not
+    see each other's work, or shares them blinded (then a search finds only those the
+    partner made or was asked to make: `Scope.seen`)."""
+    partnership = ProjectPartner.objects.filter(
+        project_id=OuterRef("project_id"), organization_id=OuterRef("organization_id")
     )
     return list(
         ProjectMember.objects.filter(user=actor)
         .exclude(organization_id=F("project__sponsor_id"))
-        .exclude(project__open_consortium=True)
-        .exclude(Exists(shares_all))
+        .filter(
+            Exists(partnership.filter(blinded=True))
+            | ~(
+                Q(project__open_consortium=True)
+                | Exists(partnership.filter(compounds=CompoundShare.ALL))
+            )
+        )
         .values_list("project_id", flat=True)
     )
 
@@ -309,7 +322,10 @@ def prepare_grown_indexes() -> list[UUID]:
 def _hits(scope: Scope, ranked: Sequence[tuple[UUID, float | None]]) -> list[Hit]:
     """The ranked compounds, fetched again through the searcher's project links, the light
     fields only (a page asks for the pictures of the hits it shows): one statement
-    (`HITS_SQL`), as hot as the scope's."""
+    (`HITS_SQL`), as hot as the scope's. A coded sample is never a hit (the scope keeps
+    them out of the search; this is the last check)."""
+    coded = coded_for(scope.actor, [compound_id for compound_id, _ in ranked])
+    ranked = [(compound_id, score) for compound_id, score in ranked if compound_id not in coded]
     if not ranked:
         return []
     ids = [compound_id for compound_id, _ in ranked]
