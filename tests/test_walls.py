@@ -19,6 +19,7 @@ from cobench.tenancy import services as tenancy
 from .compounds.objects import register
 from .conftest import World
 from .factories import OrganizationFactory, UserFactory
+from .test_isolation import cdk2  # noqa: F401  the CDK2 objects every route is named with
 
 
 def test_every_model_of_project_data_declares_its_wall():
@@ -239,3 +240,249 @@ def test_the_sponsor_sets_what_a_partner_sees_from_the_page_and_the_command_line
             "--compounds=all",
             "--reason=x",
         )
+
+
+# Blinded sharing: coded samples ------------------------------------------------------------
+
+# a structure no other test object has: its SMILES, InChIKey and molfile must not reach a
+# partner the sponsor shares its compounds with blinded
+CANARY = "O=C(Nc1ccc(C(F)(F)F)cc1)c1cc2ccccc2s1"
+
+
+def _share_blinded(world: World, compounds: str = "all") -> object:
+    return tenancy.share_compounds(
+        actor=world.sponsor_lead,
+        partner=_rival_partner(world),
+        compounds=compounds,
+        blinded=True,
+        reason="Coded samples for the biology",
+    )
+
+
+@pytest.fixture
+def blinded(world, rival):
+    """Ravenna shared every compound blinded; the sponsor's canary compound with a lot
+    shipped to Ravenna, a value in an assay Ravenna sees in full, a request to Ravenna
+    naming it as evidence, tagged in a series; and a compound Ravenna made itself."""
+    from cobench.assays import sharing
+    from cobench.assays.sar import series as chem_series
+    from cobench.compound_requests import services as requests
+    from cobench.compounds import services as compounds
+
+    from .assays.objects import new_assay, new_result
+
+    made = compounds.register_structure(
+        actor=world.sponsor_lead, project=world.project, structure=CANARY
+    )
+    canary = made.compound
+    shipment = compounds.send_lot(
+        actor=world.sponsor_lead,
+        lot=made.lot,
+        to_org=_rival_partner(world).organization,
+        carrier="World Courier",
+    )
+    assay = new_assay(world, name="Ravenna cell panel")
+    new_result(world, assay, value="42.5", registry_id=canary.registry_id)
+    sharing.set_rule(
+        actor=world.sponsor_lead,
+        assay=assay,
+        partner=_rival_partner(world).organization,
+        mode="full",
+        reason="Their panel",
+    )
+    found = chem_series.create_series(
+        actor=world.sponsor_lead, project=world.project, name="Benzothiophenes", core=""
+    )
+    chem_series.tag_compound(actor=world.sponsor_lead, series=found, compound=canary)
+    asked = requests.create_request(
+        actor=world.sponsor_lead,
+        project=world.project,
+        structure="c1ccc2[nH]ccc2c1",
+        partner=_rival_partner(world).organization,
+        rationale="Indole analogue of the benzothiophene",
+        evidence=[canary],
+    )
+    own = compounds.register_structure(
+        actor=rival, project=world.project, structure="CCOc1ccc(NC(=O)C2CC2)cc1"
+    ).compound
+    _share_blinded(world)
+    others = "".join(type(canary).objects.exclude(pk=canary.pk).values_list("molblock", flat=True))
+    atom_lines = [line for line in canary.molblock.splitlines()[4:] if line.strip()]
+    molfile_line = next(line for line in atom_lines if line not in others)
+    return {
+        "canary": canary,
+        "lot": made.lot,
+        "shipment": shipment,
+        "series": found,
+        "request": asked,
+        "own": own,
+        "secrets": [canary.smiles, canary.inchikey, molfile_line, canary.formula],
+    }
+
+
+def test_a_blinded_partner_sees_coded_samples_through_every_door(
+    world,
+    cdk2,  # noqa: F811  first: it names the one partner there is
+    rival,
+    blinded,
+):
+    """Every API GET operation (exports in every format) and every page, as the blinded
+    partner, named with the canary's objects: its SMILES, InChIKey, a line of its molfile
+    and its formula never appear; its registry id does, on the compound list."""
+    from django.test import Client
+
+    from .conftest import ApiClient
+    from .test_isolation import _fill as fill
+    from .test_isolation import _params, _readable, _web_path, api_operations, web_routes
+
+    canary = blinded["canary"]
+    objects = {
+        **cdk2,
+        "compound": canary,
+        "lot": blinded["lot"],
+        "shipment": blinded["shipment"],
+        "compound_request": blinded["request"],
+        "chemical_series": blinded["series"],
+        "partner": _rival_partner(world),
+    }
+    secrets = blinded["secrets"]
+    client, web_client = ApiClient(rival), Client()
+    web_client.force_login(rival)
+
+    def leaked(response) -> list[str]:
+        text = _readable(response)
+        return [s for s in secrets if s in text]
+
+    checked = 0
+    for template, method, operation in api_operations():
+        if method != "get":
+            continue
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+        path = fill(template, _params(template, names, world, objects))
+        variants = [path]
+        if "format" in {p["name"] for p in operation.get("parameters", [])}:
+            variants = [f"{path}?format={f}" for f in ("csv", "sdf", "xlsx", "json")]
+        for variant in variants:
+            response = client.get(variant)
+            assert not leaked(response), f"GET {variant} shows {leaked(response)}"
+            checked += 1
+    for route, names, name in web_routes():
+        path = _web_path(route, _params(route, names, world, objects))
+        response = web_client.get(path)
+        assert not leaked(response), f"page {name} shows {leaked(response)}"
+        checked += 1
+    for kind, target in [("compounds.compound", canary), ("compounds.lot", blinded["lot"])]:
+        for path in (f"/history/{kind}/{target.pk}/", f"/api/v1/audit/{kind}/{target.pk}"):
+            response = web_client.get(path) if path.startswith("/h") else client.get(path)
+            assert response.status_code == 200 and not leaked(response), path
+    assert checked >= 50
+
+    project = world.project.id
+    listed = client.get(f"/api/v1/projects/{project}/compounds").json()["items"]
+    shown = {c["registry_id"]: c for c in listed}
+    assert shown[canary.registry_id]["coded"] is True
+    assert shown[canary.registry_id]["properties"] is None
+    page = web_client.get(f"/projects/{project}/compounds/").content.decode()
+    assert canary.registry_id in page and "coded" in page
+    sar = client.get(f"/api/v1/projects/{project}/sar").json()
+    assert any(r["registry_id"] == canary.registry_id and r["coded"] for r in sar["rows"])
+    assert "42.5" in str(sar["rows"])  # its shared value is shown
+    picture = f"/projects/{project}/sar/pictures/{canary.pk}.svg"
+    assert web_client.get(picture).status_code == 404
+    sponsor = ApiClient(world.sponsor_lead)
+    assert canary.smiles in sponsor.get(f"/api/v1/compounds/{canary.pk}").content.decode()
+    assert canary.smiles in sponsor.get(f"/api/v1/projects/{project}/sar").content.decode()
+
+
+def test_structure_search_never_finds_a_coded_sample_for_a_blinded_partner(
+    world, rival, blinded, api
+):
+    canary, own = blinded["canary"], blinded["own"]
+    client = api(rival)
+    for mode in ("exact", "similarity", "substructure"):
+        found = client.post("/api/v1/search", {"mode": mode, "query": canary.smiles}).json()
+        assert {h["registry_id"] for h in found["hits"]} <= {own.registry_id}, mode
+        assert canary.registry_id not in str(found) and canary.smiles not in str(found)
+    wide = client.post("/api/v1/search", {"mode": "substructure", "query": "*", "top": 100})
+    assert {h["registry_id"] for h in wide.json()["hits"]} == {own.registry_id}
+    sponsor = api(world.sponsor_lead).post(
+        "/api/v1/search", {"mode": "exact", "query": canary.smiles}
+    )
+    assert [h["registry_id"] for h in sponsor.json()["hits"]] == [canary.registry_id]
+
+
+def test_a_blinded_partner_keeps_the_structures_of_what_it_made_or_was_asked_for(
+    world, rival, blinded, api
+):
+    from cobench.compounds.querysets import coded_for
+
+    own, canary = blinded["own"], blinded["canary"]
+    client = api(rival)
+    mine = client.get(f"/api/v1/compounds/{own.pk}").json()
+    assert mine["smiles"] == own.smiles and mine["coded"] is False
+    assert mine["properties"]["formula"] == own.formula
+    coded = client.get(f"/api/v1/compounds/{canary.pk}").json()
+    assert coded["coded"] is True and coded["smiles"] == "" and coded["molblock"] == ""
+    assert coded["lots"] and coded["lots"][0]["structure"] == ""
+    assert coded_for(rival, [own.pk, canary.pk]) == {canary.pk}
+    assert coded_for(world.sponsor_lead, [own.pk, canary.pk]) == set()
+    assert coded_for(world.partner_lead, [own.pk, canary.pk]) == set()
+    found = client.post("/api/v1/search", {"mode": "exact", "query": own.smiles}).json()
+    assert [h["registry_id"] for h in found["hits"]] == [own.registry_id]
+    # Northbridge, shared the same compounds openly, sees the canary's structure
+    tenancy.share_compounds(
+        actor=world.sponsor_lead,
+        partner=world.project.partners.get(organization=world.partner),
+        compounds="all",
+        reason="Open to Northbridge",
+    )
+    open_ = api(world.partner_lead).get(f"/api/v1/compounds/{canary.pk}").json()
+    assert open_["smiles"] == canary.smiles and open_["coded"] is False
+
+
+def test_blinded_sharing_is_audited_refuses_bad_input_and_is_set_from_the_page_and_cli(
+    world, rival, api, web
+):
+    from django.core.management import call_command
+
+    from cobench.audit.models import AuditEvent
+
+    partner = _rival_partner(world)
+    path = f"/api/v1/partners/{partner.id}/compounds"
+    sponsor = api(world.sponsor_lead)
+    bad = sponsor.put(
+        path, {"compounds": "all", "blinded": "sometimes", "reason": "x", "version": 1}
+    )
+    assert bad.status_code == 422
+    partner.refresh_from_db()
+    assert (partner.blinded, partner.version) == (False, 1)
+    done = sponsor.put(path, {"compounds": "all", "blinded": True, "reason": "Coded", "version": 1})
+    assert done.status_code == 200 and done.json()["blinded"] is True
+    event = AuditEvent.objects.filter(event="partner.compounds_shared").latest("seq")
+    assert event.changes["blinded"] == [False, True] and event.reason == "Coded"
+    listing = web(world.sponsor_lead).get(f"/projects/{world.project.id}/partners/")
+    assert 'class="badge"' in listing.content.decode() and "blinded" in listing.content.decode()
+
+    page = f"/projects/{world.project.id}/partners/{partner.id}/sharing/"
+    client = web(world.sponsor_lead)
+    assert 'name="blinded"' in client.get(page).content.decode()
+    saved = client.post(page, {"compounds": "all", "reason": "Open again", "version": 2})
+    assert saved.status_code == 302
+    partner.refresh_from_db()
+    assert (partner.blinded, partner.version) == (False, 3)
+    saved = client.post(
+        page, {"compounds": "all", "blinded": "on", "reason": "Coded again", "version": 3}
+    )
+    assert saved.status_code == 302
+    partner.refresh_from_db()
+    assert partner.blinded is True
+
+    out = io.StringIO()
+    args = ["project", "share-compounds", "Ravenna Synthesis", "--as=alice"]
+    args += ["--project=PRJ-CDK2", "--compounds=all", "--reason=Plain again"]
+    call_command(*args, stdout=out)
+    assert "Ravenna Synthesis: All of the project's compounds\n" in out.getvalue()
+    call_command(*args[:-1], "--blinded", "--reason=Coded samples", stdout=out)
+    assert "Ravenna Synthesis: All of the project's compounds, blinded" in out.getvalue()
+    partner.refresh_from_db()
+    assert partner.blinded is True

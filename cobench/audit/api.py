@@ -11,7 +11,7 @@ from cobench.core.errors import NotFound
 from cobench.tenancy.access import AuthenticatedRequest, project_for
 
 from .models import AuditEvent
-from .services import actor_shown
+from .services import actor_shown, without_structures
 
 router = Router(tags=["audit"])
 
@@ -51,7 +51,9 @@ def object_history(
     events = AuditEvent.objects.visible_to(request.user).for_object(target_type, str(target_id))
     if not events.exists():
         raise NotFound()
-    return events.order_by("seq")
+    events = events.order_by("seq")
+    events.shown = lambda rows: without_structures(request.user, rows)  # type: ignore[attr-defined]  # read by the paginator
+    return events
 
 
 @router.get("/projects/{project_id}/audit", response=list[EventOut])
@@ -59,6 +61,8 @@ def object_history(
 def project_history(request: AuthenticatedRequest, project_id: UUID):
     """Every change in the project, newest first."""
     project = project_for(request, project_id)
-    return (
+    events = (
         AuditEvent.objects.visible_to(request.user).filter(project_id=project.pk).order_by("-seq")
     )
+    events.shown = lambda rows: without_structures(request.user, rows)  # type: ignore[attr-defined]  # read by the paginator
+    return events

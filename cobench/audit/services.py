@@ -201,10 +201,40 @@ def redacted(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     return events
 
 
+# what a compound's or lot's events record of its structure
+STRUCTURE_CHANGES = frozenset(
+    {"smiles", "molblock", "inchi", "inchikey", "registration_key", "formula", "structure"}
+)
+
+
+def without_structures(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """`events` without the structures recorded of the compounds `user` sees coded (a
+    blinded partner's: `CompoundQuerySet.coded_for`), in memory; nothing is saved."""
+    events = list(events)
+    of: dict[str, Any] = {}  # the target's id: its compound's
+    for event in events:
+        if event.target_type == "compounds.compound":
+            of[event.target_id] = event.target_id
+        elif event.target_type == "compounds.lot":
+            of[event.target_id] = None
+    if not of:
+        return events
+    lots = apps.get_model("compounds", "Lot").objects.filter(
+        pk__in=[pk for pk, compound in of.items() if compound is None]
+    )
+    of.update({str(pk): str(compound) for pk, compound in lots.values_list("pk", "compound_id")})
+    compounds = apps.get_model("compounds", "Compound").objects
+    coded = {str(pk) for pk in compounds.coded_for(user, [c for c in of.values() if c])}
+    for event in events:
+        if str(of.get(event.target_id)) in coded:
+            event.changes = {k: v for k, v in event.changes.items() if k not in STRUCTURE_CHANGES}
+    return events
+
+
 def history(*, user: Any, target: models.Model) -> list[AuditEvent]:
     """The events about `target` that `user` may read, oldest first."""
     events = AuditEvent.objects.visible_to(user).for_object(target_type(target), target.pk)
-    return redacted(user, events.order_by("seq"))
+    return without_structures(user, redacted(user, events.order_by("seq")))
 
 
 @dataclass(frozen=True)

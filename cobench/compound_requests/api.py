@@ -323,7 +323,7 @@ class EvidenceValueOut(Schema):
 class EvidenceOut(Schema):
     compound_id: UUID
     registry_id: str
-    smiles: str
+    smiles: str = Field(description="Empty for a coded sample (shared with you blinded)")
     values: list[EvidenceValueOut]
 
 

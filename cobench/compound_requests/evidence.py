@@ -3,7 +3,8 @@ the viewer may see them.
 
 The values come from the SAR table (`cobench.assays.sar.sar.table`), so the sharing rules
 apply exactly as on the SAR page: a partner sees a binned assay's label, never its
-number, and a hidden assay not at all.
+number, and a hidden assay not at all; a compound shared with it blinded is a coded
+sample, without its picture.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from cobench.assays.sar import sar
 from cobench.compounds.models import Compound
+from cobench.compounds.services import blind
 from cobench.tenancy.models import User
 
 from .models import CompoundRequest
@@ -45,7 +47,7 @@ def evidence_table(user: User, request: CompoundRequest) -> Evidence:
     linked = request.evidence.through.objects.filter(compoundrequest=request)
     ids = list(linked.values_list("compound_id", flat=True))
     found = Compound.objects.filter(pk__in=ids).in_project(request.project, seen_by=user)
-    compounds = sorted(found.order_by(), key=lambda c: c.number)
+    compounds = blind(user, sorted(found.order_by(), key=lambda c: c.number))
     if not compounds:
         return Evidence(rows=[])
     columns, cells = sar.cells(user, request.project, [c.pk for c in compounds])

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cobench.compounds import services as compound_services
 from cobench.compounds.models import Compound
 from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
@@ -38,8 +39,10 @@ def _get(
 
 
 def _offered(request: AuthenticatedRequest, project: Project) -> Any:
-    """The registry ids a form offers as the user types (the latest 500 they see)."""
-    return Compound.objects.in_project(project, seen_by=request.user).order_by("-number")[:500]
+    """The registry ids a form offers as the user types (the latest 500 they see; a coded
+    sample without its formula)."""
+    latest = Compound.objects.in_project(project, seen_by=request.user).order_by("-number")
+    return compound_services.blind(request.user, latest[:500])
 
 
 def _evidence_form(request: AuthenticatedRequest, compound: CompoundRequest) -> EvidenceForm:

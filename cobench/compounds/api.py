@@ -48,22 +48,37 @@ class PropertiesOut(Schema):
     lipinski_violations: int
 
 
+CODED = (
+    "; empty for a coded sample (`coded`: the sponsor shares the compound with your "
+    "organization blinded)"
+)
+
+
 class CompoundOut(Schema):
     id: UUID
     registry_id: str
-    smiles: str = Field(description="Canonical SMILES of the standardized parent")
-    inchi: str
-    inchikey: str
-    registration_key: str
-    properties: PropertiesOut
+    coded: bool = Field(
+        False,
+        description="A coded sample: the sponsor shares it with your organization blinded, "
+        "so its structure, identifiers and computed properties are not shown",
+    )
+    smiles: str = Field(description="Canonical SMILES of the standardized parent" + CODED)
+    inchi: str = Field(description="InChI" + CODED)
+    inchikey: str = Field(description="InChIKey" + CODED)
+    registration_key: str = Field(description="The registry's key of the structure" + CODED)
+    properties: PropertiesOut | None = Field(description="Computed properties; null if coded")
     stereo: dict
     warnings: list[str]
     versions: dict[str, str]
     created_at: datetime
 
     @staticmethod
-    def resolve_properties(compound: Compound) -> Compound:
-        return compound
+    def resolve_coded(compound: Compound) -> bool:
+        return bool(getattr(compound, "coded", False))
+
+    @staticmethod
+    def resolve_properties(compound: Compound) -> Compound | None:
+        return None if getattr(compound, "coded", False) else compound
 
 
 class ShipmentOut(Schema):
@@ -96,7 +111,7 @@ class LotOut(Schema):
     appearance: str
     salt_form: str
     removed_fragments: list[str]
-    structure: str = Field(description="The structure as submitted")
+    structure: str = Field(description="The structure as submitted" + CODED)
     notes: str
     registered_by: str = Field(alias="registered_by_label")
     created_at: datetime
@@ -114,13 +129,16 @@ class LotOut(Schema):
 
 
 class CompoundDetailOut(CompoundOut):
-    molblock: str
+    molblock: str = Field(description="The parent as a molfile" + CODED)
     lots: list[LotOut] = Field(description="Its lots in the projects you are a member of")
 
     @staticmethod
     def resolve_lots(compound: Compound, context: dict) -> list:
-        lots = Lot.objects.visible_to(context["request"].user).filter(compound=compound)
-        return list(lots.select_related("producer", "compound").order_by("number"))
+        user = context["request"].user
+        lots = Lot.objects.visible_to(user).filter(compound=compound)
+        return services.blind_lots(
+            user, lots.select_related("producer", "compound").order_by("number")
+        )
 
 
 class RegistrationOut(Schema):
@@ -229,6 +247,7 @@ def list_compounds(
     compounds = compounds.order_by(F("number") + 0 if registry_id else "number")
     if not (registry_id or formula):
         compounds.known_count = services.registered_count(project, request.user)  # type: ignore[attr-defined]  # read by the paginator
+    compounds.shown = lambda rows: services.blind(request.user, rows)  # type: ignore[attr-defined]  # read by the paginator
     return compounds
 
 
@@ -256,7 +275,7 @@ def export(
                 "Some ids are not compounds of this project.",
                 errors={"ids": ["Not compounds of this project."]},
             )
-    rows = list(compounds.prefetch_related("lots"))
+    rows = services.blind(request.user, compounds.prefetch_related("lots"))
     if format == "csv":
         body, content_type = services.export_csv(rows, project), "text/csv; charset=utf-8"
     else:
@@ -268,8 +287,9 @@ def export(
 
 @router.get("/compounds/{compound_id}", response=CompoundDetailOut)
 def get_compound(request: AuthenticatedRequest, compound_id: UUID):
-    """A compound: its parent structure, properties, warnings and the lots you may see."""
-    return _compound(request, compound_id)
+    """A compound: its parent structure, properties, warnings and the lots you may see (a
+    coded sample without its structure and properties)."""
+    return services.blind(request.user, [_compound(request, compound_id)])[0]
 
 
 @router.get("/projects/{project_id}/lots", response=list[LotOut])
@@ -278,7 +298,9 @@ def list_lots(request: AuthenticatedRequest, project_id: UUID):
     """The lots registered in a project."""
     project = project_for(request, project_id)
     lots = Lot.objects.visible_to(request.user).filter(project=project)
-    return lots.select_related("compound", "producer").order_by("-created_at")
+    lots = lots.select_related("compound", "producer").order_by("-created_at")
+    lots.shown = lambda rows: services.blind_lots(request.user, rows)  # type: ignore[attr-defined]  # read by the paginator
+    return lots
 
 
 @router.get("/lots/{lot_id}", response=LotOut)
@@ -286,7 +308,7 @@ def get_lot(request: AuthenticatedRequest, lot_id: UUID, response: HttpResponse)
     """A lot with its chain of custody; the ETag is its version."""
     lot = _lot(request, lot_id)
     set_etag(response, lot.version)
-    return lot
+    return services.blind_lots(request.user, [lot])[0]
 
 
 @router.patch("/lots/{lot_id}", response=LotOut)
@@ -301,7 +323,7 @@ def update_lot(request: AuthenticatedRequest, lot_id: UUID, body: LotPatch, resp
         **fields,
     )
     set_etag(response, lot.version)
-    return lot
+    return services.blind_lots(request.user, [lot])[0]
 
 
 @router.post("/lots/{lot_id}/shipments", response={201: ShipmentOut})

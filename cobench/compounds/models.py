@@ -90,6 +90,11 @@ class Compound(models.Model):
     def __str__(self) -> str:
         return self.registry_id
 
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "coded", False):  # emptied for a blinded partner's eyes only
+            raise ValueError(f"{self.registry_id} is a coded sample, not to be saved.")
+        super().save(*args, **kwargs)
+
 
 class ProjectCompound(models.Model):
     """A compound is registered in a project: the project's members may see it."""

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
@@ -34,11 +35,19 @@ class CompoundQuerySet(ProjectScopedQuerySet):
         whole = links.filter(project__in=whole_projects(user, action))
         return Q(Exists(whole)) | _theirs(user, member_projects(user, action))
 
-    def theirs(self, user: Any, project: Any) -> "CompoundQuerySet":
+    def theirs(
+        self, user: Any, project: Any, *, with_structure: bool = False
+    ) -> "CompoundQuerySet":
         """The compounds `user`'s organization made, was asked to make or is shared by series
         on `project`: what a partner that is not shared all of them sees there, found through
-        those few rows' indexes rather than by checking every compound of the registry."""
-        return self.filter(_theirs(user, member_projects(user).filter(project=project)))
+        those few rows' indexes rather than by checking every compound of the registry.
+        `with_structure`: only those it sees with their structure (not shared blinded)."""
+        projects = member_projects(user).filter(project=project)
+        return self.filter(_theirs(user, projects, with_structure=with_structure))
+
+    def coded_for(self, user: Any, ids: Iterable[Any]) -> set[Any]:
+        """The module's `coded_for`, for apps below this one that look the model up."""
+        return coded_for(user, ids)
 
     def by_registry_id(self, typed: str) -> "CompoundQuerySet":
         """The compound of a registry id as typed or in capitals (people type cb-000012 for
@@ -89,26 +98,78 @@ def _shares(user: Any, projects: Any) -> Any:
     )
 
 
-def _theirs(user: Any, projects: Any) -> Q:
+def _theirs(user: Any, projects: Any, *, with_structure: bool = False) -> Q:
     """The compounds of `projects` that `user`'s organization made (a lot it produced), was
-    asked to make (a request assigned to it) or is shared by series."""
+    asked to make (a request assigned to it) or is shared by series (`with_structure`: by
+    series not shared blinded)."""
     organizations = own_organizations(user)
     made = apps.get_model("compounds", "Lot").objects.filter(
         project__in=projects, producer__in=organizations
     )
     asked = apps.get_model("compound_requests", "CompoundRequest").objects.filter(
-        project__in=projects, partner__in=organizations
-    )
+        project__in=projects, partner__in=organizations, compound__isnull=False
+    )  # not yet made: no compound, and a NULL would make `NOT IN` (coded_for) match nothing
+    by_series = _shares(user, projects).filter(compounds=CompoundShare.SERIES)
+    if with_structure:
+        by_series = by_series.filter(blinded=False)
     tagged = apps.get_model("assays", "SeriesMember").objects.filter(
-        series__in=_shares(user, projects)
-        .filter(compounds=CompoundShare.SERIES)
-        .values("shared_series")
+        series__in=by_series.values("shared_series")
     )
     return (
         Q(pk__in=made.values("compound_id"))
         | Q(pk__in=asked.values("compound_id"))
         | Q(pk__in=tagged.values("compound_id"))
     )
+
+
+def blinded_projects(user: Any) -> list[Any]:
+    """Ids of the projects where the sponsor shares compounds with `user`'s organization
+    blinded, as coded samples: one query."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    members = apps.get_model("tenancy", "ProjectMember").objects.filter(
+        user=user, project_id=OuterRef("project_id"), organization_id=OuterRef("organization_id")
+    )
+    partners = apps.get_model("tenancy", "ProjectPartner").objects.filter(
+        Exists(members), blinded=True
+    )
+    return list(partners.values_list("project_id", flat=True))
+
+
+def coded_for(user: Any, ids: Iterable[Any]) -> set[Any]:
+    """The compounds among `ids` that `user` sees coded: without structure, identifiers or
+    computed properties. They are those linked to a project where the sponsor shares its
+    compounds with `user`'s organization blinded (`ProjectPartner.blinded`), unless its
+    organization made them or was asked to make them, or `user` sees them openly through
+    another project. Someone with no blinded partnership (the sponsor's people, most
+    partners, the system: `user` None) sees none coded, for one query."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return set()
+    blinded = blinded_projects(user)
+    if not blinded:
+        return set()
+    links = apps.get_model("compounds", "ProjectCompound").objects.filter(
+        compound_id=OuterRef("pk")
+    )
+    projects = member_projects(user)
+    open_shares = _shares(user, projects).filter(blinded=False, compounds=CompoundShare.ALL)
+    whole = Q(project__in=unwalled_projects(user).exclude(project_id__in=blinded)) | Q(
+        project__in=open_shares.values("project_id")
+    )
+    seen_openly = Q(Exists(links.filter(whole))) | _theirs(user, projects, with_structure=True)
+    compounds = apps.get_model("compounds", "Compound").objects
+    coded: set[Any] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = (
+            compounds.filter(pk__in=chunk)
+            .filter(Exists(links.filter(project_id__in=blinded)))
+            .exclude(seen_openly)
+            .values_list("pk", flat=True)
+        )
+        coded.update(rows)
+    return coded
 
 
 class ProjectCompoundQuerySet(ProjectScopedQuerySet):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -39,7 +39,9 @@ from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, User
 
 from .models import Compound, Lot, LotFile, ProjectCompound, RegistrySequence, Shipment
-from .querysets import whole_projects
+from .querysets import coded_for, whole_projects
+
+__all__ = ["coded_for"]  # the rule of blinded sharing, asked by every door that shows structures
 
 MAX_STRUCTURE_CHARS = 200_000
 MAX_SHORT, MAX_NOTES = 200, 20_000
@@ -301,6 +303,63 @@ def sees_all_compounds(user: Any, project: Project) -> bool:
     """Whether `user` sees every compound of `project`: the sponsor's people, everyone on an
     open consortium, and the people of a partner the sponsor shares all of them with."""
     return bool(whole_projects(user).filter(project=project).exists())
+
+
+# Coded samples: what a partner shared compounds blinded does not see of them --------------
+
+CODED = "coded"  # shown where the structure would be
+STRUCTURE_FIELDS = ("smiles", "molblock", "inchi", "inchikey", "registration_key", "svg")
+PROPERTY_FIELDS = (
+    "formula",
+    "mw",
+    "exact_mass",
+    "clogp",
+    "tpsa",
+    "hbd",
+    "hba",
+    "rotatable_bonds",
+    "rings",
+    "lipinski_violations",
+)
+
+
+def code(compound: Compound) -> Compound:
+    """`compound` as a coded sample, in memory only (`Compound.save` refuses it): its registry
+    id and dates kept, its structure, identifiers and computed properties emptied."""
+    compound.coded = True  # type: ignore[attr-defined]  # read by the templates and schemas
+    for name in STRUCTURE_FIELDS:
+        setattr(compound, name, "")
+    for name in PROPERTY_FIELDS:
+        setattr(compound, name, "" if name == "formula" else None)
+    compound.stereo, compound.warnings = {}, []
+    return compound
+
+
+def blind(user: Any, compounds: Iterable[Compound]) -> list[Compound]:
+    """The compounds as `user` sees them: those it sees coded (`coded_for`) made coded
+    samples, each marked `coded` True or False; one query for most people."""
+    rows = list(compounds)
+    coded = coded_for(user, [c.pk for c in rows])
+    for compound in rows:
+        if compound.pk in coded:
+            code(compound)
+        else:
+            compound.coded = False  # type: ignore[attr-defined]
+    return rows
+
+
+def blind_lots(user: Any, lots: Iterable[Lot]) -> list[Lot]:
+    """The lots as `user` sees them: a coded compound's lot without the structure submitted
+    (and its compound coded, when loaded)."""
+    rows = list(lots)
+    coded = coded_for(user, [lot.compound_id for lot in rows])
+    for lot in rows:
+        lot.coded = lot.compound_id in coded  # type: ignore[attr-defined]
+        if lot.coded:  # type: ignore[attr-defined]
+            lot.structure = ""
+            if Lot.compound.is_cached(lot):
+                code(lot.compound)
+    return rows
 
 
 def registered_count(project: Project, seen_by: Any) -> int:
@@ -635,10 +694,11 @@ def export_sdf(compounds: Any, project: Project) -> str:
     out = io.StringIO()
     writer = Chem.SDWriter(out)
     for compound, row in zip(compounds, _export_rows(compounds, project), strict=True):
-        mol = Chem.MolFromMolBlock(compound.molblock)
+        # a coded sample is a record without atoms
+        mol = Chem.MolFromMolBlock(compound.molblock) if compound.molblock else Chem.Mol()
         mol.SetProp("_Name", compound.registry_id)
         for key, value in row.items():
-            mol.SetProp(key, " ".join(str(value).splitlines()))
+            mol.SetProp(key, "" if value is None else " ".join(str(value).splitlines()))
         writer.write(mol)
     writer.close()
     return out.getvalue()

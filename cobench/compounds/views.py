@@ -34,6 +34,7 @@ def compound_list(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
     if not query:
         paginator.count = services.registered_count(project, request.user)
     listing = paginator.get_page(request.GET.get("page"))
+    listing.object_list = services.blind(request.user, listing.object_list)
     return render(
         request,
         "compounds/list.html",
@@ -79,6 +80,7 @@ def compound_detail(
     compound = get_visible(
         Compound.objects.in_project(project, seen_by=None), request.user, pk=compound_id
     )
+    compound = services.blind(request.user, [compound])[0]
     lots = Lot.objects.visible_to(request.user).filter(compound=compound, project=project)
     return render(
         request,
@@ -102,6 +104,7 @@ def _lot_page(
     request: AuthenticatedRequest, lot: Lot, status: int = 200, **forms: Any
 ) -> HttpResponse:
     project = lot.project
+    lot = services.blind_lots(request.user, [lot])[0]
     shipments = list(lot.shipments.select_related("from_org", "to_org"))
     context = project_context(
         request,

@@ -37,10 +37,10 @@ from django.db.models import Exists, Max, OuterRef, Q
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
-from cobench.compounds.querysets import whole_projects
+from cobench.compounds.querysets import coded_for, whole_projects
 from cobench.core.errors import InvalidInput
-from cobench.core.querysets import member_projects
-from cobench.tenancy.models import Project, User
+from cobench.core.querysets import member_projects, own_organizations
+from cobench.tenancy.models import Project, ProjectPartner, User
 
 from . import cartridge, index
 from .models import ProjectLinks
@@ -159,6 +159,7 @@ class Scope:
     last: dict[UUID, int]
     walled: frozenset[UUID] = frozenset()
     seen: dict[UUID, list[tuple[int, UUID]]] = field(default_factory=dict)
+    actor: User | None = None
 
     @property
     def projects(self) -> list[UUID]:
@@ -196,20 +197,31 @@ def _scope(actor: User, project: Project | None) -> Scope:
     seen: dict[UUID, list[tuple[int, UUID]]] = {}
     for pk in walled:
         if pk in by_sponsor.get(visible[pk].sponsor_id, ()):
-            rows = Compound.objects.theirs(actor, visible[pk])
+            rows = Compound.objects.theirs(actor, visible[pk], with_structure=True)
             for sponsor_id, number, compound_id in rows.values_list("sponsor_id", "number", "pk"):
                 seen.setdefault(sponsor_id, []).append((number, compound_id))
     return Scope(
-        by_sponsor=by_sponsor, visible=visible, links=links, last=last, walled=walled, seen=seen
+        by_sponsor=by_sponsor,
+        visible=visible,
+        links=links,
+        last=last,
+        walled=walled,
+        seen=seen,
+        actor=actor,
     )
 
 
 def _walled_projects(actor: User) -> list[UUID]:
-    """The projects where `actor` sees only some of the compounds: a partner's people, where
-    the sponsor shares fewer than all of them and partners do not see each other's work."""
+    """The projects where `actor` sees only some of the compounds, or some only coded: a
+    partner's people, where the sponsor shares fewer than all of them and partners do not
+    see each other's work, or shares them blinded (then a search finds only those the
+    partner made or was asked to make: `Scope.seen`)."""
+    blinded = ProjectPartner.objects.filter(
+        organization__in=own_organizations(actor), blinded=True
+    ).values("project_id")
     return list(
         member_projects(actor)
-        .exclude(project__in=whole_projects(actor))
+        .filter(~Q(project__in=whole_projects(actor)) | Q(project__in=blinded))
         .values_list("project_id", flat=True)
     )
 
@@ -303,7 +315,10 @@ def prepare_grown_indexes() -> list[UUID]:
 def _hits(scope: Scope, ranked: Sequence[tuple[UUID, float | None]]) -> list[Hit]:
     """The ranked compounds, fetched again through the searcher's project links, the light
     fields only (a page asks for the pictures of the hits it shows): one statement
-    (`HITS_SQL`), as hot as the scope's."""
+    (`HITS_SQL`), as hot as the scope's. A coded sample is never a hit (the scope keeps
+    them out of the search; this is the last check)."""
+    coded = coded_for(scope.actor, [compound_id for compound_id, _ in ranked])
+    ranked = [(compound_id, score) for compound_id, score in ranked if compound_id not in coded]
     if not ranked:
         return []
     ids = [compound_id for compound_id, _ in ranked]

@@ -102,6 +102,11 @@ class PartnerOut(Schema):
         "was asked to make: all, those of `shared_series`, or only its own"
     )
     shared_series: list[SeriesRef]
+    blinded: bool = Field(
+        description="The shared compounds are shown to the partner as coded samples: registry "
+        "id, series and results, but no structure, identifiers or computed properties; those "
+        "it made or was asked to make are never blinded for it"
+    )
     version: int
 
     @staticmethod
@@ -113,6 +118,9 @@ class CompoundShareIn(Input):
     compounds: CompoundShareName
     series_ids: list[UUID] = Field(
         default_factory=list, max_length=200, description="With `series`: the series shared"
+    )
+    blinded: bool = Field(
+        False, description="Show the shared compounds as coded samples, without structures"
     )
     version: int | None = Field(None, ge=1)
     reason: str = Field(..., min_length=1, max_length=2000)
@@ -353,6 +361,7 @@ def share_compounds(
         partner=partner,
         compounds=payload.compounds,
         series=payload.series_ids,
+        blinded=payload.blinded,
         reason=payload.reason,
         expected_version=expected_version(request, payload.version),
     )

@@ -175,6 +175,12 @@ class CompoundShareForm(forms.Form):
         label="Series shared",
         help_text='With "Those of chosen series": the compounds of these series.',
     )
+    blinded = forms.BooleanField(
+        required=False,
+        label="Blinded (coded samples)",
+        help_text="It sees the shared compounds' registry ids, series and results, but no "
+        "structures or computed properties; those it made or was asked to make stay open.",
+    )
     reason = forms.CharField(max_length=2000, label="Why?")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -142,6 +142,11 @@ class ProjectPartner(models.Model):
         related_name="+",
         help_text="With compounds shared by series: the series whose compounds it sees",
     )
+    blinded = models.BooleanField(
+        default=False,
+        help_text="The shared compounds are coded samples: registry id, series and results, "
+        "no structure or computed properties (those it made or was asked for stay open)",
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = ProjectPartnerQuerySet.as_manager()

@@ -338,11 +338,13 @@ def share_compounds(
     partner: ProjectPartner,
     compounds: str,
     series: Sequence[Any] = (),
+    blinded: bool = False,
     reason: str,
     expected_version: int | None = None,
 ) -> ProjectPartner:
     """Choose which of the project's compounds `partner` sees beyond its own (all, those of
-    `series`, or none); at once, audited."""
+    `series`, or none), and whether it sees them `blinded` (coded samples: no structure or
+    computed properties); at once, audited."""
     member = ensure_can(actor, partner.project, Action.MANAGE_PARTNERS)
     _require_reason(reason)
     partner = ProjectPartner.objects.select_for_update().get(pk=partner.pk)
@@ -371,8 +373,9 @@ def share_compounds(
         chosen = []
     before = _sharing(partner)
     partner.compounds = compounds
+    partner.blinded = bool(blinded)
     partner.version += 1
-    partner.save(update_fields=["compounds", "version"])
+    partner.save(update_fields=["compounds", "blinded", "version"])
     partner.shared_series.set(chosen)
     if changes := diff(before, _sharing(partner)):
         audit.record(
@@ -389,6 +392,7 @@ def share_compounds(
 def _sharing(partner: ProjectPartner) -> dict[str, Any]:
     return {
         "compounds": partner.compounds,
+        "blinded": partner.blinded,
         "series": sorted(s.name for s in partner.shared_series.all()),
     }
 

@@ -301,6 +301,7 @@ def partner_sharing(
         initial={
             "compounds": partner.compounds,
             "series": list(partner.shared_series.all()),
+            "blinded": partner.blinded,
             "version": partner.version,
         },
     )
@@ -312,6 +313,7 @@ def partner_sharing(
             partner=partner,
             compounds=data["compounds"],
             series=list(data["series"]),
+            blinded=data["blinded"],
             reason=data["reason"],
             expected_version=data["version"],
         ),

@@ -21,6 +21,7 @@ from cobench.api.schemas import Input, OrgRef
 from cobench.assays import sharing
 from cobench.assays.models import Assay, Series, SharingRule
 from cobench.compounds.models import Compound
+from cobench.compounds.querysets import coded_for
 from cobench.core.access import get_visible
 from cobench.tenancy.access import AuthenticatedRequest, project_for
 from cobench.tenancy.models import Project
@@ -90,6 +91,10 @@ class CellOut(Schema):
 class RowOut(Schema):
     compound_id: UUID
     registry_id: str
+    coded: bool = Field(
+        description="A coded sample (shared with you blinded): `smiles` and `svg` empty, "
+        "`properties` null"
+    )
     smiles: str
     svg: str
     series: list[str]
@@ -181,6 +186,7 @@ def page_out(page: sar.SarPage) -> dict[str, Any]:
             {
                 "compound_id": r.compound.pk,
                 "registry_id": r.compound.registry_id,
+                "coded": getattr(r.compound, "coded", False),
                 "smiles": r.compound.smiles,
                 "svg": r.compound.svg,
                 "series": r.series,
@@ -272,7 +278,7 @@ class ChemicalSeriesOut(Schema):
 class SeriesCompoundOut(Schema):
     compound_id: UUID
     registry_id: str
-    smiles: str
+    smiles: str = Field(description="Empty for a coded sample (shared with you blinded)")
     tagged: bool = Field(description="Tagged with the series by hand")
     matches_core: bool
 
@@ -306,19 +312,20 @@ def _get(request: AuthenticatedRequest, chemical_series_id: UUID) -> Series:
 
 def _detail(request: AuthenticatedRequest, series: Series) -> dict:
     found = services.membership(actor=request.user, series=series)
-    compounds = (
+    compounds = list(
         Compound.objects.in_project(series.project, seen_by=request.user)
         .filter(pk__in=found.compounds)
         .order_by("number")
         .values("id", "registry_id", "smiles")
     )
+    coded = coded_for(request.user, [c["id"] for c in compounds])
     return {
         **{f: getattr(series, f) for f in ChemicalSeriesOut.model_fields},
         "members": [
             {
                 "compound_id": c["id"],
                 "registry_id": c["registry_id"],
-                "smiles": c["smiles"],
+                "smiles": "" if c["id"] in coded else c["smiles"],
                 "tagged": c["id"] in found.tagged,
                 "matches_core": c["id"] in found.by_core,
             }
@@ -421,12 +428,15 @@ class PlotPointOut(Schema):
     id: UUID
     registry_id: str
     registered: datetime
-    mw: float
-    clogp: float
-    tpsa: float
-    hbd: int
-    hba: int
-    rotatable_bonds: int
+    coded: bool = Field(
+        description="A coded sample (shared with you blinded): no properties, no picture"
+    )
+    mw: float | None = Field(description="null for a coded sample, as every property")
+    clogp: float | None
+    tpsa: float | None
+    hbd: int | None
+    hba: int | None
+    rotatable_bonds: int | None
     y: float | None = Field(description="pIC50 etc. for potency, else the value; null if binned")
     qualifier: str
     text: str = Field(description="What the SAR table shows: the value with n, or the category")

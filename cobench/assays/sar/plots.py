@@ -13,6 +13,9 @@ share the larger part (the constant, with its attachment point) but not the smal
 (the variable, at most `MAX_VARIABLE` heavy atoms) are a pair. Of the cuts that pair
 two compounds, the one with the largest constant (the smallest change) names it.
 A compound never changes, so its cuts are cached by its SMILES.
+
+A coded sample (a compound shared with the viewer's organization blinded) is plotted
+over time only: it has no properties, no picture and takes part in no matched pair.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from rdkit.Chem import rdMMPA
 from cobench.assays import sharing
 from cobench.assays.units import POTENCY_ENDPOINTS
 from cobench.compounds.models import Compound
+from cobench.compounds.querysets import coded_for
 from cobench.core.errors import InvalidInput
 from cobench.tenancy.models import Organization, Project, User
 
@@ -206,6 +210,11 @@ def plot_data(
     )
     truncated = len(rows) > MAX_POINTS
     rows = rows[:MAX_POINTS]
+    coded = coded_for(user, [r["id"] for r in rows])
+    for r in rows:
+        r["coded"] = r["id"] in coded
+        if r["coded"]:
+            r.update({"smiles": "", **dict.fromkeys(PROPERTIES)})
     cells: dict[tuple[UUID, str], sar.Cell] = {}
     if column is not None:
         _, cells = sar.cells(
@@ -225,6 +234,7 @@ def plot_data(
             "registry_id": r["registry_id"],
             "registered": r["created_at"].isoformat(),
             **{p: r[p] for p in PROPERTIES},
+            "coded": r["coded"],
             "y": _y(column, cell) if column else None,
             "qualifier": cell.qualifier if not cell.binned else "=",
             "text": cell.text,
@@ -254,7 +264,11 @@ def plot_data(
 
 def _pairs(rows: list[dict[str, Any]], by_id: dict[UUID, dict[str, Any]]) -> list[dict]:
     """The matched pairs whose two compounds both have a value (or category) in the assay."""
-    measured = [(r["id"], r["smiles"]) for r in rows if by_id[r["id"]]["text"] not in ("", "—")]
+    measured = [
+        (r["id"], r["smiles"])
+        for r in rows
+        if by_id[r["id"]]["text"] not in ("", "—") and not r["coded"]
+    ]
     measured = measured[:MAX_PAIR_COMPOUNDS]
     found = []
     for pair in matched_pairs(measured):

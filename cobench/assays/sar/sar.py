@@ -11,7 +11,9 @@ Sorting, value filters and cells read each compound's stored aggregate per assay
 (`Summary`: `aggregate`'s value, qualifier and n, rewritten with every change to the
 results), by index, so a page costs the same whatever the project's size. A
 binned column sorts by bin (ties by registry number) and cannot be filtered by value:
-either would tell the order of the hidden numbers.
+either would tell the order of the hidden numbers. For the same reason a partner shared
+compounds blinded (coded samples, `cobench.compounds.querysets.coded_for`) cannot sort
+by a computed property, and its coded rows show no structure or properties.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from cobench.assays.aggregate import describe, number
 from cobench.assays.models import Assay, Summary
 from cobench.assays.units import POTENCY_ENDPOINTS, convert, is_molar
 from cobench.compounds.models import Compound, ProjectCompound
-from cobench.compounds.services import neutralise
+from cobench.compounds.querysets import blinded_projects
+from cobench.compounds.services import blind, neutralise
 from cobench.core.errors import InvalidInput
 from cobench.search import services as search
 from cobench.tenancy.models import Organization, Project
@@ -268,11 +271,18 @@ def _structure_filter(user: Any, project: Project, filters: Filters) -> tuple[An
         messages.append(found.message)
     if filters.similar_to.strip():
         query = filters.similar_to.strip()
-        known = (
-            Compound.objects.in_project(project, seen_by=user)
-            .filter(registry_id=query)
-            .values_list("smiles", flat=True)
-            .first()
+        known = next(
+            (
+                c.smiles
+                for c in blind(
+                    user,
+                    Compound.objects.in_project(project, seen_by=user)
+                    .filter(registry_id=query)
+                    .only("id", "registry_id", "smiles")[:1],
+                )
+                if not c.coded  # type: ignore[attr-defined]
+            ),
+            None,
         )
         found = search.search_similarity(
             actor=user,
@@ -396,6 +406,8 @@ def table(
     if key == "registry_id":
         order: Any = F("compound__number")
     elif key in PROPERTIES:
+        if project.pk in blinded_projects(user):
+            raise _bad("sort", "Compounds are shared with you coded: no sorting by properties.")
         order = F(f"compound__{key}")
     elif key in available:
         order, sorted_by = None, available[key]
@@ -421,6 +433,7 @@ def table(
     ordered = [found[pk] for pk in page_ids]
     cells = _cells(project, chosen, page_ids)
     series = series_of(project, [(c.pk, c.smiles) for c in ordered])
+    ordered = blind(user, ordered)  # after their series: a coded sample keeps it
     keys = [str(col.assay.pk) for col in chosen]
     rows = [
         Row(
@@ -599,12 +612,13 @@ def export(page: SarPage, rows: list[Row], kind: str) -> tuple[bytes, str]:
             chunk = Compound.objects.filter(pk__in=ids[i : i + 1000])
             molfiles.update(chunk.values_list("pk", "molblock"))
         for row, record in zip(rows, records, strict=True):
-            molblock = molfiles.get(row.compound.pk)
+            coded = getattr(row.compound, "coded", False)
+            molblock = None if coded else molfiles.get(row.compound.pk)
             mol = Chem.MolFromMolBlock(molblock) if molblock else None
             mol = mol or Chem.MolFromSmiles(row.compound.smiles) or Chem.Mol()
             mol.SetProp("_Name", row.compound.registry_id)
             for key, value in zip(header, record, strict=True):
-                mol.SetProp(key, " ".join(str(value).splitlines()))
+                mol.SetProp(key, "" if value is None else " ".join(str(value).splitlines()))
             writer.write(mol)
         writer.close()
         return out.getvalue().encode(), "chemical/x-mdl-sdfile"

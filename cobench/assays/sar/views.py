@@ -19,13 +19,15 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cobench.assays import sharing
 from cobench.assays.models import Assay, Series
 from cobench.compounds.models import Compound
+from cobench.compounds.querysets import coded_for
+from cobench.compounds.services import blind
 from cobench.core.access import get_visible
 from cobench.core.errors import CobenchError, InvalidInput
 from cobench.core.permissions import Action
@@ -281,10 +283,11 @@ def series_detail(
             return redirect(request.path)
         status = outcome.status
     membership = services.membership(actor=request.user, series=found)
-    members = (
+    members = blind(
+        request.user,
         Compound.objects.in_project(project, seen_by=request.user)
         .filter(pk__in=membership.compounds)
-        .order_by("number")
+        .order_by("number"),
     )
     return render(
         request,
@@ -297,9 +300,12 @@ def series_detail(
             members=members,
             membership=membership,
             form=form,
-            project_compounds=Compound.objects.in_project(project, seen_by=request.user).order_by(
-                "-number"
-            )[:500],
+            project_compounds=blind(
+                request.user,
+                Compound.objects.in_project(project, seen_by=request.user).order_by("-number")[
+                    :500
+                ],
+            ),
         ),
         status=status,
     )
@@ -338,6 +344,8 @@ def compound_picture(
     compound = get_visible(
         Compound.objects.in_project(project, seen_by=None), request.user, pk=compound_id
     )
+    if coded_for(request.user, [compound.pk]):
+        raise Http404("A coded sample has no picture.")
     response = HttpResponse(compound.svg, content_type="image/svg+xml")
     # drawn by RDKit from a parsed molecule; still, an SVG opened alone must run nothing
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

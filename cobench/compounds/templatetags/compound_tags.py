@@ -22,6 +22,6 @@ def registry_section(context: dict[str, Any], project: Any) -> dict[str, Any]:
         "count": services.registered_count(project, user),
         "lots": Lot.objects.visible_to(user).filter(project=project).count(),
         "in_transit": shipments.count(),
-        "newest": list(compounds[:3]),
+        "newest": services.blind(user, compounds[:3]),
         "can": context.get("can", {}),
     }

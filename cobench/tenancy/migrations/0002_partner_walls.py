@@ -48,5 +48,13 @@ class Migration(migrations.Migration):
                 to="assays.series",
             ),
         ),
+        migrations.AddField(
+            model_name="projectpartner",
+            name="blinded",
+            field=models.BooleanField(
+                default=False,
+                help_text="The shared compounds are coded samples: registry id, series and results, no structure or computed properties (those it made or was asked for stay open)",
+            ),
+        ),
         migrations.RunPython(partners_keep_seeing_every_compound, migrations.RunPython.noop),
     ]

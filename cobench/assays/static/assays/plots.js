@@ -96,7 +96,7 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const id of raw.ids) {
       const p = points.get(id);
       if (!p) continue;
-      tip.append(el("img", null, { src: picture(id), alt: p.registry_id, width: 240, height: 160 }));
+      if (!p.coded) tip.append(el("img", null, { src: picture(id), alt: p.registry_id, width: 240, height: 160 }));
       tip.append(el("div", `${p.registry_id}: ${p.text}`));
     }
     if (raw.pair && raw.pair.delta !== null) tip.append(el("div", `Δ ${raw.pair.delta.toFixed(2)}`));

@@ -28,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--series", action="append", default=[], help="share-compounds: a series' name"
         )
+        parser.add_argument(
+            "--blinded",
+            action="store_true",
+            help="share-compounds: the shared compounds are coded samples, without structures",
+        )
         parser.add_argument("--reason", default="", help="why (share-compounds, consortium)")
 
     def handle(self, *args, **options) -> None:
@@ -60,6 +65,7 @@ class Command(BaseCommand):
                     partner=partner,
                     compounds=options["compounds"],
                     series=list(series),
+                    blinded=options["blinded"],
                     reason=reason,
                 )
             )
@@ -71,4 +77,5 @@ class Command(BaseCommand):
         for partner in ProjectPartner.objects.visible_to(actor).filter(project=project):
             series = ", ".join(s.name for s in partner.shared_series.order_by("name"))
             sees = partner.get_compounds_display() + (f" ({series})" if series else "")
+            sees += ", blinded" if partner.blinded else ""
             self.stdout.write(f"  {partner.organization.name}: {sees}")
