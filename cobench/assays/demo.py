@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from cobench.core.permissions import Role
-from cobench.demo.cast import BOSTON, HYDERABAD, Demo
+from cobench.demo.cast import BASEL, BOSTON, HYDERABAD, Demo
 
 from . import services, sharing
 from .aggregate import number
@@ -86,13 +86,14 @@ def load(demo: Demo) -> None:
     compounds = demo.extra["compounds"]  # ZINC id → compound, in registration order
     helena = demo.user(Role.SPONSOR_LEAD)
     stefan = demo.user(Role.SPONSOR_SCIENTIST)
-    boston = demo.organizations[BOSTON.name]
+    boston, basel = demo.organizations[BOSTON.name], demo.organizations[BASEL.name]
     maria = demo.user(Role.PARTNER_SCIENTIST, BOSTON.name)
+    lukas = demo.user(Role.PARTNER_LEAD, BASEL.name)  # runs the cellular assay
     today = demo.today
     start = datetime.combine(today - timedelta(days=130), time(8), tzinfo=UTC)
     assays: dict[str, Assay] = {}
     for spec in ASSAYS:
-        owner = boston if spec["endpoint"] == "clearance" else None
+        owner = {"clearance": boston, "EC50": basel}.get(str(spec["endpoint"]))
         assays[spec["endpoint"]] = services.create_assay(
             actor=helena, project=demo.project, owner=owner, now=start, **spec
         )
@@ -129,7 +130,7 @@ def load(demo: Demo) -> None:
         for n in range(1, rng.choice((1, 2, 2, 3)) + 1):
             ec50 = 10 ** (6 - pic50 + shift + rng.gauss(0, 0.2))
             value = f">{TOP_EC50_UM}" if ec50 > TOP_EC50_UM else number(ec50)
-            record(assays["EC50"], compound, value, cell_day, stefan, n)
+            record(assays["EC50"], compound, value, cell_day, lukas, n)
         sol = 10 ** (log_sol + rng.gauss(0, 0.1))
         low, high = SOLUBILITY_RANGE_UM
         value = f"<{low}" if sol < low else f">{high}" if sol > high else number(sol)

@@ -41,7 +41,8 @@ class Org:
 SPONSOR = Org("Helix Bio", "Helix", "Germany", "Europe/Berlin")
 BOSTON = Org("Beacon Street Chemistry", "Beacon", "United States", "America/New_York")
 HYDERABAD = Org("Deccan Synthesis Labs", "Deccan", "India", "Asia/Kolkata")
-ORGANIZATIONS = (SPONSOR, BOSTON, HYDERABAD)
+BASEL = Org("Rhine Assay Services", "Rhine", "Switzerland", "Europe/Zurich")
+ORGANIZATIONS = (SPONSOR, BOSTON, HYDERABAD, BASEL)
 
 PEOPLE = (
     Person(
@@ -107,6 +108,15 @@ PEOPLE = (
         Role.PARTNER_SCIENTIST,
         "Asia/Kolkata",
         "Process Chemist",
+    ),
+    Person(
+        "lukas",
+        "Lukas",
+        "Meier",
+        BASEL.name,
+        Role.PARTNER_LEAD,
+        "Europe/Zurich",
+        "Head of Cell Biology",
     ),
 )
 

@@ -33,6 +33,7 @@ from cobench.tenancy import services as tenancy
 from cobench.tenancy.models import Organization, Project, User
 
 from .cast import (
+    BASEL,
     BOSTON,
     HYDERABAD,
     ORGANIZATIONS,
@@ -110,8 +111,8 @@ def _project(demo: Demo) -> None:
             reason="Both chemistry partners work on the whole hinge-binder series",
         )
     for p in PEOPLE:
-        if p.role == Role.SPONSOR_LEAD:
-            continue  # the project's creator is its sponsor lead already
+        if p.role == Role.SPONSOR_LEAD or p.organization == BASEL.name:
+            continue  # the creator is its sponsor lead already; Rhine joins later
         tenancy.add_member(
             actor=lead,
             project=project,
@@ -262,13 +263,38 @@ def _charter(demo: Demo) -> None:
     demo.extra["charter_v1"] = CharterVersion.objects.get(pk=v1.pk)
 
 
+def _biology_partner(demo: Demo) -> None:
+    """Rhine Assay Services joins once the charter is signed, to run the cellular assay on
+    coded samples: it sees the compounds by registry id only, and none of the chemistry
+    partners' work."""
+    lead = demo.user(Role.SPONSOR_LEAD)
+    partner = tenancy.add_partner(
+        actor=lead,
+        project=demo.project,
+        organization=demo.organizations[BASEL.name],
+        start_date=demo.today - timedelta(days=60),
+        scope_of_work="Cellular assays on coded samples: HCT116 proliferation EC50.",
+    )
+    tenancy.share_compounds(
+        actor=lead,
+        partner=partner,
+        compounds="all",
+        blinded=True,
+        reason="Rhine tests every compound, as coded samples: the chemistry stays with us",
+    )
+    tenancy.add_member(
+        actor=lead, project=demo.project, username="lukas", role=Role.PARTNER_LEAD, is_key=True
+    )
+
+
 # Later features append their own step here; each receives the Demo built so far.
 STEPS: list[Callable[[Demo], None]] = [
     _people,
     _project,
     _charter,
+    _biology_partner,  # a biology CRO that sees coded samples only
     meetings_demo.load,  # the weekly call whose partner attendance falls: engagement warning
-    status_demo.load,  # one fresh status document (Beacon Street), one gone stale (Deccan)
+    status_demo.load,  # fresh status documents (Beacon Street, Rhine), one gone stale (Deccan)
     concerns_demo.load,  # concerns in every state: one escalated, one raised confidentially
     compounds_demo.load,  # the CDK2 ligand set registered, with lots and chains of custody
     requests_demo.load,  # requests in every state; made ones link the registry's compounds

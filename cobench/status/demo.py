@@ -1,4 +1,4 @@
-"""The demo's status documents: Beacon Street's is fresh, Deccan's went stale.
+"""The demo's status documents: Beacon Street's and Rhine's are fresh, Deccan's went stale.
 
 The signed charter asks for an update every 7 days. Beacon Street Chemistry wrote
 its third version two days before the load date; Deccan Synthesis Labs last wrote
@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from cobench.core.permissions import Role
-from cobench.demo.cast import BOSTON, HYDERABAD, Demo
+from cobench.demo.cast import BASEL, BOSTON, HYDERABAD, Demo
 
 from . import services
 
@@ -92,6 +92,22 @@ DECCAN = [
 ]
 
 
+RHINE = [
+    (
+        3,
+        time(14, 20),
+        Role.PARTNER_LEAD,
+        {
+            "progress": "HCT116 proliferation EC50 running on the coded samples received so far; "
+            "Z' above 0.6 on every plate.",
+            "next_steps": "Read the next batch of plates on Monday.",
+            "risks": "",
+            "asks": "The next shipment of coded samples, 10 mM in DMSO.",
+        },
+    ),
+]
+
+
 def _at(demo: Demo, days_before: int, local: time, zone: str) -> datetime:
     day = demo.today - timedelta(days=days_before)
     return datetime.combine(day, local, tzinfo=ZoneInfo(zone))
@@ -124,6 +140,8 @@ def _write(demo: Demo, organization: str, plan: list, read_after: int | None = N
 
 
 def load(demo: Demo) -> None:
-    """Beacon Street's status document is fresh, Deccan's is older than the 7-day cadence."""
+    """Beacon Street's and Rhine's status documents are fresh, Deccan's is older than the
+    7-day cadence."""
     _write(demo, BOSTON.name, BEACON, read_after=2)  # her page marks what changed since
     _write(demo, HYDERABAD.name, DECCAN)
+    _write(demo, BASEL.name, RHINE)

@@ -38,9 +38,10 @@ def test_every_role_is_on_the_project(project):
     assert roles == set(Role.values)
 
 
-def test_both_partners_on_two_continents_take_part(project):
+def test_three_partners_on_three_continents_take_part(project):
     partners = {p.organization.name: p.organization for p in project.partners.all()}
-    assert set(partners) == {cast.BOSTON.name, cast.HYDERABAD.name}
+    assert set(partners) == {cast.BOSTON.name, cast.HYDERABAD.name, cast.BASEL.name}
+    assert partners[cast.BASEL.name].time_zone == "Europe/Zurich"
     assert partners[cast.BOSTON.name].time_zone == "America/New_York"
     assert partners[cast.HYDERABAD.name].time_zone == "Asia/Kolkata"
     assert project.sponsor.time_zone == "Europe/Berlin"
@@ -108,4 +109,24 @@ def test_the_demo_registry_holds_the_cdk2_set_and_made_requests_link_it(project)
         "received",
         "shipped",
         "tested",
+    ]
+
+
+def test_the_biology_partner_sees_coded_samples_and_none_of_the_chemists_work(project, api):
+    from cobench.assays.models import Assay, Result
+    from cobench.status.models import StatusDocument
+
+    lukas = User.objects.get(username="lukas")
+    client = api(lukas)
+    listed = client.get(f"/api/v1/projects/{project.id}/compounds?page_size=100").json()
+    assert listed["count"] == 47
+    assert all(c["coded"] and not c["smiles"] for c in listed["items"])
+    beacon = StatusDocument.objects.get(project=project, organization__name=cast.BOSTON.name)
+    assert client.get(f"/api/v1/status-documents/{beacon.id}").status_code == 404
+    assert client.get(f"/api/v1/projects/{project.id}/requests").json()["count"] == 0
+    cellular = Assay.objects.get(project=project, endpoint="EC50")
+    assert cellular.owner.name == cast.BASEL.name
+    assert Result.objects.filter(assay=cellular, created_by=lukas).exists()
+    assert [a["name"] for a in client.get(f"/api/v1/projects/{project.id}/assays").json()] == [
+        cellular.name
     ]
