@@ -48,7 +48,7 @@ def object_history(
     target_type: str = Path(..., pattern=r"^[a-z_]{1,40}\.[a-z_]{1,40}$"),
 ):
     """Every change to one object, oldest first (e.g. `charters.charterversion`)."""
-    events = AuditEvent.objects.visible_to(request.user).for_object(target_type, str(target_id))
+    events = AuditEvent.objects.about(request.user, target_type, target_id)
     if not events.exists():
         raise NotFound()
     events = events.order_by("seq")

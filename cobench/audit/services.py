@@ -233,7 +233,7 @@ def without_structures(user: Any, events: Iterable[AuditEvent]) -> list[AuditEve
 
 def history(*, user: Any, target: models.Model) -> list[AuditEvent]:
     """The events about `target` that `user` may read, oldest first."""
-    events = AuditEvent.objects.visible_to(user).for_object(target_type(target), target.pk)
+    events = AuditEvent.objects.about(user, target_type(target), target.pk)
     return without_structures(user, redacted(user, events.order_by("seq")))
 
 
