@@ -43,7 +43,10 @@ class CompoundQuerySet(ProjectScopedQuerySet):
         those few rows' indexes rather than by checking every compound of the registry.
         `with_structure`: only those it sees with their structure (not shared blinded)."""
         projects = member_projects(user).filter(project=project)
-        return self.filter(_theirs(user, projects, with_structure=with_structure))
+        ids: set[Any] = set()
+        for source in _their_sources(user, projects, with_structure=with_structure):
+            ids.update(source.values_list("compound_id", flat=True))
+        return self.filter(pk__in=ids)
 
     def coded_for(self, user: Any, ids: Iterable[Any]) -> set[Any]:
         """The module's `coded_for`, for apps below this one that look the model up."""
@@ -102,6 +105,17 @@ def _theirs(user: Any, projects: Any, *, with_structure: bool = False) -> Q:
     """The compounds of `projects` that `user`'s organization made (a lot it produced), was
     asked to make (a request assigned to it) or is shared by series (`with_structure`: by
     series not shared blinded)."""
+    made, asked, tagged = _their_sources(user, projects, with_structure=with_structure)
+    return (
+        Q(pk__in=made.values("compound_id"))
+        | Q(pk__in=asked.values("compound_id"))
+        | Q(pk__in=tagged.values("compound_id"))
+    )
+
+
+def _their_sources(user: Any, projects: Any, *, with_structure: bool) -> tuple[Any, Any, Any]:
+    """The lots, requests and series tags that make compounds of `projects` `user`'s (see
+    `_theirs`), each with its `compound_id`."""
     organizations = own_organizations(user)
     made = apps.get_model("compounds", "Lot").objects.filter(
         project__in=projects, producer__in=organizations
@@ -115,11 +129,7 @@ def _theirs(user: Any, projects: Any, *, with_structure: bool = False) -> Q:
     tagged = apps.get_model("assays", "SeriesMember").objects.filter(
         series__in=by_series.values("shared_series")
     )
-    return (
-        Q(pk__in=made.values("compound_id"))
-        | Q(pk__in=asked.values("compound_id"))
-        | Q(pk__in=tagged.values("compound_id"))
-    )
+    return made, asked, tagged
 
 
 def blinded_projects(user: Any) -> list[Any]:
