@@ -236,6 +236,27 @@ def _params(template: str, names: list[str], world: World, objects: dict) -> dic
     return {n: OBJECTS[n](world, objects) for n in names}
 
 
+def every_get(
+    world: World, objects: dict[str, Any], api_client: ApiClient, web_client: Client
+) -> Iterator[tuple[str, Any]]:
+    """(where, response) for every GET operation of the API (each export format) and every
+    page (and its CSV and Excel variants), named with `objects`."""
+    for template, method, operation in api_operations():
+        if method != "get":
+            continue
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+        path = _fill(template, _params(template, names, world, objects))
+        variants = [path]
+        if "format" in {p["name"] for p in operation.get("parameters", [])}:
+            variants = [f"{path}?format={f}" for f in ("csv", "sdf", "xlsx", "json")]
+        for variant in variants:
+            yield f"GET {variant}", api_client.get(variant)
+    for route, names, name in web_routes():
+        path = _web_path(route, _params(route, names, world, objects))
+        for variant in (path, f"{path}?format=csv", f"{path}?format=xlsx"):
+            yield f"page {name} ({variant})", web_client.get(variant)
+
+
 def _assert_hidden(response, markers: list[str], where: str) -> None:
     # the caller's own URL may be echoed back (problem details' "instance"): that tells nothing
     body = response.content.decode(errors="replace").replace(response.request["PATH_INFO"], "")
@@ -588,22 +609,7 @@ def test_a_binned_value_and_a_hidden_assay_reach_no_partner_door(world, cdk2, vi
         return [s for s in secrets if s in text]
 
     checked = 0
-    for template, method, operation in api_operations():
-        if method != "get":
-            continue
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
-        path = _fill(template, _params(template, names, world, cdk2))
-        variants = [path]
-        if "format" in {p["name"] for p in operation.get("parameters", [])}:
-            variants = [f"{path}?format={f}" for f in ("csv", "sdf", "xlsx", "json")]
-        for variant in variants:
-            response = api_client.get(variant)
-            assert not leaked(response), f"GET {variant} shows {leaked(response)} to {viewer}"
-            checked += 1
-    for route, names, name in web_routes():
-        path = _web_path(route, _params(route, names, world, cdk2))
-        for variant in (path, f"{path}?format=csv", f"{path}?format=xlsx"):
-            response = web_client.get(variant)
-            assert not leaked(response), f"page {name} shows {leaked(response)} to {viewer}"
+    for where, response in every_get(world, cdk2, api_client, web_client):
+        assert not leaked(response), f"{where} shows {leaked(response)} to {viewer}"
         checked += 1
     assert checked >= 50

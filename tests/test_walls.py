@@ -332,8 +332,7 @@ def test_a_blinded_partner_sees_coded_samples_through_every_door(
     from django.test import Client
 
     from .conftest import ApiClient
-    from .test_isolation import _fill as fill
-    from .test_isolation import _params, _readable, _web_path, api_operations, web_routes
+    from .test_isolation import _readable, every_get
 
     canary = blinded["canary"]
     objects = {
@@ -354,22 +353,8 @@ def test_a_blinded_partner_sees_coded_samples_through_every_door(
         return [s for s in secrets if s in text]
 
     checked = 0
-    for template, method, operation in api_operations():
-        if method != "get":
-            continue
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
-        path = fill(template, _params(template, names, world, objects))
-        variants = [path]
-        if "format" in {p["name"] for p in operation.get("parameters", [])}:
-            variants = [f"{path}?format={f}" for f in ("csv", "sdf", "xlsx", "json")]
-        for variant in variants:
-            response = client.get(variant)
-            assert not leaked(response), f"GET {variant} shows {leaked(response)}"
-            checked += 1
-    for route, names, name in web_routes():
-        path = _web_path(route, _params(route, names, world, objects))
-        response = web_client.get(path)
-        assert not leaked(response), f"page {name} shows {leaked(response)}"
+    for where, response in every_get(world, objects, client, web_client):
+        assert not leaked(response), f"{where} shows {leaked(response)}"
         checked += 1
     for kind, target in [("compounds.compound", canary), ("compounds.lot", blinded["lot"])]:
         for path in (f"/history/{kind}/{target.pk}/", f"/api/v1/audit/{kind}/{target.pk}"):
@@ -486,3 +471,17 @@ def test_blinded_sharing_is_audited_refuses_bad_input_and_is_set_from_the_page_a
     assert "Ravenna Synthesis: All of the project's compounds, blinded" in out.getvalue()
     partner.refresh_from_db()
     assert partner.blinded is True
+
+
+def test_the_sponsor_lead_opens_the_walls_from_the_partners_page(world, rival, web):
+    page = f"/projects/{world.project.id}/consortium/"
+    client = web(world.sponsor_lead)
+    refused = client.post(page, {"open_consortium": "on"})
+    assert refused.status_code == 422
+    world.project.refresh_from_db()
+    assert world.project.open_consortium is False
+    assert client.post(page, {"open_consortium": "on", "reason": "Joint work"}).status_code == 302
+    world.project.refresh_from_db()
+    assert world.project.open_consortium is True
+    assert web(world.partner_lead).post(page, {"reason": "x"}).status_code == 403
+    assert web(world.outsider).post(page, {"reason": "x"}).status_code == 404

@@ -641,21 +641,7 @@ def receive_shipment(
 
 # Export ----------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    "registry_id",
-    "smiles",
-    "inchikey",
-    "formula",
-    "mw",
-    "exact_mass",
-    "clogp",
-    "tpsa",
-    "hbd",
-    "hba",
-    "rotatable_bonds",
-    "rings",
-    "lipinski_violations",
-)
+EXPORT_COLUMNS = ("registry_id", "smiles", "inchikey", *PROPERTY_FIELDS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
