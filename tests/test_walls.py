@@ -7,6 +7,7 @@ walked by tests/test_isolation.py (the rival intruder).
 """
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -485,3 +486,92 @@ def test_the_sponsor_lead_opens_the_walls_from_the_partners_page(world, rival, w
     assert world.project.open_consortium is True
     assert web(world.partner_lead).post(page, {"reason": "x"}).status_code == 403
     assert web(world.outsider).post(page, {"reason": "x"}).status_code == 404
+
+
+# Preview as partner --------------------------------------------------------------------------
+
+
+def test_the_sponsor_previews_a_partners_home_compounds_and_requests(world, rival, web):
+    """Each page as the partner sees it: only its own rows; the sponsor's controls stay."""
+    from cobench.compound_requests import services as requests
+    from cobench.compounds import services as compounds
+
+    northbridge = register(world, "CCO").compound  # Northbridge's; Ravenna sees its own only
+    rivals = compounds.register_structure(
+        actor=rival, project=world.project, structure="CCCCO"
+    ).compound
+    requests.create_request(
+        actor=world.sponsor_lead,
+        project=world.project,
+        structure="c1ccccc1O",
+        rationale="For Northbridge",
+        partner=world.partner,
+        title="Phenol probe",
+    )
+    requests.create_request(
+        actor=world.sponsor_lead,
+        project=world.project,
+        structure="c1ccccc1N",
+        rationale="For Ravenna",
+        partner=_rival_partner(world).organization,
+        title="Aniline probe",
+    )
+    client = web(world.sponsor_lead)
+    ravenna = _rival_partner(world).organization_id
+    base = f"/projects/{world.project.id}"
+
+    own = client.get(f"{base}/compounds/").content.decode()
+    assert northbridge.registry_id in own and rivals.registry_id in own
+    assert "Preview as partner" in own
+    seen = client.get(f"{base}/compounds/?as_partner={ravenna}").content.decode()
+    assert rivals.registry_id in seen and northbridge.registry_id not in seen
+    assert "as Ravenna Synthesis sees it" in seen and "Register a compound" in seen
+
+    board = _rows(client.get(f"{base}/requests/?as_partner={ravenna}"))
+    assert "Aniline probe" in board and "Phenol probe" not in board
+    assert world.partner.name not in board  # not even in the partner filter
+    assert world.partner.name not in web(rival).get(f"{base}/requests/").content.decode()
+    own_board = client.get(f"{base}/requests/").content.decode()
+    assert "Aniline probe" in own_board and "Phenol probe" in own_board
+
+    home = _rows(client.get(f"{base}/?as_partner={ravenna}"))
+    assert "Ravenna Synthesis" in home and world.partner.name not in home
+    assert world.partner.name in client.get(f"{base}/").content.decode()
+
+
+def _rows(response) -> str:
+    """A page without its preview control (which names every partner)."""
+    return re.sub(
+        r'<form method="get" class="preview-as.*?</form>', "", response.content.decode(), flags=re.S
+    )
+
+
+def test_a_blinded_partners_preview_shows_coded_samples(world, rival, blinded, web):
+    client = web(world.sponsor_lead)
+    ravenna = _rival_partner(world).organization_id
+    base = f"/projects/{world.project.id}"
+    for path in ("compounds/", "sar/", ""):
+        shown = client.get(f"{base}/{path}?as_partner={ravenna}").content.decode()
+        assert blinded["canary"].registry_id in shown, path
+        for secret in blinded["secrets"]:
+            assert secret not in shown, (path, secret)
+    assert blinded["canary"].formula in client.get(f"{base}/compounds/").content.decode()
+
+
+def test_a_preview_refuses_partners_strangers_and_empty_partnerships(world, rival, web):
+    base = f"/projects/{world.project.id}"
+    ravenna = _rival_partner(world).organization_id
+    assert web(rival).get(f"{base}/compounds/?as_partner={ravenna}").status_code == 403
+    assert web(world.partner_lead).get(f"{base}/?as_partner={ravenna}").status_code == 403
+    client = web(world.sponsor_lead)
+    for bad in (world.outsider_org.id, "not-an-id", world.sponsor.id):
+        assert client.get(f"{base}/requests/?as_partner={bad}").status_code == 422, bad
+    nobody = OrganizationFactory(name="Empty Bench Labs")
+    tenancy.add_partner(
+        actor=world.sponsor_lead,
+        project=world.project,
+        organization=nobody,
+        start_date=date(2026, 2, 1),
+    )
+    refused = client.get(f"{base}/compounds/?as_partner={nobody.id}")
+    assert refused.status_code == 422 and "has nobody on PRJ-CDK2" in refused.content.decode()

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -35,7 +34,7 @@ from cobench.audit.events import Event
 from cobench.core.errors import Forbidden, InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.text import contains_nul
-from cobench.tenancy.access import ensure_can, membership
+from cobench.tenancy.access import ensure_can, ensure_may_preview, sees_everything
 from cobench.tenancy.models import Organization, Project, ProjectMember, ProjectPartner, User
 
 from .aggregate import number
@@ -62,18 +61,6 @@ def rule_in_force(
         assay=assay, partner=partner, starts_at__lte=at or timezone.now()
     )
     return latest_first(rules).first()
-
-
-def sees_everything(user: Any, project: Project) -> bool:
-    """Whether `user` is one of the project sponsor's people (who see every assay and value)."""
-    member = membership(user, project)
-    return member is not None and member.organization_id == project.sponsor_id
-
-
-def ensure_may_preview(user: Any, project: Project) -> None:
-    """Refuse `user` a preview of what a partner sees unless they are the sponsor's."""
-    if not sees_everything(user, project):
-        raise Forbidden("Only the sponsor's people preview what a partner sees.")
 
 
 # Columns: what one viewer sees of each assay ----------------------------------------------
@@ -314,21 +301,6 @@ def history(actor: User, project: Project) -> Any:
 def partners(project: Project) -> list[Organization]:
     """The partner organizations of `project`, by name."""
     return [p.organization for p in project.partners.select_related("organization")]
-
-
-def partner_of(project: Project, org_id: Any, *, field: str) -> Organization | None:
-    """The partner organization `org_id` of `project` (None when empty); else `field`'s error."""
-    if not org_id:
-        return None
-    try:
-        link = project.partners.select_related("organization").filter(organization_id=org_id)
-        found = link.first()
-    except (ValidationError, ValueError):  # a malformed id is no partner
-        found = None
-    if found is None:
-        message = "Not a partner of this project."
-        raise InvalidInput(message, errors={field: [message]})
-    return found.organization
 
 
 def grid(actor: User, project: Project, at: datetime | None = None) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from typing import cast
 from django import forms
 
 from cobench.compounds.forms import LotFieldsForm, StructureInput
-from cobench.tenancy.models import Project
+from cobench.tenancy.models import Project, ProjectPartner, User
 
 from . import services
 from .models import Priority, PushBackReason
@@ -79,11 +79,15 @@ class FilterForm(forms.Form):
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
+        partners = ProjectPartner.objects.visible_to(viewer).filter(project=project)
         cast(forms.ChoiceField, self.fields["partner"]).choices = [
             ("", "Any partner"),
-            *((str(o.pk), o.name) for o in services.current_partners(project)),
+            *(
+                (str(p.organization_id), p.organization.name)
+                for p in partners.select_related("organization").order_by("organization__name")
+            ),
         ]
 
 

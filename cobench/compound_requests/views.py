@@ -19,7 +19,13 @@ from cobench.core.access import get_visible
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
 from cobench.core.web import is_htmx, page, posted, submit
-from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
+from cobench.tenancy.access import (
+    AuthenticatedRequest,
+    ensure_can,
+    preview,
+    project_context,
+    project_for,
+)
 from cobench.tenancy.models import Project
 
 from . import evidence, services
@@ -57,11 +63,12 @@ def _evidence_form(request: AuthenticatedRequest, compound: CompoundRequest) -> 
 @page
 def request_board(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
-    filters = FilterForm(request.GET or None, project=project)
+    shown = preview(request, project)
+    filters = FilterForm(request.GET or None, project=project, viewer=shown.viewer)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     today = timezone.localdate()
     requests = services.filtered(
-        CompoundRequest.objects.visible_to(request.user)
+        CompoundRequest.objects.visible_to(shown.viewer)
         .filter(project=project)
         .select_related("partner", "requested_by", "project", "compound"),
         today=today,
@@ -74,6 +81,8 @@ def request_board(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
         filters=filters,
         columns=services.board(requests, today),
         filtered=any(chosen.values()),
+        preview=shown,
+        viewer=shown.viewer,
     )
     if is_htmx(request):
         return render(request, "compound_requests/_board.html", context)

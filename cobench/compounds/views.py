@@ -14,7 +14,13 @@ from cobench.core import attachments
 from cobench.core.access import get_visible
 from cobench.core.permissions import Action
 from cobench.core.web import page, posted, submit
-from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
+from cobench.tenancy.access import (
+    AuthenticatedRequest,
+    ensure_can,
+    preview,
+    project_context,
+    project_for,
+)
 
 from . import services
 from .forms import FileForm, ReceiveForm, RegisterForm, ShipForm
@@ -26,19 +32,28 @@ PAGE_SIZE = 25
 @page
 def compound_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
-    compounds = Compound.objects.in_project(project, seen_by=request.user).order_by("-number")
+    shown = preview(request, project)
+    compounds = Compound.objects.in_project(project, seen_by=shown.viewer).order_by("-number")
     query = (request.GET.get("q") or "").strip()[:40]
     if query:
         compounds = compounds.filter(registry_id__icontains=query)
     paginator = Paginator(compounds, PAGE_SIZE)
     if not query:
-        paginator.count = services.registered_count(project, request.user)
+        paginator.count = services.registered_count(project, shown.viewer)
     listing = paginator.get_page(request.GET.get("page"))
-    listing.object_list = services.blind(request.user, listing.object_list)
+    listing.object_list = services.blind(shown.viewer, listing.object_list)
     return render(
         request,
         "compounds/list.html",
-        project_context(request, project, "compounds", listing=listing, q=query),
+        project_context(
+            request,
+            project,
+            "compounds",
+            listing=listing,
+            q=query,
+            preview=shown,
+            viewer=shown.viewer,
+        ),
     )
 
 

@@ -6,9 +6,11 @@ caller sent with `organization_or_422`, and pages frame themselves with
 `project_context`. Services check roles with `ensure_can`.
 """
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -90,6 +92,80 @@ def organization_or_422(
     return organization
 
 
+def sees_everything(user: Any, project: Project) -> bool:
+    """Whether `user` is one of the project sponsor's people (who see all of its data)."""
+    member = membership(user, project)
+    return member is not None and member.organization_id == project.sponsor_id
+
+
+def ensure_may_preview(user: Any, project: Project) -> None:
+    """Refuse `user` a preview of what a partner sees unless they are the sponsor's."""
+    if not sees_everything(user, project):
+        raise Forbidden("Only the sponsor's people preview what a partner sees.")
+
+
+def partner_of(project: Project, org_id: Any, *, field: str) -> Organization | None:
+    """The partner organization `org_id` of `project` (None when empty); else `field`'s error."""
+    if not org_id:
+        return None
+    try:
+        link = project.partners.select_related("organization").filter(organization_id=org_id)
+        found = link.first()
+    except (ValidationError, ValueError):  # a malformed id is no partner
+        found = None
+    if found is None:
+        message = "Not a partner of this project."
+        raise InvalidInput(message, errors={field: [message]})
+    return found.organization
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Whom a project page reads its data as (`viewer`): the signed-in person, or, when one of
+    the sponsor's people asks `?as_partner=<organization id>`, one of that partner's people
+    on the project (`partner`), since the walls are its organization's and each of them sees
+    the same. Only which rows the page shows is theirs: its controls, and what may be read
+    of each row (a confidential concern's raiser), stay the signed-in person's.
+    `partners`: the organizations the sponsor's people may preview."""
+
+    viewer: Any
+    partner: Organization | None = None
+    partners: tuple[Organization, ...] = ()
+
+
+def preview(request: HttpRequest, project: Project) -> Preview:
+    """The page's `Preview` (see it); a 422 for an organization that is no partner of the
+    project or has nobody on it yet, a 403 for a preview asked by a partner's people."""
+    partner = partner_of(project, request.GET.get("as_partner"), field="as_partner")
+    if not sees_everything(request.user, project):
+        if partner is not None:
+            ensure_may_preview(request.user, project)
+        return Preview(request.user)
+    partners = tuple(
+        link.organization
+        for link in project.partners.select_related("organization").order_by("organization__name")
+    )
+    if partner is None:
+        return Preview(request.user, partners=partners)
+    return Preview(partner_viewer(project, partner), partner, partners)
+
+
+def partner_viewer(project: Project, organization: Organization) -> User:
+    """One of `organization`'s people on `project`, whom a preview of its view reads as."""
+    member = (
+        ProjectMember.objects.filter(
+            project=project, organization=organization, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("joined_at")
+        .first()
+    )
+    if member is None:
+        message = f"{organization.name} has nobody on {project.code} yet: add one to preview."
+        raise InvalidInput(message, errors={"as_partner": [message]})
+    return member.user
+
+
 def project_context(
     request: HttpRequest, project: Project | None, tab: str, **extra: Any
 ) -> dict[str, Any]:
@@ -97,11 +173,13 @@ def project_context(
     rights; and `extra`, the page's own context.
 
     `can` maps each action's value to whether the viewer's role may do it; the page
-    uses it only to hide controls, the services decide.
+    uses it only to hide controls, the services decide. `viewer` is whom the page's data is
+    read as: the signed-in person, unless the page previews a partner's view (`preview`).
     """
     me = membership(request.user, project) if project is not None else None
     return {
         "project": project,
+        "viewer": request.user,
         "me": me,
         "tab": tab,
         "can": {str(action.value): bool(me and role_may(me.role, action)) for action in Action},

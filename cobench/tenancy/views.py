@@ -27,7 +27,7 @@ from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased
 from cobench.web.templatetags.cobench_web import when
 
 from . import services as tenancy
-from .access import AuthenticatedRequest, ensure_can, project_context, project_for
+from .access import AuthenticatedRequest, ensure_can, preview, project_context, project_for
 from .forms import (
     CompoundShareForm,
     ConsortiumForm,
@@ -87,14 +87,16 @@ def project_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @page
 def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
-    """A project at a glance: its facts in force, partners, leads and what comes next."""
+    """A project at a glance: its facts in force, partners, leads and what comes next (as a
+    partner sees it, for the sponsor's preview)."""
     project = project_for(request, project_id)
+    shown = preview(request, project)
     latest = charters.latest_version(project)
     state = charters.charter_state(latest) if latest else None
     # the facts in force come from the governing (signed) version, not from a draft
     governing = charters.governing_version(project)
     content = governing.parsed if governing else None
-    members = ProjectMember.objects.visible_to(request.user).filter(project=project)
+    members = ProjectMember.objects.visible_to(shown.viewer).filter(project=project)
     upcoming = []
     if content:
         upcoming = sorted(
@@ -106,8 +108,8 @@ def project_home(request: AuthenticatedRequest, project_id: UUID) -> HttpRespons
         request,
         "tenancy/project_home.html",
         {
-            **project_context(request, project, "home"),
-            "partners": ProjectPartner.objects.visible_to(request.user)
+            **project_context(request, project, "home", preview=shown, viewer=shown.viewer),
+            "partners": ProjectPartner.objects.visible_to(shown.viewer)
             .filter(project=project)
             .select_related("organization"),
             "leads": members.filter(role__in=[Role.SPONSOR_LEAD, Role.PARTNER_LEAD]).select_related(

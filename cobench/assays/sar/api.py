@@ -23,6 +23,7 @@ from cobench.assays.models import Assay, Series, SharingRule
 from cobench.compounds.models import Compound
 from cobench.compounds.querysets import coded_for
 from cobench.core.access import get_visible
+from cobench.tenancy import access
 from cobench.tenancy.access import AuthenticatedRequest, project_for
 from cobench.tenancy.models import Project
 
@@ -149,7 +150,7 @@ def options(project: Project, params: SarParams) -> dict[str, Any]:
     """`sar.table`'s keyword arguments from the parameters."""
     columns = [c.strip() for c in params.columns.split(",") if c.strip()]
     return {
-        "as_partner": sharing.partner_of(project, params.as_partner, field="as_partner"),
+        "as_partner": access.partner_of(project, params.as_partner, field="as_partner"),
         "sort": params.sort,
         "columns": columns or None,
         "filters": sar.parse_filters(
@@ -250,7 +251,7 @@ def set_rule(request: AuthenticatedRequest, project_id: UUID, data: RuleIn):
     assay = get_visible(
         Assay.objects.select_related("project"), request.user, pk=data.assay_id, project=project
     )
-    partner = sharing.partner_of(project, data.partner_id, field="partner_id")
+    partner = access.partner_of(project, data.partner_id, field="partner_id")
     rule = sharing.set_rule(
         actor=request.user,
         assay=assay,
@@ -482,6 +483,6 @@ def plot(request: AuthenticatedRequest, project_id: UUID, params: Query[PlotPara
         request.user,
         project,
         assay_id=str(params.assay) if params.assay else None,
-        as_partner=sharing.partner_of(project, params.as_partner, field="as_partner"),
+        as_partner=access.partner_of(project, params.as_partner, field="as_partner"),
         pairs=params.pairs,
     )

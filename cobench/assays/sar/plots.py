@@ -35,6 +35,7 @@ from cobench.assays.units import POTENCY_ENDPOINTS
 from cobench.compounds.models import Compound
 from cobench.compounds.querysets import coded_for
 from cobench.core.errors import InvalidInput
+from cobench.tenancy.access import partner_viewer
 from cobench.tenancy.models import Organization, Project, User
 
 from . import sar
@@ -203,14 +204,15 @@ def plot_data(
     registration date, and (`pairs`) the matched pairs with the change in the plotted value."""
     columns = sharing.columns_for(user, project, as_partner=as_partner)
     column = _choose(columns, assay_id)
+    seen = partner_viewer(project, as_partner) if as_partner else user  # the points it sees
     rows = list(
-        Compound.objects.in_project(project, seen_by=user)
+        Compound.objects.in_project(project, seen_by=seen)
         .order_by("number")
         .values("id", "registry_id", "smiles", "created_at", *PROPERTIES)[: MAX_POINTS + 1]
     )
     truncated = len(rows) > MAX_POINTS
     rows = rows[:MAX_POINTS]
-    coded = coded_for(user, [r["id"] for r in rows])
+    coded = coded_for(seen, [r["id"] for r in rows])
     for r in rows:
         r["coded"] = r["id"] in coded
         if r["coded"]:

@@ -41,6 +41,7 @@ from cobench.compounds.querysets import blinded_projects
 from cobench.compounds.services import blind, neutralise
 from cobench.core.errors import InvalidInput
 from cobench.search import services as search
+from cobench.tenancy.access import partner_viewer
 from cobench.tenancy.models import Organization, Project
 
 from .series import series_of
@@ -381,6 +382,7 @@ def table(
         str(c.assay.pk): c for c in sharing.columns_for(user, project, as_partner=as_partner, at=at)
     }
     props, chosen = _choose(columns, available)
+    user = partner_viewer(project, as_partner) if as_partner else user  # the rows it sees
     # the project's compound links: counted and filtered without reading the compounds
     links = ProjectCompound.objects.visible_to(user).filter(project=project)
     for assay_id, (low, high) in filters.ranges.items():

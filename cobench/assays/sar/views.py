@@ -32,6 +32,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import CobenchError, InvalidInput
 from cobench.core.permissions import Action
 from cobench.core.web import page, posted, submit
+from cobench.tenancy import access
 from cobench.tenancy.access import AuthenticatedRequest, ensure_can, project_context, project_for
 from cobench.tenancy.models import Project
 
@@ -75,7 +76,7 @@ def _options(request: AuthenticatedRequest, project: Project) -> dict[str, Any]:
         if name.startswith("min.") and (value or get.get(f"max.{name[4:]}")):
             ranges.append(f"{name[4:]}:{value}:{get.get(f'max.{name[4:]}', '')}")
     return {
-        "as_partner": sharing.partner_of(project, get.get("as_partner"), field="as_partner"),
+        "as_partner": access.partner_of(project, get.get("as_partner"), field="as_partner"),
         "sort": (get.get("sort") or "registry_id")[:80],
         "columns": columns[:200] or None,
         "filters": sar.parse_filters(
@@ -98,7 +99,7 @@ def sar_table(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
         "q": request.GET,
         "nav_query": view_state(request.GET),
         "partners": sharing.partners(project)
-        if sharing.sees_everything(request.user, project)
+        if access.sees_everything(request.user, project)
         else [],
     }
     try:
@@ -190,7 +191,7 @@ def sharing_rules(request: AuthenticatedRequest, project_id: UUID) -> HttpRespon
                 pk=post.get("assay_id"),
                 project=project,
             )
-            partner = sharing.partner_of(project, post.get("partner_id"), field="partner_id")
+            partner = access.partner_of(project, post.get("partner_id"), field="partner_id")
             starts = (post.get("starts_at") or "").strip()
             starts_at = None
             if starts:
@@ -315,9 +316,9 @@ def series_detail(
 def sar_plots(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse:
     project = project_for(request, project_id)
     # the table's preview of a partner's view holds here too: the plot is what it sees
-    as_partner = sharing.partner_of(project, request.GET.get("as_partner"), field="as_partner")
+    as_partner = access.partner_of(project, request.GET.get("as_partner"), field="as_partner")
     if as_partner is not None:
-        sharing.ensure_may_preview(request.user, project)
+        access.ensure_may_preview(request.user, project)
     # the table's columns, sort and preview, as the table sent them: the selection goes back
     # to the table as it was (its `compounds`, if any, are chosen again by plots.js)
     return render(

@@ -18,8 +18,9 @@ def compounds_card(context: dict[str, Any], project: Any) -> dict[str, Any]:
     """
     return {
         "project": project,
-        "info": services.summary(project, context["request"].user),
+        "info": services.summary(project, context["viewer"]),
         "can": context.get("can", {}),
         "request": context.get("request"),
         "me": context.get("me"),
+        "viewer": context["viewer"],
     }

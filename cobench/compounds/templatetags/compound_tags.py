@@ -14,7 +14,7 @@ register = template.Library()
 def registry_section(context: dict[str, Any], project: Any) -> dict[str, Any]:
     """How many compounds and lots the project has that the viewer sees, the newest
     compounds, lots in transit."""
-    user = context["request"].user
+    user = context["viewer"]
     compounds = Compound.objects.in_project(project, seen_by=user).order_by("-number")
     shipments = Shipment.objects.visible_to(user).filter(project=project, received_at=None)
     return {

@@ -14,7 +14,7 @@ def concerns_card(context: dict[str, Any], project: Any) -> dict[str, Any]:
     """Concerns awaiting a response, the escalated ones, and the latest three."""
     request = context["request"]
     member = context.get("me")
-    info = services.summary(project, request.user)
+    info = services.summary(project, context["viewer"])
     return {
         "project": project,
         "info": info,

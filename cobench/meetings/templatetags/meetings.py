@@ -14,7 +14,7 @@ register = template.Library()
 @register.inclusion_tag("meetings/_project_card.html", takes_context=True)
 def meetings_card(context: dict[str, Any], project: Any) -> dict[str, Any]:
     """Series with their engagement, the next meeting and open action items of `project`."""
-    user = context["request"].user
+    user = context["viewer"]
     series = MeetingSeries.objects.visible_to(user).filter(project=project)
     now = timezone.now()
     items = ActionItem.objects.visible_to(user).filter(

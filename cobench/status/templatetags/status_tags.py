@@ -82,7 +82,7 @@ def status_card(context: Any, project: Any) -> dict[str, Any]:
     now = timezone.now()
     return {
         "project": project,
-        "rows": services.project_freshness(project, seen_by=context["request"].user, now=now),
+        "rows": services.project_freshness(project, seen_by=context["viewer"], now=now),
         "cadence": services.cadence_days(project),
         "now": now,
         "can": context.get("can", {}),
