@@ -575,3 +575,32 @@ def test_a_preview_refuses_partners_strangers_and_empty_partnerships(world, riva
     )
     refused = client.get(f"{base}/compounds/?as_partner={nobody.id}")
     assert refused.status_code == 422 and "has nobody on PRJ-CDK2" in refused.content.decode()
+
+
+def test_a_blinded_partner_is_not_shown_a_series_core(world, rival, blinded, web, api):
+    """A core draws the scaffold of the coded samples: not in the series' API, pages or
+    history for the blinded partner; the sponsor still sees it."""
+    from cobench.assays.sar import series as chem_series
+
+    core = "c1ccc2sccc2c1"
+    found = chem_series.create_series(
+        actor=world.sponsor_lead, project=world.project, name="Thiophenes", core=core
+    )
+    base = f"/projects/{world.project.id}/series"
+    doors = (
+        f"/api/v1/projects/{world.project.id}/series",
+        f"/api/v1/series/{found.id}",
+        f"{base}/",
+        f"{base}/{found.id}/",
+        f"/history/assays.series/{found.id}/",
+        f"/api/v1/audit/assays.series/{found.id}",
+    )
+    partner, sponsor = web(rival), web(world.sponsor_lead)
+    for path in doors:
+        shown = partner.get(path)
+        assert shown.status_code == 200, path
+        assert core not in shown.content.decode(), path
+        assert core in sponsor.get(path).content.decode(), path
+    listed = api(rival).get(f"/api/v1/series/{found.id}").json()
+    assert (listed["core"], listed["core_hidden"]) == ("", True)
+    assert api(world.sponsor_lead).get(f"/api/v1/series/{found.id}").json()["core_hidden"] is False

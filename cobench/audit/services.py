@@ -209,8 +209,16 @@ STRUCTURE_CHANGES = frozenset(
 
 def without_structures(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """`events` without the structures recorded of the compounds `user` sees coded (a
-    blinded partner's: `CompoundQuerySet.coded_for`), in memory; nothing is saved."""
+    blinded partner's: `CompoundQuerySet.coded_for`), nor the cores of a series where it
+    sees them coded; in memory, nothing is saved."""
     events = list(events)
+    compounds = apps.get_model("compounds", "Compound").objects
+    cores = [e for e in events if e.target_type == "assays.series" and "core" in e.changes]
+    if cores:
+        blinded = {str(pk) for pk in compounds.blinded_projects(user)}
+        for event in cores:
+            if str(event.project_id) in blinded:
+                event.changes = {k: v for k, v in event.changes.items() if k != "core"}
     of: dict[str, Any] = {}  # the target's id: its compound's
     for event in events:
         if event.target_type == "compounds.compound":
@@ -223,7 +231,6 @@ def without_structures(user: Any, events: Iterable[AuditEvent]) -> list[AuditEve
         pk__in=[pk for pk, compound in of.items() if compound is None]
     )
     of.update({str(pk): str(compound) for pk, compound in lots.values_list("pk", "compound_id")})
-    compounds = apps.get_model("compounds", "Compound").objects
     coded = {str(pk) for pk in compounds.coded_for(user, [c for c in of.values() if c])}
     for event in events:
         if str(of.get(event.target_id)) in coded:

@@ -271,7 +271,11 @@ class ChemicalSeriesOut(Schema):
     id: UUID
     project_id: UUID
     name: str
-    core: str = Field(description="SMILES or SMARTS core; empty: tagged by hand only")
+    core: str = Field(description="SMILES or SMARTS core; empty: tagged by hand only or hidden")
+    core_hidden: bool = Field(
+        description="The core is not shown: the sponsor shares this project's compounds with "
+        "you coded, and the core would draw their scaffold"
+    )
     description: str
     created_at: datetime
 
@@ -320,6 +324,7 @@ def _detail(request: AuthenticatedRequest, series: Series) -> dict:
         .values("id", "registry_id", "smiles")
     )
     coded = coded_for(request.user, [c["id"] for c in compounds])
+    (series,) = services.without_cores(request.user, [series])
     return {
         **{f: getattr(series, f) for f in ChemicalSeriesOut.model_fields},
         "members": [
@@ -344,7 +349,8 @@ def _detail(request: AuthenticatedRequest, series: Series) -> dict:
 def list_series(request: AuthenticatedRequest, project_id: UUID):
     """The project's chemical series, by name."""
     project = project_for(request, project_id)
-    return Series.objects.visible_to(request.user).filter(project=project).order_by("name")
+    found = Series.objects.visible_to(request.user).filter(project=project).order_by("name")
+    return services.without_cores(request.user, found)
 
 
 @series_router.post(

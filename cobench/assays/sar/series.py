@@ -26,6 +26,7 @@ from cobench.assays.models import Series, SeriesMember
 from cobench.audit import services as audit
 from cobench.audit.events import Event
 from cobench.compounds.models import Compound
+from cobench.compounds.querysets import blinded_projects
 from cobench.core.errors import InvalidInput, NotFound
 from cobench.core.permissions import Action
 from cobench.core.text import NUL_MESSAGE, clean_text, contains_nul
@@ -61,6 +62,19 @@ def _core(errors: dict[str, list[str]], core: Any) -> str:
         errors["core"] = [m.replace("query", "core") for m in exc.errors.get("query", [])]
         return ""
     return query.smiles if query.kind == "molfile" else query.text
+
+
+def without_cores(user: Any, series: Iterable[Series]) -> list[Series]:
+    """`series` as `user` may read them: a partner shown the project's compounds coded
+    (blinded) sees no core, which would draw the scaffold of the coded samples
+    (`core_hidden`); in memory, nothing is saved."""
+    found = list(series)
+    blinded = set(blinded_projects(user)) if found else set()
+    for one in found:
+        one.core_hidden = bool(one.core) and one.project_id in blinded  # type: ignore[attr-defined]
+        if one.core_hidden:  # type: ignore[attr-defined]
+            one.core = ""
+    return found
 
 
 def core_query(series: Series) -> Chem.Mol | None:

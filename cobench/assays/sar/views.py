@@ -247,7 +247,10 @@ def series_list(request: AuthenticatedRequest, project_id: UUID) -> HttpResponse
         return redirect(
             "series-detail", project_id=project.pk, chemical_series_id=outcome.result.pk
         )
-    found = Series.objects.visible_to(request.user).filter(project=project).order_by("name")
+    found = services.without_cores(
+        request.user,
+        Series.objects.visible_to(request.user).filter(project=project).order_by("name"),
+    )
     return render(
         request,
         "assays/series_list.html",
@@ -284,6 +287,7 @@ def series_detail(
             return redirect(request.path)
         status = outcome.status
     membership = services.membership(actor=request.user, series=found)
+    (found,) = services.without_cores(request.user, [found])
     members = blind(
         request.user,
         Compound.objects.in_project(project, seen_by=request.user)
