@@ -132,7 +132,10 @@ class Lot(models.Model):
     lot_number = models.CharField(
         max_length=50, db_index=True, help_text="Unique in the sponsor's registry"
     )
-    producer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # indexed with its project and compound (Meta): a partner's own lots, read by their index
+    producer = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     produced_on = models.DateField()
     purity = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
@@ -155,6 +158,11 @@ class Lot(models.Model):
         ordering = ["compound__number", "number"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "number"], name="lot_number_per_compound")
+        ]
+        # what makes compounds a partner's own (compounds.querysets.their_numbers), read from
+        # the index alone: with one producer behind most lots, SQLite otherwise reads them all
+        indexes = [
+            models.Index(fields=["producer", "project", "compound"], name="lot_producer_project")
         ]
 
     def __str__(self) -> str:

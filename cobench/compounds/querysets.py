@@ -39,18 +39,16 @@ class CompoundQuerySet(ProjectScopedQuerySet):
         self, user: Any, project: Any, *, with_structure: bool = False
     ) -> "CompoundQuerySet":
         """The compounds `user`'s organization made, was asked to make or is shared by series
-        on `project`: what a partner that is not shared all of them sees there, found through
-        those few rows' indexes rather than by checking every compound of the registry.
-        `with_structure`: only those it sees with their structure (not shared blinded)."""
-        projects = member_projects(user).filter(project=project)
-        ids: set[Any] = set()
-        for source in _their_sources(user, projects, with_structure=with_structure):
-            ids.update(source.values_list("compound_id", flat=True))
-        return self.filter(pk__in=ids)
+        on `project` (`their_ids`), as a queryset."""
+        return self.filter(pk__in=their_ids(user, project, with_structure=with_structure))
 
     def coded_for(self, user: Any, ids: Iterable[Any]) -> set[Any]:
         """The module's `coded_for`, for apps below this one that look the model up."""
         return coded_for(user, ids)
+
+    def blinded_projects(self, user: Any) -> list[Any]:
+        """The module's `blinded_projects`, for apps below this one that look the model up."""
+        return blinded_projects(user)
 
     def by_registry_id(self, typed: str) -> "CompoundQuerySet":
         """The compound of a registry id as typed or in capitals (people type cb-000012 for
@@ -94,6 +92,19 @@ def whole_projects(user: Any, action: Action = Action.VIEW) -> Any:
     return unwalled_projects(user, action) | member_projects(user, action).filter(shares_all)
 
 
+def their_ids(user: Any, project: Any, *, with_structure: bool = False) -> set[Any]:
+    """Ids of the compounds `user`'s organization made, was asked to make or is shared by
+    series on `project`: what a partner that is not shared all of them sees there, read from
+    those few lots, requests and series tags by their indexes rather than by checking every
+    compound of the registry. `with_structure`: only those it sees with their structure (not
+    shared blinded)."""
+    projects = member_projects(user).filter(project=project)
+    found: set[Any] = set()
+    for source in their_sources(user, projects, with_structure=with_structure):
+        found.update(source.order_by().values_list("compound_id", flat=True))
+    return found
+
+
 def _shares(user: Any, projects: Any) -> Any:
     """What the sponsor shares of `projects`' compounds with `user`'s organization."""
     return apps.get_model("tenancy", "ProjectPartner").objects.filter(
@@ -105,7 +116,7 @@ def _theirs(user: Any, projects: Any, *, with_structure: bool = False) -> Q:
     """The compounds of `projects` that `user`'s organization made (a lot it produced), was
     asked to make (a request assigned to it) or is shared by series (`with_structure`: by
     series not shared blinded)."""
-    made, asked, tagged = _their_sources(user, projects, with_structure=with_structure)
+    made, asked, tagged = their_sources(user, projects, with_structure=with_structure)
     return (
         Q(pk__in=made.values("compound_id"))
         | Q(pk__in=asked.values("compound_id"))
@@ -113,7 +124,7 @@ def _theirs(user: Any, projects: Any, *, with_structure: bool = False) -> Q:
     )
 
 
-def _their_sources(user: Any, projects: Any, *, with_structure: bool) -> tuple[Any, Any, Any]:
+def their_sources(user: Any, projects: Any, *, with_structure: bool) -> tuple[Any, Any, Any]:
     """The lots, requests and series tags that make compounds of `projects` `user`'s (see
     `_theirs`), each with its `compound_id`."""
     organizations = own_organizations(user)

@@ -31,13 +31,13 @@ from uuid import UUID
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Exists, Max, OuterRef, Q
 
 from cobench.chem.isolation import default_workers
 from cobench.compounds import services as compounds
 from cobench.compounds.models import Compound, ProjectCompound
-from cobench.compounds.querysets import coded_for, whole_projects
+from cobench.compounds.querysets import coded_for, their_sources, whole_projects
 from cobench.core.errors import InvalidInput
 from cobench.core.querysets import member_projects, own_organizations
 from cobench.tenancy.models import Project, ProjectPartner, User
@@ -149,8 +149,8 @@ class Scope:
     highest compound number (read in the same statement, so from one snapshot).
 
     On a `walled` project the searcher (a partner's people) sees only some compounds (the
-    partner walls, `cobench.compounds.querysets`): those of the searched walled projects
-    are in `seen`, per sponsor, as (number, id) pairs.
+    partner walls, `cobench.compounds.querysets`): the ids of those of the searched walled
+    projects are in `seen`, per sponsor, as bytes (as the in-process index holds them).
     """
 
     by_sponsor: dict[UUID, list[UUID]]
@@ -158,7 +158,7 @@ class Scope:
     links: dict[UUID, int]
     last: dict[UUID, int]
     walled: frozenset[UUID] = frozenset()
-    seen: dict[UUID, list[tuple[int, UUID]]] = field(default_factory=dict)
+    seen: dict[UUID, set[bytes]] = field(default_factory=dict)
     actor: User | None = None
 
     @property
@@ -169,49 +169,48 @@ class Scope:
     @property
     def seen_ids(self) -> list[UUID]:
         """The compounds the searcher sees on the searched walled projects."""
-        return [pk for pairs in self.seen.values() for _, pk in pairs]
+        return [UUID(bytes=pk) for ids in self.seen.values() for pk in ids]
 
 
 def _scope(actor: User, project: Project | None) -> Scope:
-    """The searcher's projects with their link counts and sponsors' highest numbers, in one
-    statement (`SCOPE_SQL`) around the tenancy restriction's own subquery: every search
-    runs it, and building it with the ORM took longer than running it."""
+    """The searcher's projects with their link counts, sponsors' highest numbers and whether
+    the walls apply, in one statement (`SCOPE_SQL`) around the tenancy restriction's own
+    subqueries: every search runs it, and building it with the ORM took longer than running
+    it."""
     if not (actor and actor.is_authenticated and actor.is_active):
         return Scope(by_sponsor={}, visible={}, links={}, last={})
-    sql, params, at = _scope_sql(connection.alias)
-    user_id = User._meta.pk.get_db_prep_value(actor.pk, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:at], user_id, *params[at + 1 :]])
-        rows = cursor.fetchall()
+    rows = _run(_scope_sql(connection.alias), actor)
     visible: dict[UUID, Project] = {}
     links: dict[UUID, int] = {}
     last: dict[UUID, int] = {}
     by_sponsor: dict[UUID, list[UUID]] = {}
-    for pk, code, name, sponsor_id, link_count, highest in rows:
+    walled: set[UUID] = set()
+    for pk, code, name, sponsor_id, link_count, highest, is_walled in rows:
         pk, sponsor_id = _uuid(pk), _uuid(sponsor_id)
         visible[pk] = Project(id=pk, code=code, name=name, sponsor_id=sponsor_id)
         links[pk], last[sponsor_id] = link_count or 0, highest or 0
         if project is None or pk == project.pk:
             by_sponsor.setdefault(sponsor_id, []).append(pk)
-    walled = frozenset(_walled_projects(actor)) & set(visible)
-    seen: dict[UUID, list[tuple[int, UUID]]] = {}
+        if is_walled:
+            walled.add(pk)
+    seen: dict[UUID, set[bytes]] = {}
     for pk in walled:
-        if pk in by_sponsor.get(visible[pk].sponsor_id, ()):
-            rows = Compound.objects.theirs(actor, visible[pk], with_structure=True)
-            for sponsor_id, number, compound_id in rows.values_list("sponsor_id", "number", "pk"):
-                seen.setdefault(sponsor_id, []).append((number, compound_id))
+        sponsor_id = visible[pk].sponsor_id
+        if pk in by_sponsor.get(sponsor_id, ()):  # a project's compounds are its sponsor's
+            theirs = _run(_theirs_sql(connection.alias), actor, visible[pk])
+            seen.setdefault(sponsor_id, set()).update(_id_bytes(pk) for (pk,) in theirs)
     return Scope(
         by_sponsor=by_sponsor,
         visible=visible,
         links=links,
         last=last,
-        walled=walled,
+        walled=frozenset(walled),
         seen=seen,
         actor=actor,
     )
 
 
-def _walled_projects(actor: User) -> list[UUID]:
+def _walled_projects(actor: User) -> Any:
     """The projects where `actor` sees only some of the compounds, or some only coded: a
     partner's people, where the sponsor shares fewer than all of them and partners do not
     see each other's work, or shares them blinded (then a search finds only those the
@@ -219,40 +218,81 @@ def _walled_projects(actor: User) -> list[UUID]:
     blinded = ProjectPartner.objects.filter(
         organization__in=own_organizations(actor), blinded=True
     ).values("project_id")
-    return list(
-        member_projects(actor)
-        .filter(~Q(project__in=whole_projects(actor)) | Q(project__in=blinded))
-        .values_list("project_id", flat=True)
+    return member_projects(actor).filter(
+        ~Q(project__in=whole_projects(actor)) | Q(project__in=blinded)
     )
 
 
-_STAND_IN = UUID(int=0)
+# Statements compiled once a process, for stand-ins of the user and the project: compiling
+# the restriction's subqueries for every search took it 3 ms (`_run` binds the real ones)
+_STAND_IN_USER, _STAND_IN_PROJECT = UUID(int=0), UUID(int=1)
+Compiled = tuple[str, tuple[Any, ...]]
+
+
+def _compiled(rows: Any, alias: str) -> Compiled:
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
+    return sql, tuple(params)
+
+
+def _run(compiled: Compiled, user: User, project: Project | None = None) -> list[tuple[Any, ...]]:
+    """The rows of a compiled statement for `user` (and `project`) in place of the stand-ins."""
+    sql, params = compiled
+    prep = User._meta.pk.get_db_prep_value
+    real = {prep(_STAND_IN_USER, connection): prep(user.pk, connection)}
+    if project is not None:
+        real[prep(_STAND_IN_PROJECT, connection)] = prep(project.pk, connection)
+    bound = [real.get(p, p) if isinstance(p, str | UUID) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 @lru_cache(maxsize=4)
-def _scope_sql(alias: str) -> tuple[str, tuple[Any, ...], int]:
-    """`SCOPE_SQL` around `member_projects`, compiled once a process for a stand-in user:
-    the SQL, its parameters, and the place among them of the user's id (compiling the
-    restriction's subquery for every search took it half a millisecond)."""
-    members = member_projects(User(pk=_STAND_IN, is_active=True))
-    members_sql, params = members.query.get_compiler(using=alias).as_sql()
-    stand_in = User._meta.pk.get_db_prep_value(_STAND_IN, connections[alias])
+def _scope_sql(alias: str) -> Compiled:
+    """`SCOPE_SQL` around `member_projects` and `_walled_projects`."""
+    user = User(pk=_STAND_IN_USER, is_active=True)
+    parts: dict[str, str] = {}
+    params: list[Any] = []
+    # in the statement's order: the walled projects' column, then the members' condition
+    for name, rows in (("walled", _walled_projects(user)), ("members", member_projects(user))):
+        parts[name], part_params = _compiled(rows, alias)
+        params += part_params
     sql = SCOPE_SQL.format(
         project=Project._meta.db_table,
         links=ProjectLinks._meta.db_table,
         compound=Compound._meta.db_table,
-        members=members_sql,
+        **parts,
     )
-    return sql, tuple(params), list(params).index(stand_in)
+    return sql, tuple(params)
+
+
+@lru_cache(maxsize=4)
+def _theirs_sql(alias: str) -> Compiled:
+    """The ids of the compounds a walled partner sees with their structure on one project
+    (`cobench.compounds.querysets.their_ids`), as one statement."""
+    user, project = User(pk=_STAND_IN_USER, is_active=True), Project(pk=_STAND_IN_PROJECT)
+    projects = member_projects(user).filter(project=project)
+    made, asked, tagged = (
+        source.order_by().values("compound_id")
+        for source in their_sources(user, projects, with_structure=True)
+    )
+    return _compiled(made.union(asked, tagged), alias)
 
 
 SCOPE_SQL = """
 SELECT p.id, p.code, p.name, p.sponsor_id,
   (SELECT l.links FROM {links} l WHERE l.project_id = p.id),
   (SELECT c.number FROM {compound} c WHERE c.sponsor_id = p.sponsor_id
-   ORDER BY c.number DESC LIMIT 1)
+   ORDER BY c.number DESC LIMIT 1),
+  p.id IN ({walled})
 FROM {project} p WHERE p.id IN ({members}) ORDER BY p.code
 """
+
+
+def _id_bytes(value: UUID | str) -> bytes:
+    """A UUID as the database driver gives it (SQLite: 32 hex digits) as its 16 bytes."""
+    return value.bytes if isinstance(value, UUID) else bytes.fromhex(value)
 
 
 def _uuid(value: UUID | str) -> UUID:
@@ -271,8 +311,7 @@ def _indexes(scope: Scope) -> list[tuple[index.SponsorIndex, np.ndarray | None]]
             allowed = sponsor_index.allowed([p for p in projects if p not in scope.walled])
             if allowed is not None and sponsor_id in scope.seen:
                 allowed = allowed.copy()  # the index keeps its masks: add to a copy
-                seen = [number for number, _ in scope.seen[sponsor_id]]
-                allowed[sponsor_index.positions(seen)] = True
+                allowed[sponsor_index.positions_of(scope.seen[sponsor_id])] = True
         found.append((sponsor_index, allowed))
     return found
 

@@ -26,3 +26,34 @@ def test_link_counts_follow_the_registry(world, compounds):
         links = ProjectLinks.objects.get(project_id=project.pk).links
         assert links == ProjectCompound.objects.filter(project=project).count()
     assert ProjectLinks.objects.get(project_id=world.other_project.pk).links == 2
+
+
+def test_a_searcher_seeing_part_of_the_index_finds_what_filtering_all_of_it_finds():
+    """Sparse scopes are searched among their own positions only (the substructure search
+    order, an engine of their fingerprints); dense ones by filtering: the same hits."""
+    import numpy as np
+    from rdkit import Chem
+
+    from cobench.search.index import morgan
+
+    smiles = ["c1ccccc1" + "C" * (i % 7) + ("O" if i % 3 else "N") for i in range(400)]
+    index = SponsorIndex(uuid4())
+    index.append([(uuid4(), n, s) for n, s in enumerate(smiles, start=1)])
+    query, fp = Chem.MolFromSmiles("c1ccccc1CCO"), morgan(Chem.MolFromSmiles("c1ccccc1CCO"))
+    every = index.substructure(query, cap=1000, allowed=None, workers=1, time_limit_s=10)
+    nearest = index.similar(fp, threshold=0.0, k=400, allowed=None, workers=1)
+    rng = np.random.default_rng(3)
+    for fraction in (0.01, 0.1, 0.5, 0.9):
+        allowed = rng.random(len(smiles)) < fraction
+        found = index.substructure(query, cap=1000, allowed=allowed, workers=1, time_limit_s=10)
+        assert found.positions.tolist() == [p for p in every.positions if allowed[p]]
+        capped = index.substructure(query, cap=3, allowed=allowed, workers=1, time_limit_s=10)
+        assert capped.positions.tolist() == found.positions.tolist()[:3]
+        assert capped.more == (len(found.positions) > 3)
+        similar = index.similar(fp, threshold=0.0, k=10, allowed=allowed, workers=1)
+        expected = [row for row in nearest if allowed[row["mol_id"]]][:10]
+        assert [round(c, 6) for c in similar["coeff"]] == [round(r["coeff"], 6) for r in expected]
+        assert set(similar["mol_id"]) <= set(np.flatnonzero(allowed))
+    assert index.substructs.GetSearchOrder() == ()  # the library is left searching everything
+    ids = [index.compound_id(p) for p in (5, 0, 399)]
+    assert index.positions_of([pk.bytes for pk in [*ids, uuid4()]]).tolist() == [5, 0, 399]
