@@ -1,6 +1,7 @@
 import re
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 
 from .context import request_id
@@ -36,3 +37,23 @@ class UserTimezoneMiddleware:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Switch off browser features cobench never uses, on every response, and keep what a
+    signed-in person sees and every API answer out of caches (unless the view chose otherwise).
+
+    It sits before whitenoise, so static files get the Permissions-Policy but keep their long
+    caching: they never reach the authentication that would mark them as someone's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.COBENCH_PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        personal = user is not None and user.is_authenticated
+        if personal or request.path_info.startswith("/api/"):
+            response.setdefault("Cache-Control", "no-store")
+        return response
