@@ -1,6 +1,8 @@
 import re
 import zoneinfo
 
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils import timezone
 
@@ -57,3 +59,19 @@ class SecurityHeadersMiddleware:
         if personal or request.path_info.startswith("/api/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with inline styles allowed on the
+    pages that show the structure editor: JSME's toolkit (GWT) injects <style> elements and styles
+    its toolbar inline. Scripts stay 'self' only on every page. The editor's opening tag cannot
+    come from what people type, which is escaped ("<" and quotes) wherever it is shown."""
+
+    EDITOR = b'<div class="structure-editor"'
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        html = response.get("Content-Type", "").startswith("text/html")
+        if html and not response.streaming and self.EDITOR in response.content:
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts
