@@ -49,7 +49,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 # the structure editor (JSME, BSD-3-Clause) comes from the npm registry, pinned by
 # frontend/package-lock.json, and is served from cobench/static/vendor/jsme/ (not committed), its
 # loader rewritten to load the code as script files rather than eval'd inline scripts
-$(JSME): frontend/package-lock.json
+$(JSME): frontend/package-lock.json frontend/unwrap-jsme.js
 	@if ! command -v npm >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \

@@ -70,13 +70,13 @@ def open_page(browser, live_server):
         page.on("request", lambda request: in_flight.add(request))
         page.on("requestfinished", lambda request: in_flight.discard(request))
         page.on("requestfailed", lambda request: in_flight.discard(request))
-        page.on(
-            "console",
-            lambda message: violations.append(f"{page.url}: {message.text}")
-            if any(word in message.text for word in POLICY_WORDS)
-            and not message.text.startswith(IFRAME_HANDLER)
-            else None,
-        )
+
+        def on_console(message) -> None:
+            text = message.text
+            if any(w in text for w in POLICY_WORDS) and not text.startswith(IFRAME_HANDLER):
+                violations.append(f"{page.url}: {text}")
+
+        page.on("console", on_console)
         opened.append((page, in_flight))
         return page
 

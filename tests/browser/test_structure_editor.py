@@ -76,7 +76,9 @@ def test_a_typed_smiles_is_drawn_and_registered_as_typed(page, log_in, world):
     structure = page.locator("textarea[name=structure]")
     structure.fill(ROSCOVITINE)
     page.get_by_role("button", name="Draw", exact=True).click()
-    page.wait_for_function("() => document.querySelector('.structure-editor').jsme.smiles().length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('.structure-editor').jsme.smiles().length > 0"
+    )
     expect(structure).to_have_value(ROSCOVITINE)  # drawing it did not rewrite what was typed
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("CB-000001").first).to_be_visible()
