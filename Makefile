@@ -47,8 +47,9 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP)
 
 # the structure editor (JSME, BSD-3-Clause) comes from the npm registry, pinned by
-# frontend/package-lock.json, and is served from cobench/static/vendor/jsme/ (not committed)
-$(JSME): frontend/package-lock.json
+# frontend/package-lock.json, and is served from cobench/static/vendor/jsme/ (not committed), its
+# loader rewritten to load the code as script files rather than eval'd inline scripts
+$(JSME): frontend/package-lock.json frontend/unwrap-jsme.js
 	@if ! command -v npm >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
@@ -61,6 +62,7 @@ $(JSME): frontend/package-lock.json
 	rm -rf cobench/static/vendor/jsme && mkdir -p cobench/static/vendor/jsme
 	cp -R frontend/node_modules/jsme-editor/. cobench/static/vendor/jsme/
 	cd cobench/static/vendor/jsme && rm -f README.md jsme_screenshot.png jsme.devmode.js compilation-mappings.txt
+	node frontend/unwrap-jsme.js cobench/static/vendor/jsme  # runs under the CSP: see that file
 	touch $(JSME)
 
 # the browser tests drive Debian's chromium; install it when we may

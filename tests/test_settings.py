@@ -40,6 +40,12 @@ def test_deploy_check_fails_without_them(tmp_path):
     assert result.returncode != 0
 
 
+def test_deploy_check_refuses_any_host_in_production(tmp_path):
+    check = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    result = _run(check, PRODUCTION | {"ALLOWED_HOSTS": "cobench.example.com,*"}, tmp_path)
+    assert result.returncode != 0 and "cobench.E001" in result.stdout + result.stderr
+
+
 def test_debug_is_off_unless_asked_for(tmp_path):
     show = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     assert _run(["-c", show], {}, tmp_path).stdout.strip() == "False"

@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks")
+        from cobench.core import checks  # noqa: F401  (registers cobench's own system checks)

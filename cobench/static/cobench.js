@@ -1,6 +1,12 @@
-// cobench's few lines of script: repeatable rows in the charter form and signature suggestions.
-// Pages work without it; only adding rows to the charter form needs it.
+// cobench's few lines of script: repeatable rows in the charter form, signature suggestions and
+// addresses to copy (a click selects them whole). Pages work without it; only adding rows to the
+// charter form needs it. No handler lives in the HTML: the CSP runs only these files.
 document.addEventListener("click", function (event) {
+  var copy = event.target.closest("input.select-on-click");
+  if (copy) {
+    copy.select();
+    return;
+  }
   var add = event.target.closest("button.add-row");
   if (add) {
     event.preventDefault();
