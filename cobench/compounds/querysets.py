@@ -174,11 +174,10 @@ def coded_for(user: Any, ids: Iterable[Any]) -> set[Any]:
         compound_id=OuterRef("pk")
     )
     projects = member_projects(user)
-    open_shares = _shares(user, projects).filter(blinded=False, compounds=CompoundShare.ALL)
-    whole = Q(project__in=unwalled_projects(user).exclude(project_id__in=blinded)) | Q(
-        project__in=open_shares.values("project_id")
+    whole = whole_projects(user).exclude(project_id__in=blinded)
+    seen_openly = Q(Exists(links.filter(project__in=whole))) | _theirs(
+        user, projects, with_structure=True
     )
-    seen_openly = Q(Exists(links.filter(whole))) | _theirs(user, projects, with_structure=True)
     compounds = apps.get_model("compounds", "Compound").objects
     coded: set[Any] = set()
     for start in range(0, len(wanted), 500):
