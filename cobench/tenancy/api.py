@@ -16,7 +16,12 @@ from cobench.core.errors import NotFound
 from cobench.core.permissions import Role
 
 from . import services
-from .access import AuthenticatedRequest, organization_or_422, project_for
+from .access import (
+    AuthenticatedRequest,
+    ensure_recent_sign_in,
+    organization_or_422,
+    project_for,
+)
 from .models import ApiToken, Organization, Project, ProjectMember, ProjectPartner, UserSession
 
 router = Router(tags=["projects"])
@@ -487,7 +492,11 @@ def list_tokens(request: AuthenticatedRequest):
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["me"])
 def create_token(request: AuthenticatedRequest, payload: TokenIn):
-    """A new personal token; the secret in `token` is shown only in this response."""
+    """A new personal token; the secret in `token` is shown only in this response.
+
+    Only through a web session signed in within the last 15 minutes
+    (COBENCH_RECENT_SIGN_IN_MINUTES): a token cannot create tokens (403)."""
+    ensure_recent_sign_in(request)
     token, raw = services.create_api_token(actor=request.user, name=payload.name, days=payload.days)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 

@@ -741,17 +741,6 @@ def session_state(*, user: User, session_key: str) -> Literal["active", "idle", 
     return "active"
 
 
-def signed_in_recently(*, user: User, session_key: str | None) -> bool:
-    """Whether `user` signed in to session `session_key` within COBENCH_RECENT_SIGN_IN_MINUTES."""
-    since = timezone.now() - timedelta(minutes=settings.COBENCH_RECENT_SIGN_IN_MINUTES)
-    return (
-        bool(session_key)
-        and UserSession.objects.filter(
-            user=user, session_key=session_key, signed_in_at__gte=since
-        ).exists()
-    )
-
-
 def _end(actor: User | None, sessions: Sequence[UserSession], reason: str = "") -> None:
     if not sessions:
         return

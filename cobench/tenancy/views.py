@@ -22,13 +22,19 @@ from django.views.decorators.http import require_POST
 
 from cobench.charters import services as charters
 from cobench.core.access import get_visible
-from cobench.core.errors import InvalidInput, StaleVersion
+from cobench.core.errors import Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role
 from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased, submit
 from cobench.web.templatetags.cobench_web import when
 
 from . import services as tenancy
-from .access import AuthenticatedRequest, ensure_can, project_context, project_for
+from .access import (
+    AuthenticatedRequest,
+    ensure_can,
+    ensure_recent_sign_in,
+    project_context,
+    project_for,
+)
 from .forms import (
     CompoundShareForm,
     ConsortiumForm,
@@ -568,7 +574,14 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, initial={"days": settings.COBENCH_API_TOKEN_DAYS})
     created = secret = None
     status = 200
-    if request.method == "POST":
+    try:
+        ensure_recent_sign_in(request)
+        stale_sign_in = None
+    except Forbidden as exc:
+        stale_sign_in = exc.detail
+    if request.method == "POST" and stale_sign_in:
+        status = 403
+    elif request.method == "POST":
         status = 422
         if form.is_valid():
             try:
@@ -591,6 +604,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
             "created": created,
             "secret": secret,
             "now": timezone.now(),
+            "stale_sign_in": stale_sign_in,
         },
         status=status,
     )
