@@ -517,13 +517,13 @@ def revoke_token(request: AuthenticatedRequest, token_id: UUID):
 @paginate
 def list_sessions(request: AuthenticatedRequest):
     """Where the caller is signed in on the web, most recently active first."""
-    return UserSession.objects.filter(user=request.user)
+    return UserSession.objects.filter(user=request.user).live()
 
 
 @router.delete("/sessions/{session_id}", response={204: None}, tags=["me"])
 def end_session(request: AuthenticatedRequest, session_id: UUID):
     """Sign out one of the caller's sessions, at once; an ended one is gone (404)."""
-    session = UserSession.objects.filter(pk=session_id, user=request.user).first()
+    session = UserSession.objects.filter(pk=session_id, user=request.user).live().first()
     if session is None:
         raise NotFound("No such session, or it has ended already.")
     services.end_session(actor=request.user, session=session)

@@ -2,10 +2,13 @@
 
 import uuid
 import zoneinfo
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from cobench.core.permissions import Role
 
@@ -205,6 +208,21 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class UserSessionQuerySet(models.QuerySet):
+    def live(self) -> "UserSessionQuerySet":
+        """Sessions still signed in: used within the idle timeout, signed in less than
+        SESSION_COOKIE_AGE ago (the others are signed out on their next request)."""
+        now = timezone.now()
+        return self.filter(
+            last_activity_at__gte=now - timedelta(minutes=settings.COBENCH_IDLE_TIMEOUT_MINUTES),
+            signed_in_at__gte=now - timedelta(seconds=settings.SESSION_COOKIE_AGE),
+        )
+
+    def dead(self) -> "UserSessionQuerySet":
+        """Sessions no longer signed in, kept only until their person next signs in."""
+        return self.exclude(pk__in=self.live().values("pk"))
+
+
 class UserSession(models.Model):
     """A person's signed-in browser session: where from, since when, last used when.
 
@@ -218,6 +236,8 @@ class UserSession(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     signed_in_at = models.DateTimeField()
     last_activity_at = models.DateTimeField()
+
+    objects = UserSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_activity_at"]

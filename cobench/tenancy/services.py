@@ -697,6 +697,7 @@ def record_sign_in(
     *, user: User, session_key: str, user_agent: str = "", ip_address: str | None = None
 ) -> UserSession:
     """Note that `user` signed in with the session `session_key`, from where."""
+    UserSession.objects.filter(user=user).dead().delete()
     now = timezone.now()
     session, _ = UserSession.objects.update_or_create(
         session_key=session_key,
@@ -775,7 +776,7 @@ def end_session(*, actor: User, session: UserSession) -> None:
 @transaction.atomic
 def end_other_sessions(*, actor: User, keep: str | None) -> int:
     """Sign `actor` out everywhere but the session `keep` (None: everywhere); how many ended."""
-    sessions = list(UserSession.objects.filter(user=actor).exclude(session_key=keep or ""))
+    sessions = list(UserSession.objects.filter(user=actor).live().exclude(session_key=keep or ""))
     _end(actor, sessions)
     return len(sessions)
 
@@ -798,6 +799,6 @@ def change_password(
         event=Event.PASSWORD_CHANGED,
         target=user,
     )
-    others = UserSession.objects.filter(user=user).exclude(session_key=keep_session or "")
+    others = UserSession.objects.filter(user=user).live().exclude(session_key=keep_session or "")
     _end(actor, list(others), reason="The password was changed.")
     return user

@@ -659,7 +659,7 @@ def sessions(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "tenancy/sessions.html",
-        {"sessions": request.user.sessions.all(), "current": request.session.session_key},
+        {"sessions": request.user.sessions.live(), "current": request.session.session_key},
     )
 
 
@@ -667,7 +667,7 @@ def sessions(request: AuthenticatedRequest) -> HttpResponse:
 def session_end(request: AuthenticatedRequest, session_id: UUID) -> HttpResponse:
     """End one of one's sessions: it is signed out at once (this one: signing out here)."""
     try:
-        session = request.user.sessions.get(pk=session_id)
+        session = request.user.sessions.live().get(pk=session_id)
     except UserSession.DoesNotExist as exc:
         raise Http404("No such session, or it has ended already.") from exc
     current = session.session_key == request.session.session_key

@@ -226,3 +226,13 @@ def test_a_sign_in_lasts_12_hours_however_active(laptop):
     UserSession.objects.update(signed_in_at=timezone.now() - timedelta(hours=12, minutes=1))
     response = laptop.get("/profile/", follow=True)
     assert "Your sign-in lasted its 12 hours" in response.content.decode()
+
+
+def test_sessions_that_timed_out_are_not_listed_and_go_at_the_next_sign_in(world, laptop, phone):
+    _idle(phone, minutes=31)
+    dead = session_of(phone)
+    listed = laptop.get("/api/v1/sessions").json()["items"]
+    assert [s["device"] for s in listed] == ["Firefox on Linux"]
+    assert laptop.post(f"/profile/sessions/{dead.id}/end/").status_code == 404
+    sign_in(world.sponsor_lead, world.password)
+    assert not UserSession.objects.filter(pk=dead.pk).exists()
