@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cobench.core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cobench.tenancy.signin.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cobench.notifications.context.unread",
+                "cobench.tenancy.signin.idle_timeout",
             ],
         },
     },
@@ -125,8 +127,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# passwords (ASVS 6.2): at least 12 and up to 128 characters, not like the person's username,
+# name or e-mail, not a common password; no forced rotation
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "cobench.tenancy.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -158,7 +167,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_AGE = 60 * 60 * 12  # a sign-in lasts 12 hours at most, however active
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -207,6 +216,10 @@ if _flag("COBENCH_HTTPS"):
 
 # cobench's own settings
 COBENCH_API_TOKEN_DAYS = int(os.environ.get("COBENCH_API_TOKEN_DAYS", "90"))
+# sign-in sessions (cobench.tenancy.signin): signed out after this long without a request;
+# creating an API token needs a sign-in this recent
+COBENCH_IDLE_TIMEOUT_MINUTES = int(os.environ.get("COBENCH_IDLE_TIMEOUT_MINUTES", "30"))
+COBENCH_RECENT_SIGN_IN_MINUTES = int(os.environ.get("COBENCH_RECENT_SIGN_IN_MINUTES", "15"))
 COBENCH_PAGE_SIZE = 50
 # the prefix of registry ids (CB-000123); one registry per sponsor organization
 COBENCH_REGISTRY_PREFIX = os.environ.get("COBENCH_REGISTRY_PREFIX", "CB")

@@ -25,7 +25,7 @@ from cobench.meetings.services import update_meeting
 from cobench.notifications.kinds import Kind
 from cobench.notifications.services import notify
 from cobench.status.services import start_status
-from cobench.tenancy.models import ProjectMember
+from cobench.tenancy.models import ProjectMember, UserSession
 from cobench.tenancy.services import create_api_token
 
 from .assays.objects import cdk2_assays
@@ -43,6 +43,7 @@ OBJECTS: dict[str, Callable[[World, dict[str, Any]], Any]] = {
     "member_id": lambda w, o: o["member"].id,
     "partner_id": lambda w, o: o["partner"].id,
     "token_id": lambda w, o: o["token"].id,
+    "session_id": lambda w, o: o["session"].id,
     "notification_id": lambda w, o: o["notification"].id,
     "concern_id": lambda w, o: o["concern"].id,
     "series_id": lambda w, o: o["series"].id,
@@ -83,6 +84,9 @@ def cdk2(world: World) -> dict[str, Any]:
         base_number=0,
     )
     token, _ = create_api_token(actor=world.sponsor_lead, name="alice's laptop")
+    Client(REMOTE_ADDR="192.0.2.44").post(
+        "/login/", {"username": "alice", "password": world.password}
+    )
     status = start_status(
         actor=world.partner_lead,
         project=world.project,
@@ -111,6 +115,7 @@ def cdk2(world: World) -> dict[str, Any]:
         "member": ProjectMember.objects.get(user=world.partner_scientist),
         "partner": world.project.partners.get(),
         "token": token,
+        "session": UserSession.objects.get(user=world.sponsor_lead),
         "status": status,
         "notification": notification,
     }
@@ -144,6 +149,7 @@ def cdk2(world: World) -> dict[str, Any]:
         *requests["markers"],
         *registry["markers"],
         "alice's laptop",
+        "192.0.2.44",
         "Twelve analogues made",
         "Hinge NH stability worry",
         "Seen twice now",

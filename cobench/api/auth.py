@@ -15,6 +15,8 @@ class TokenAuth(HttpBearer):
         user = authenticate_token(token)
         if user is not None:
             request.user = user
+            # creating tokens asks for a signed-in session (tenancy.access.ensure_recent_sign_in)
+            request.by_api_token = True  # type: ignore[attr-defined]
         return user
 
 

@@ -31,6 +31,8 @@ class Event(models.TextChoices):
     TOKEN_CREATED = "token.created", "A personal API token was created"
     TOKEN_REVOKED = "token.revoked", "A personal API token was revoked"
     PROFILE_UPDATED = "profile.updated", "A person changed their profile or notification choices"
+    PASSWORD_CHANGED = "password.changed", "A person's password was changed"
+    SESSION_ENDED = "session.ended", "A signed-in session was ended before it expired"
     STATUS_CREATED = "status.created", "A partner wrote the first version of its status document"
     STATUS_UPDATED = "status.updated", "A partner saved a new version of its status document"
     CONCERN_RAISED = "concern.raised", "A concern was raised"

@@ -3,22 +3,26 @@
 Pages and API endpoints fetch the project they are about with `project_for`
 (someone else's project is a 404, like a missing one), name an organization a
 caller sent with `organization_or_422`, and pages frame themselves with
-`project_context`. Services check roles with `ensure_can`.
+`project_context`. Services check roles with `ensure_can`. Creating an API token asks
+for a recent sign-in (`ensure_recent_sign_in`).
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from cobench.core.access import get_visible
 from cobench.core.errors import Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import Action, Role, role_may
 
-from .models import Organization, Project, ProjectMember, User
+from .models import Organization, Project, ProjectMember, User, UserSession
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -185,3 +189,27 @@ def project_context(
         "can": {str(action.value): bool(me and role_may(me.role, action)) for action in Action},
         **extra,
     }
+
+
+def ensure_recent_sign_in(request: AuthenticatedRequest) -> None:
+    """Refuse (403) unless `request` comes through a web session signed in within
+    COBENCH_RECENT_SIGN_IN_MINUTES: what creating an API token asks, so that neither a
+    token nor a browser left signed in can make new tokens."""
+    if getattr(request, "by_api_token", False):
+        raise Forbidden(
+            "A token cannot create tokens: create one on the web under API tokens, or "
+            "call this with a signed-in session."
+        )
+    minutes = settings.COBENCH_RECENT_SIGN_IN_MINUTES
+    since = timezone.now() - timedelta(minutes=minutes)
+    key = request.session.session_key if hasattr(request, "session") else None
+    if (
+        not key
+        or not UserSession.objects.filter(
+            user=request.user, session_key=key, signed_in_at__gte=since
+        ).exists()
+    ):
+        raise Forbidden(
+            f"Creating a token needs a sign-in within the last {minutes} minutes: "
+            "sign in again, then create it."
+        )

@@ -1,4 +1,5 @@
-"""JSON API for the caller, organizations, projects, partners, members and API tokens."""
+"""JSON API for the caller, organizations, projects, partners, members, API tokens and
+sign-in sessions."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -15,8 +16,13 @@ from cobench.core.errors import NotFound
 from cobench.core.permissions import Role
 
 from . import services
-from .access import AuthenticatedRequest, organization_or_422, project_for
-from .models import ApiToken, Organization, Project, ProjectMember, ProjectPartner
+from .access import (
+    AuthenticatedRequest,
+    ensure_recent_sign_in,
+    organization_or_422,
+    project_for,
+)
+from .models import ApiToken, Organization, Project, ProjectMember, ProjectPartner, UserSession
 
 router = Router(tags=["projects"])
 
@@ -190,6 +196,20 @@ class TokenCreated(TokenOut):
 class TokenIn(Input):
     name: str = Field(min_length=1, max_length=100)
     days: int | None = Field(None, ge=1, le=366)
+
+
+class SessionOut(Schema):
+    id: UUID
+    device: str = Field(description="The browser and system its user agent names")
+    user_agent: str
+    ip_address: str | None
+    signed_in_at: datetime
+    last_activity_at: datetime
+    current: bool = Field(False, description="Whether this call came through this session")
+
+    @staticmethod
+    def resolve_current(obj: UserSession, context: dict) -> bool:
+        return obj.session_key == context["request"].session.session_key
 
 
 def _changes(payload: Schema, nullable: tuple[str, ...] = ()) -> dict:
@@ -472,7 +492,11 @@ def list_tokens(request: AuthenticatedRequest):
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["me"])
 def create_token(request: AuthenticatedRequest, payload: TokenIn):
-    """A new personal token; the secret in `token` is shown only in this response."""
+    """A new personal token; the secret in `token` is shown only in this response.
+
+    Only through a web session signed in within the last 15 minutes
+    (COBENCH_RECENT_SIGN_IN_MINUTES): a token cannot create tokens (403)."""
+    ensure_recent_sign_in(request)
     token, raw = services.create_api_token(actor=request.user, name=payload.name, days=payload.days)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
@@ -484,3 +508,23 @@ def revoke_token(request: AuthenticatedRequest, token_id: UUID):
     if token is None:
         raise NotFound()
     return services.revoke_api_token(actor=request.user, token=token)
+
+
+# Sign-in sessions -----------------------------------------------------------------
+
+
+@router.get("/sessions", response=list[SessionOut], tags=["me"])
+@paginate
+def list_sessions(request: AuthenticatedRequest):
+    """Where the caller is signed in on the web, most recently active first."""
+    return UserSession.objects.filter(user=request.user).live()
+
+
+@router.delete("/sessions/{session_id}", response={204: None}, tags=["me"])
+def end_session(request: AuthenticatedRequest, session_id: UUID):
+    """Sign out one of the caller's sessions, at once; an ended one is gone (404)."""
+    session = UserSession.objects.filter(pk=session_id, user=request.user).live().first()
+    if session is None:
+        raise NotFound("No such session, or it has ended already.")
+    services.end_session(actor=request.user, session=session)
+    return Status(204, None)

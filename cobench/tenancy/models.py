@@ -2,10 +2,13 @@
 
 import uuid
 import zoneinfo
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from cobench.core.permissions import Role
 
@@ -203,3 +206,75 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class UserSessionQuerySet(models.QuerySet):
+    def live(self) -> "UserSessionQuerySet":
+        """Sessions still signed in: used within the idle timeout, signed in less than
+        SESSION_COOKIE_AGE ago (the others are signed out on their next request)."""
+        now = timezone.now()
+        return self.filter(
+            last_activity_at__gte=now - timedelta(minutes=settings.COBENCH_IDLE_TIMEOUT_MINUTES),
+            signed_in_at__gte=now - timedelta(seconds=settings.SESSION_COOKIE_AGE),
+        )
+
+    def dead(self) -> "UserSessionQuerySet":
+        """Sessions no longer signed in, kept only until their person next signs in."""
+        return self.exclude(pk__in=self.live().values("pk"))
+
+
+class UserSession(models.Model):
+    """A person's signed-in browser session: where from, since when, last used when.
+
+    Keyed to Django's session; ending it deletes that session, so its cookie stops working.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    signed_in_at = models.DateTimeField()
+    last_activity_at = models.DateTimeField()
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at"]
+
+    def __str__(self) -> str:
+        return f"{self.device} from {self.ip_address or 'an unknown address'}"
+
+    @property
+    def device(self) -> str:
+        """The browser and system the user agent names, e.g. "Firefox on Linux"."""
+        return describe_user_agent(self.user_agent)
+
+
+_BROWSERS = [  # the first match wins: Edge and Opera also say Chrome, Chrome also says Safari
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python-requests/", "Python requests"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+]
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """A person's reading of a User-Agent header: "Firefox on Linux", or "Unknown device"."""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown device"

@@ -6,7 +6,8 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from importlib import import_module
+from typing import Any, Literal
 
 from django.apps import apps
 from django.conf import settings
@@ -33,6 +34,7 @@ from .models import (
     ProjectMember,
     ProjectPartner,
     User,
+    UserSession,
 )
 
 
@@ -684,3 +686,119 @@ def authenticate_token(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# Sign-in sessions ------------------------------------------------------------------
+
+ACTIVITY_EVERY = timedelta(minutes=1)  # last activity is written at most this often
+
+
+def record_sign_in(
+    *, user: User, session_key: str, user_agent: str = "", ip_address: str | None = None
+) -> UserSession:
+    """Note that `user` signed in with the session `session_key`, from where."""
+    UserSession.objects.filter(user=user).dead().delete()
+    now = timezone.now()
+    session, _ = UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "user_agent": user_agent[:400],
+            "ip_address": ip_address or None,
+            "signed_in_at": now,
+            "last_activity_at": now,
+        },
+    )
+    return session
+
+
+def rekey_session(*, old: str, new: str) -> None:
+    """The session `old` goes on under the key `new` (Django gives it a new one at a password
+    change, so that a key learnt before does not carry over)."""
+    UserSession.objects.filter(session_key=old).update(session_key=new)
+
+
+def forget_session(*, session_key: str) -> None:
+    """The session `session_key` was signed out (or flushed): it is no longer listed."""
+    UserSession.objects.filter(session_key=session_key).delete()
+
+
+def session_state(*, user: User, session_key: str) -> Literal["active", "idle", "expired", "ended"]:
+    """Whether `user`'s session `session_key` may go on, and records its use as activity.
+
+    "idle": unused for COBENCH_IDLE_TIMEOUT_MINUTES; "expired": signed in longer ago than
+    SESSION_COOKIE_AGE; "ended": not a session cobench knows (ended, or never recorded).
+    """
+    now = timezone.now()
+    session = UserSession.objects.filter(session_key=session_key, user=user).first()
+    if session is None:
+        return "ended"
+    if now - session.signed_in_at > timedelta(seconds=settings.SESSION_COOKIE_AGE):
+        return "expired"
+    if now - session.last_activity_at > timedelta(minutes=settings.COBENCH_IDLE_TIMEOUT_MINUTES):
+        return "idle"
+    if now - session.last_activity_at >= ACTIVITY_EVERY:
+        UserSession.objects.filter(pk=session.pk).update(last_activity_at=now)
+    return "active"
+
+
+def _end(actor: User | None, sessions: Sequence[UserSession], reason: str = "") -> None:
+    if not sessions:
+        return
+    audit.record_many(
+        actor=actor,
+        organization=home_organization(actor),
+        events=[
+            (
+                Event.SESSION_ENDED,
+                s,
+                {"device": [s.device, None], "ip_address": [s.ip_address, None]},
+                None,
+            )
+            for s in sessions
+        ],
+        reason=reason,
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for s in sessions:
+        store().delete(s.session_key)
+    UserSession.objects.filter(pk__in=[s.pk for s in sessions]).delete()
+
+
+@transaction.atomic
+def end_session(*, actor: User, session: UserSession) -> None:
+    """Sign `actor` out of one of their sessions, at once: its cookie stops working."""
+    if session.user_id != actor.pk:
+        raise NotFound("No such session, or it has ended already.")
+    _end(actor, [session])
+
+
+@transaction.atomic
+def end_other_sessions(*, actor: User, keep: str | None) -> int:
+    """Sign `actor` out everywhere but the session `keep` (None: everywhere); how many ended."""
+    sessions = list(UserSession.objects.filter(user=actor).live().exclude(session_key=keep or ""))
+    _end(actor, sessions)
+    return len(sessions)
+
+
+@transaction.atomic
+def change_password(
+    *, actor: User | None, user: User, password: str, keep_session: str | None = None
+) -> User:
+    """Give `user` a new password (it must pass the validators) and end every session of
+    theirs but `keep_session` (ASVS 7.4.3): whoever held the old one is signed out."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput("The password is too weak.", errors={"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor,
+        organization=home_organization(actor),
+        event=Event.PASSWORD_CHANGED,
+        target=user,
+    )
+    others = UserSession.objects.filter(user=user).live().exclude(session_key=keep_session or "")
+    _end(actor, list(others), reason="The password was changed.")
+    return user

@@ -35,6 +35,10 @@ urlpatterns = [
     path(f"{P}/members/<uuid:member_id>/remove/", views.member_remove, name="member-remove"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChange.as_view(), name="password-change"),
+    path("profile/sessions/", views.sessions, name="sessions"),
+    path("profile/sessions/end-others/", views.sessions_end_others, name="sessions-end-others"),
+    path("profile/sessions/<uuid:session_id>/end/", views.session_end, name="session-end"),
+    path("session/ping/", views.session_ping, name="session-ping"),
     path("tokens/", views.tokens, name="token-list"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

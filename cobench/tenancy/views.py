@@ -12,22 +12,30 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.messages.views import SuccessMessageMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cobench.charters import services as charters
 from cobench.core.access import get_visible
-from cobench.core.errors import InvalidInput, StaleVersion
+from cobench.core.errors import Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role
 from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased, submit
 from cobench.web.templatetags.cobench_web import when
 
 from . import services as tenancy
-from .access import AuthenticatedRequest, ensure_can, preview, project_context, project_for
+from .access import (
+    AuthenticatedRequest,
+    ensure_can,
+    ensure_recent_sign_in,
+    preview,
+    project_context,
+    project_for,
+)
 from .forms import (
     CompoundShareForm,
     ConsortiumForm,
@@ -42,7 +50,7 @@ from .forms import (
     ProjectSettingsForm,
     TokenForm,
 )
-from .models import ApiToken, Project, ProjectMember, ProjectPartner
+from .models import ApiToken, Project, ProjectMember, ProjectPartner, UserSession
 
 # Projects -----------------------------------------------------------------------------
 
@@ -569,7 +577,14 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, initial={"days": settings.COBENCH_API_TOKEN_DAYS})
     created = secret = None
     status = 200
-    if request.method == "POST":
+    try:
+        ensure_recent_sign_in(request)
+        stale_sign_in = None
+    except Forbidden as exc:
+        stale_sign_in = exc.detail
+    if request.method == "POST" and stale_sign_in:
+        status = 403
+    elif request.method == "POST":
         status = 422
         if form.is_valid():
             try:
@@ -592,6 +607,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
             "created": created,
             "secret": secret,
             "now": timezone.now(),
+            "stale_sign_in": stale_sign_in,
         },
         status=status,
     )
@@ -640,9 +656,69 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "tenancy/profile.html", {"form": form}, status=outcome.status)
 
 
-class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
-    """Django's own password change, in the site's frame; it keeps the session signed in."""
+@page
+def sessions(request: AuthenticatedRequest) -> HttpResponse:
+    """Where one is signed in: each session's device, address, sign-in and last activity."""
+    return render(
+        request,
+        "tenancy/sessions.html",
+        {"sessions": request.user.sessions.live(), "current": request.session.session_key},
+    )
+
+
+@page
+def session_end(request: AuthenticatedRequest, session_id: UUID) -> HttpResponse:
+    """End one of one's sessions: it is signed out at once (this one: signing out here)."""
+    try:
+        session = request.user.sessions.live().get(pk=session_id)
+    except UserSession.DoesNotExist as exc:
+        raise Http404("No such session, or it has ended already.") from exc
+    current = session.session_key == request.session.session_key
+    if request.method != "POST":
+        return render(request, "tenancy/session_end.html", {"session": session, "current": current})
+    tenancy.end_session(actor=request.user, session=session)
+    if current:
+        logout(request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    messages.success(request, f"Signed out {session.device} from {session.ip_address or '?'}.")
+    return redirect("sessions")
+
+
+@require_POST
+def session_ping(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": a request that counts as activity; 401 once signed out."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+
+
+@page
+@require_POST
+def sessions_end_others(request: AuthenticatedRequest) -> HttpResponse:
+    """End every session of one's but this one."""
+    ended = tenancy.end_other_sessions(actor=request.user, keep=request.session.session_key)
+    messages.success(
+        request, f"Signed out {ended} other session{'s' if ended != 1 else ''}; this one stays."
+    )
+    return redirect("sessions")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's own password change, in the site's frame: this session stays signed in,
+    every other one of the person's is ended."""
 
     template_name = "tenancy/password_change.html"
     success_url = reverse_lazy("profile")
-    success_message = "Your password is changed."
+    success_message = "Your password is changed. Your other sessions are signed out."
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        request = self.request
+        old_key = request.session.session_key
+        tenancy.change_password(
+            actor=form.user,  # the person themselves, signed in
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            keep_session=old_key,
+        )
+        update_session_auth_hash(request, form.user)  # gives this session a new key
+        tenancy.rekey_session(old=old_key or "", new=request.session.session_key or "")
+        messages.success(request, self.success_message)
+        return redirect(self.success_url)

@@ -78,3 +78,15 @@ def test_a_person_can_work_for_a_second_organization(db, stdin):
     with pytest.raises(CommandError, match="already works"):
         cobench("user", "join", "kim", "--org", "Two")
     assert User.objects.get(username="kim").organization_memberships.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("pwtest22", "too similar to the username"), ("eleven char", "too short")],
+)
+def test_a_weak_password_for_a_new_account_is_refused_with_the_reason(db, stdin, password, reason):
+    cobench("org", "create", "Azure Synthesis")
+    stdin(f"{password}\n")
+    with pytest.raises(CommandError, match=reason):
+        cobench("user", "create", "pwtest2", "--org", "Azure Synthesis", "--password-stdin")
+    assert not User.objects.exists()

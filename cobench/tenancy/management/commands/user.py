@@ -1,4 +1,4 @@
-"""`cobench user create|join`: accounts for the people of an organization."""
+"""`cobench user create|join|password`: accounts for the people of an organization."""
 
 import getpass
 import sys
@@ -19,7 +19,8 @@ def _organization(name: str) -> Organization:
 
 class Command(BaseCommand):
     help = (
-        "People: `user create USERNAME --org NAME` makes an account, `user join` adds an employer."
+        "People: `user create USERNAME --org NAME` makes an account, `user join` adds an employer, "
+        "`user password USERNAME` sets a new password and signs the person out everywhere."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,8 +40,18 @@ class Command(BaseCommand):
         join.add_argument("username")
         join.add_argument("--org", required=True)
         join.add_argument("--title", default="")
+        password = sub.add_parser(
+            "password", help="set a person's password; every session of theirs is ended"
+        )
+        password.add_argument("username")
+        password.add_argument(
+            "--password-stdin", action="store_true", help="read the password from standard input"
+        )
 
     def handle(self, *args, action: str, **options) -> None:
+        if action == "password":
+            self._set_password(options["username"], options["password_stdin"])
+            return
         org = _organization(options["org"])
         if action == "join":
             user = User.objects.filter(username=options["username"]).first()
@@ -70,6 +81,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(f"Created {user.username} at {org.name}."))
 
+    def _set_password(self, username: str, from_stdin: bool) -> None:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user {username!r}.")
+        password = self._password(from_stdin)
+        run_service(lambda: services.change_password(actor=None, user=user, password=password))
+        self.stdout.write(
+            self.style.SUCCESS(f"{user.username} has a new password and is signed out everywhere.")
+        )
+
     def _password(self, from_stdin: bool) -> str:
         if from_stdin:
             return sys.stdin.readline().rstrip("\n")
@@ -77,5 +98,5 @@ class Command(BaseCommand):
             raise CommandError("No terminal to ask for the password: use --password-stdin.")
         first, second = getpass.getpass("Password: "), getpass.getpass("Password (again): ")
         if first != second:
-            raise CommandError("The passwords differ; nothing was created.")
+            raise CommandError("The passwords differ; nothing was changed.")
         return first
