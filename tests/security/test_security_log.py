@@ -4,6 +4,8 @@ people's entries, nobody else's."""
 
 import csv
 import io
+import re
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -228,3 +230,9 @@ def test_the_command_line_lists_every_entry(world, entries, capsys):
 
 def test_the_api_names_every_kind():
     assert set(get_args(KindName)) == set(Kind.values)
+
+
+def test_every_kind_is_documented():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "audit-events.md").read_text()
+    section = text[text.index("## Security log") :]
+    assert set(re.findall(r"^\| `([a-z_]+)` \|", section, re.M)) == set(Kind.values)
