@@ -96,6 +96,34 @@ def test_the_limits_come_from_the_settings(world, settings):
     assert fail(client, "alice", 2) == [200, 429]
 
 
+def test_behind_a_proxy_the_address_it_saw_is_counted_not_what_the_client_claims(
+    world, settings
+):
+    settings.COBENCH_PROXY_COUNT = 1
+    client = Client()
+    for n in range(20):  # a different made-up address before the real one each time
+        client.post(
+            "/login/",
+            {"username": f"u{n}", "password": "wrong"},
+            REMOTE_ADDR="192.168.0.1",
+            headers={"X-Forwarded-For": f"1.1.1.{n}, 10.0.0.5"},
+        )
+    locked = Client().post(
+        "/login/",
+        {"username": "alice", "password": world.password},
+        REMOTE_ADDR="192.168.0.1",
+        headers={"X-Forwarded-For": "10.0.0.5"},
+    )
+    assert locked.status_code == 429
+    other = Client().post(
+        "/login/",
+        {"username": "alice", "password": world.password},
+        REMOTE_ADDR="192.168.0.1",
+        headers={"X-Forwarded-For": "10.0.0.6"},
+    )
+    assert other.status_code == 302
+
+
 # API tokens ---------------------------------------------------------------------------
 
 
