@@ -96,9 +96,7 @@ def test_the_limits_come_from_the_settings(world, settings):
     assert fail(client, "alice", 2) == [200, 429]
 
 
-def test_behind_a_proxy_the_address_it_saw_is_counted_not_what_the_client_claims(
-    world, settings
-):
+def test_behind_a_proxy_the_address_it_saw_is_counted_not_what_the_client_claims(world, settings):
     settings.COBENCH_PROXY_COUNT = 1
     client = Client()
     for n in range(20):  # a different made-up address before the real one each time
