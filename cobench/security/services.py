@@ -41,7 +41,7 @@ def record(
     detail: str = "",
 ) -> SecurityEvent:
     """Append one entry about `user` (or, when no account matches, the `username` given), with
-    the request id and client address of the action under way and `request`'s method and path."""
+    the request id and client address of the action under way and `request`'s method and route."""
     return SecurityEvent.objects.create(
         created_at=timezone.now(),
         kind=kind,
@@ -50,10 +50,17 @@ def record(
         address=current_address(),
         request_id=current_request_id(),
         method=(request.method or "") if request is not None else "",
-        path=request.path[:300] if request is not None else "",
+        path=route_of(request)[:300] if request is not None else "",
         status=status,
         detail=detail[:300],
     )
+
+
+def route_of(request: HttpRequest) -> str:
+    """The route `request` took, its parameters named, not filled (`/projects/<uuid:project_id>/`):
+    the ids someone was refused may be another organization's, whose leads do not read them."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match is not None and match.route else request.path
 
 
 def may_read(user: Any) -> bool:

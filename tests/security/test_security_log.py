@@ -124,7 +124,14 @@ def test_a_403_is_logged_with_the_person(world, api):
         "no-1",
         403,
     )
-    assert entry.address == "127.0.0.1" and entry.path == f"/api/v1/projects/{world.project.id}"
+    assert entry.address == "127.0.0.1" and entry.path == "/api/v1/projects/<project_id>"
+
+
+def test_a_refused_access_records_the_route_not_the_ids_in_it(world, web):
+    web(world.outsider).get(f"/projects/{world.project.id}/members/")
+    entry = last(Kind.ACCESS_REFUSED)
+    assert entry.path == "/projects/<uuid:project_id>/members/"
+    assert str(world.project.id) not in entry.path
 
 
 def test_a_404_for_someone_elses_object_is_logged_on_pages_and_the_api(world, api, web):
