@@ -6,6 +6,7 @@ DATABASE_URL, COBENCH_HTTPS=1. DEBUG is off unless DEBUG=1.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,9 +58,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "csp",
+    "axes",
     "cobench.core",
     "cobench.tenancy",
     "cobench.audit",
+    "cobench.security",
     "cobench.charters",
     "cobench.concerns",
     "cobench.notifications",
@@ -83,10 +86,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cobench.security.middleware.RefusedAccessMiddleware",
     "cobench.core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cobench.tenancy.signin.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers a lockout
 ]
 
 ROOT_URLCONF = "cobench.urls"
@@ -123,6 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 AUTH_USER_MODEL = "tenancy.User"
+# django-axes first: it refuses a locked-out sign-in before any password is checked
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -213,6 +223,26 @@ if _flag("COBENCH_HTTPS"):
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# the sign-in lockout (django-axes; cobench.security.lockout): after this many failed sign-ins
+# for one account, or from one address, within the cooling-off period, sign-ins are refused
+# until it is over (the same limit for bad API tokens from one address: 429)
+COBENCH_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("COBENCH_LOCKOUT_ACCOUNT_FAILURES", "5"))
+COBENCH_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("COBENCH_LOCKOUT_ADDRESS_FAILURES", "20"))
+COBENCH_LOCKOUT_MINUTES = int(os.environ.get("COBENCH_LOCKOUT_MINUTES", "15"))
+# reverse proxies in front that add the client's address to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR); the lockout and the security log count by that address
+COBENCH_PROXY_COUNT = int(os.environ.get("COBENCH_PROXY_COUNT", "0"))
+AXES_FAILURE_LIMIT = COBENCH_LOCKOUT_ACCOUNT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=COBENCH_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the order LockoutHandler reads
+AXES_HANDLER = "cobench.security.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "cobench.security.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "cobench.core.middleware.address_of"
+# a try during the cooling-off is refused without extending it
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are in the security log
+AXES_VERBOSE = False
 
 # cobench's own settings
 COBENCH_API_TOKEN_DAYS = int(os.environ.get("COBENCH_API_TOKEN_DAYS", "90"))

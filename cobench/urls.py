@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("cobench.tenancy.urls")),
     path("", include("cobench.charters.urls")),
     path("", include("cobench.audit.urls")),
+    path("", include("cobench.security.urls")),
 ]

@@ -173,6 +173,8 @@ def _test_settings(settings, tmp_path):
     # attachments land in each test's own folder, never under var/
     settings.MEDIA_ROOT = str(tmp_path / "files")
     settings.COBENCH_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+    # django-axes keeps its failure counts in the database (AccessAttempt): each test's
+    # rollback resets them, so no test inherits another's lockout
     # Argon2 is the production hasher (tests/test_auth.py checks it); tests need no slow hashes
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # pages render without a collectstatic run; production keeps the hashed manifest

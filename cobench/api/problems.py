@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from cobench.core.errors import CobenchError, NotFound
+from cobench.core.errors import CobenchError, NotFound, TooManyFailures
 
 PROBLEM_TYPE = "https://cobench.dev/problems/"
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -50,9 +50,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(CobenchError)
     def domain_error(request: HttpRequest, exc: CobenchError) -> HttpResponse:
-        return problem(
+        response = problem(
             api, request, status=exc.status, title=exc.title, detail=exc.detail, errors=exc.errors
         )
+        if isinstance(exc, TooManyFailures):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -13,6 +13,7 @@ from cobench.concerns.api import router as concerns_router
 from cobench.meetings.api import router as meetings_router
 from cobench.notifications.api import router as notifications_router
 from cobench.search.api import router as search_router
+from cobench.security.api import router as security_router
 from cobench.status.api import router as status_router
 from cobench.tenancy.api import router as tenancy_router
 
@@ -32,6 +33,7 @@ for router in (
     tenancy_router,
     charters_router,
     audit_router,
+    security_router,
     notifications_router,
     status_router,
     concerns_router,

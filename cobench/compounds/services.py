@@ -34,7 +34,7 @@ from cobench.core import attachments, bulk
 from cobench.core.concurrency import check_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput
 from cobench.core.permissions import Action
-from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul
+from cobench.core.text import NUL_MESSAGE, TOO_LONG_BRIEF, clean_text, contains_nul, neutralise
 from cobench.tenancy.access import ensure_can
 from cobench.tenancy.models import Organization, Project, User
 
@@ -642,14 +642,6 @@ def receive_shipment(
 # Export ----------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = ("registry_id", "smiles", "inchikey", *PROPERTY_FIELDS)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, made plain text with a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _export_rows(compounds: Any, project: Project) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""The request id that groups the audit events of one action (a request, a command, a task)."""
+"""The request id that groups the audit events of one action (a request, a command, a task),
+and the network address of the client of the request under way."""
 
 import uuid
 from contextlib import contextmanager
@@ -20,3 +21,21 @@ def request_id(value: str | None = None):
         yield _request_id.get()
     finally:
         _request_id.reset(token)
+
+
+_address: ContextVar[str | None] = ContextVar("cobench_client_address", default=None)
+
+
+def current_address() -> str | None:
+    """The address of the client of the request under way; None outside a request."""
+    return _address.get()
+
+
+@contextmanager
+def client_address(value: str | None):
+    """Run the block on behalf of a client at `value` (the security log records it)."""
+    token = _address.set(value)
+    try:
+        yield value
+    finally:
+        _address.reset(token)

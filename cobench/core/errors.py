@@ -60,6 +60,19 @@ class StaleVersion(CobenchError):
         self.expected, self.current = expected, current
 
 
+class TooManyFailures(CobenchError):
+    """Too many failed attempts from the caller's address: refused for `retry_after` seconds."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            f"Too many failed attempts from your address. Try again in {retry_after} seconds."
+        )
+        self.retry_after = retry_after
+
+
 class ReauthenticationFailed(CobenchError):
     """A signature's password check failed."""
 

@@ -1,3 +1,4 @@
+import ipaddress
 import re
 import zoneinfo
 
@@ -6,20 +7,38 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils import timezone
 
-from .context import request_id
+from .context import client_address, request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def address_of(request) -> str | None:
+    """The client's network address: REMOTE_ADDR, or with COBENCH_PROXY_COUNT reverse proxies
+    in front, the one the outermost proxy saw, that many entries from the end of
+    X-Forwarded-For (a client can only put addresses before those the proxies add)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if count := settings.COBENCH_PROXY_COUNT:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        address = hops[-count] if len(hops) >= count else ""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
 class RequestIdMiddleware:
-    """Give every request an id (or keep a well-formed X-Request-ID) and echo it back."""
+    """Give every request an id (or keep a well-formed X-Request-ID) and echo it back; note
+    the client's address for the security log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        with request_id(incoming if _SAFE_ID.match(incoming) else None) as rid:
+        with (
+            request_id(incoming if _SAFE_ID.match(incoming) else None) as rid,
+            client_address(address_of(request)),
+        ):
             request.request_id = rid
             response = self.get_response(request)
         response["X-Request-ID"] = rid

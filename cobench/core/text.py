@@ -1,4 +1,5 @@
-"""Text checks shared by every door (PostgreSQL cannot store NUL characters in text)."""
+"""Text checks shared by every door (PostgreSQL cannot store NUL characters in text), and
+exported cells made safe for spreadsheets."""
 
 from typing import Any
 
@@ -63,4 +64,14 @@ def clean_text(
         errors.setdefault(name, []).append(required_message)
     elif len(value) > limit:
         errors.setdefault(name, []).append(too_long.format(limit=limit, length=len(value)))
+    return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made plain text with a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value

@@ -23,6 +23,8 @@ from cobench.audit.services import diff
 from cobench.core.concurrency import check_version
 from cobench.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cobench.core.permissions import PARTNER_ROLES, SPONSOR_ROLES, Action, Role
+from cobench.security import services as security
+from cobench.security.models import Kind
 
 from .access import ensure_can, home_organization
 from .models import (
@@ -647,6 +649,7 @@ def create_api_token(*, actor: User, name: str, days: int | None = None) -> tupl
         target=token,
         changes={"name": [None, name], "expires_at": [None, token.expires_at]},
     )
+    security.record(kind=Kind.TOKEN_CREATED, user=actor, detail=f"{name} ({prefix})")
     return token, raw
 
 
@@ -664,6 +667,9 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
             event=Event.TOKEN_REVOKED,
             target=token,
             changes={"revoked_at": [None, token.revoked_at]},
+        )
+        security.record(
+            kind=Kind.TOKEN_REVOKED, user=actor, detail=f"{token.name} ({token.prefix})"
         )
     return token
 

@@ -25,6 +25,7 @@ from cobench.core.access import get_visible
 from cobench.core.errors import Forbidden, InvalidInput, StaleVersion
 from cobench.core.permissions import Action, Role
 from cobench.core.web import FORM_ERRORS, attach, is_htmx, page, posted, rebased, submit
+from cobench.security import services as security
 from cobench.web.templatetags.cobench_web import when
 
 from . import services as tenancy
@@ -653,7 +654,12 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     if outcome.done:
         messages.success(request, f"Saved. Times are now shown in {outcome.result.time_zone}.")
         return redirect("profile")
-    return render(request, "tenancy/profile.html", {"form": form}, status=outcome.status)
+    return render(
+        request,
+        "tenancy/profile.html",
+        {"form": form, "reads_security_log": security.may_read(user)},
+        status=outcome.status,
+    )
 
 
 @page

@@ -38,8 +38,9 @@ from cobench.assays.models import Assay, Summary
 from cobench.assays.units import POTENCY_ENDPOINTS, convert, is_molar
 from cobench.compounds.models import Compound, ProjectCompound
 from cobench.compounds.querysets import blinded_projects
-from cobench.compounds.services import blind, neutralise
+from cobench.compounds.services import blind
 from cobench.core.errors import InvalidInput
+from cobench.core.text import neutralise
 from cobench.search import services as search
 from cobench.tenancy.access import partner_viewer
 from cobench.tenancy.models import Organization, Project
