@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "cobench.core",
     "cobench.tenancy",
     "cobench.audit",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "cobench.core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cobench.tenancy.signin.SessionActivityMiddleware",
+    "cobench.tenancy.signin.RequireMfaMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers a lockout
 ]
@@ -243,6 +248,22 @@ AXES_CLIENT_IP_CALLABLE = "cobench.core.middleware.address_of"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are in the security log
 AXES_VERBOSE = False
+
+# two-factor sign-in (django-allauth's mfa, cobench.tenancy.mfa): an authenticator app's
+# six-digit code (TOTP) after the password, with single-use recovery codes. allauth's account
+# app runs only the sign-in's steps: Django's form checks the password (so django-axes sees
+# it), no sign-up, no e-mail verification. A code is accepted in its own 30 seconds only, once.
+ACCOUNT_ADAPTER = "cobench.tenancy.mfa.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("COBENCH_MFA_ISSUER", "cobench")
+MFA_TOTP_TOLERANCE = 0
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# changing one's two-factor set-up asks for a recent sign-in (COBENCH_RECENT_SIGN_IN_MINUTES),
+# as creating an API token does, instead of allauth's own re-authentication pages
+MFA_REAUTHENTICATION_REQUIRED = False
 
 # cobench's own settings
 COBENCH_API_TOKEN_DAYS = int(os.environ.get("COBENCH_API_TOKEN_DAYS", "90"))

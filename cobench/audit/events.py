@@ -5,6 +5,10 @@ from django.db import models
 
 class Event(models.TextChoices):
     ORGANIZATION_CREATED = "organization.created", "An organization was registered"
+    ORGANIZATION_MFA_CHANGED = (
+        "organization.mfa_changed",
+        "An organization began or stopped requiring two-factor sign-in of its people",
+    )
     USER_CREATED = "user.created", "An account was created for a person"
     ORGANIZATION_JOINED = (
         "organization.joined",

@@ -1,4 +1,5 @@
-"""The security log: sign-ins, failed sign-ins, lockouts, sign-outs, API tokens and refused
+"""The security log: sign-ins, failed sign-ins and second factors, lockouts, sign-outs,
+two-factor set-up changes, API tokens and refused
 accesses, one append-only row each.
 
 It is not the audit trail: most entries change no data, many come from people who are not
@@ -24,6 +25,11 @@ class Kind(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     LOCKOUT = "lockout", "Refused: too many failures"
     SIGN_OUT = "sign_out", "Signed out"
+    MFA_FAILED = "mfa_failed", "Second factor refused"
+    RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+    MFA_ACTIVATED = "mfa_activated", "Two-factor sign-in turned on"
+    MFA_DEACTIVATED = "mfa_deactivated", "Two-factor sign-in turned off"
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes replaced"
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     TOKEN_REFUSED = "token_refused", "API token refused"

@@ -1,7 +1,10 @@
-"""Sign-ins, failed sign-ins, lockouts and sign-outs, as Django and django-axes report them."""
+"""Sign-ins, failed sign-ins, lockouts and sign-outs, as Django and django-axes report them;
+second factors and two-factor set-up changes, as django-allauth's mfa reports them."""
 
 from typing import Any
 
+from allauth.mfa import signals as mfa
+from allauth.mfa.models import Authenticator
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -50,3 +53,41 @@ def locked_out(sender: Any, request: Any, username: Any, **kwargs: Any) -> None:
 def signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         services.record(kind=Kind.SIGN_OUT, user=user, request=request)
+
+
+@receiver(mfa.authentication_failed, dispatch_uid="security-mfa-failed")
+def second_factor_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    services.record(kind=Kind.MFA_FAILED, user=user, request=request)
+
+
+@receiver(mfa.authenticator_used, dispatch_uid="security-mfa-used")
+def second_factor_used(sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any) -> None:
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        left = len(authenticator.wrap().get_unused_codes())
+        services.record(
+            kind=Kind.RECOVERY_CODE_USED, user=user, request=request, detail=f"{left} left"
+        )
+
+
+@receiver(mfa.authenticator_added, dispatch_uid="security-mfa-added")
+def second_factor_added(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    if authenticator.type == Authenticator.Type.TOTP:
+        services.record(kind=Kind.MFA_ACTIVATED, user=user, request=request, detail="TOTP")
+
+
+@receiver(mfa.authenticator_removed, dispatch_uid="security-mfa-removed")
+def second_factor_removed(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    if authenticator.type == Authenticator.Type.TOTP:
+        services.record(kind=Kind.MFA_DEACTIVATED, user=user, request=request, detail="TOTP")
+
+
+@receiver(mfa.authenticator_reset, dispatch_uid="security-mfa-reset")
+def second_factor_reset(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        services.record(kind=Kind.RECOVERY_CODES_REGENERATED, user=user, request=request)

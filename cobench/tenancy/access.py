@@ -191,10 +191,12 @@ def project_context(
     }
 
 
-def ensure_recent_sign_in(request: AuthenticatedRequest) -> None:
+def ensure_recent_sign_in(
+    request: AuthenticatedRequest, *, doing: str = "Creating a token"
+) -> None:
     """Refuse (403) unless `request` comes through a web session signed in within
-    COBENCH_RECENT_SIGN_IN_MINUTES: what creating an API token asks, so that neither a
-    token nor a browser left signed in can make new tokens."""
+    COBENCH_RECENT_SIGN_IN_MINUTES: what creating an API token or changing one's two-factor
+    sign-in asks, so that neither a token nor a browser left signed in can do it."""
     if getattr(request, "by_api_token", False):
         raise Forbidden(
             "A token cannot create tokens: create one on the web under API tokens, or "
@@ -210,6 +212,6 @@ def ensure_recent_sign_in(request: AuthenticatedRequest) -> None:
         ).exists()
     ):
         raise Forbidden(
-            f"Creating a token needs a sign-in within the last {minutes} minutes: "
-            "sign in again, then create it."
+            f"{doing} needs a sign-in within the last {minutes} minutes: "
+            "sign in again, then try again."
         )

@@ -41,6 +41,9 @@ class Organization(models.Model):
     short_name = models.CharField(max_length=40, blank=True)
     country = models.CharField(max_length=80, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    require_mfa = models.BooleanField(
+        default=False, help_text="Its people must sign in with a second factor"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

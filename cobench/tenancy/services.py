@@ -92,6 +92,47 @@ def create_organization(
     return org
 
 
+LEAD_ROLES = (Role.SPONSOR_LEAD, Role.PARTNER_LEAD)
+
+
+def organizations_led_by(user: Any) -> QuerySet[Organization]:
+    """The organizations `user` is a lead for on some project (every one for a superuser)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    led = ProjectMember.objects.filter(user=user, role__in=LEAD_ROLES).values("organization_id")
+    return Organization.objects.filter(pk__in=led)
+
+
+@transaction.atomic
+def set_require_mfa(
+    *, actor: User | None, organization: Organization, required: bool
+) -> Organization:
+    """Require two-factor sign-in of every person of `organization`, or no longer; only its
+    leads decide (`actor` None: an administrator at the command line)."""
+    if actor is not None and not organizations_led_by(actor).filter(pk=organization.pk).exists():
+        raise Forbidden(f"Only the leads of {organization} decide how its people sign in.")
+    before = organization.require_mfa
+    if before == required:
+        return organization
+    organization.require_mfa = required
+    organization.save(update_fields=["require_mfa"])
+    audit.record(
+        actor=actor,
+        organization=organization,
+        event=Event.ORGANIZATION_MFA_CHANGED,
+        target=organization,
+        changes={"require_mfa": [before, required]},
+    )
+    return organization
+
+
+def mfa_required_of(user: Any) -> bool:
+    """Whether an organization `user` works for requires two-factor sign-in of its people."""
+    return Organization.objects.filter(people__user=user, require_mfa=True).exists()
+
+
 @transaction.atomic
 def create_user(
     *,

@@ -7,14 +7,19 @@ a page then redirects to the sign-in page with a message, an API call answers 40
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from . import services
+from .mfa import has_mfa
 
 
 @receiver(user_logged_in, dispatch_uid="cobench-record-sign-in")
@@ -31,6 +36,13 @@ def _signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
 def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if request.session.session_key:
         services.forget_session(session_key=request.session.session_key)
+
+
+@receiver(authenticator_added, dispatch_uid="cobench-mfa-ends-other-sessions")
+def _mfa_turned_on(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any):
+    # whoever signed in elsewhere with the password alone is signed out (ASVS 7.4.3)
+    if authenticator.type == Authenticator.Type.TOTP:
+        services.end_other_sessions(actor=user, keep=request.session.session_key)
 
 
 _WHY = {
@@ -66,3 +78,28 @@ def idle_timeout(request: HttpRequest) -> dict[str, int]:
     """The idle timeout, for the page's warning before it signs out (session-timeout.js)."""
     minutes = settings.COBENCH_IDLE_TIMEOUT_MINUTES
     return {"session_idle_minutes": minutes, "session_idle_seconds": minutes * 60}
+
+
+class RequireMfaMiddleware:
+    """Send a person whose organization requires two-factor sign-in, and who has none yet, to
+    set it up: every other page waits (signing out and the set-up itself do not)."""
+
+    OPEN = ("/profile/two-factor/", "/logout/", "/session/ping/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith((settings.STATIC_URL, *self.OPEN))
+            and services.mfa_required_of(user)
+            and not has_mfa(user)
+        ):
+            why = "Your organization requires two-factor sign-in: set it up first."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": why}, status=403)
+            messages.warning(request, why)
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

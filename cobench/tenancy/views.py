@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -51,6 +52,7 @@ from .forms import (
     ProjectSettingsForm,
     TokenForm,
 )
+from .mfa import has_mfa
 from .models import ApiToken, Project, ProjectMember, ProjectPartner, UserSession
 
 # Projects -----------------------------------------------------------------------------
@@ -657,9 +659,36 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "tenancy/profile.html",
-        {"form": form, "reads_security_log": security.may_read(user)},
+        {
+            "form": form,
+            "reads_security_log": security.may_read(user),
+            "has_mfa": has_mfa(user),
+            "leads_organizations": tenancy.organizations_led_by(user).exists(),
+        },
         status=outcome.status,
     )
+
+
+@page
+def organization_security(request: AuthenticatedRequest) -> HttpResponse:
+    """The organizations one leads, each requiring two-factor sign-in of its people or not."""
+    led = tenancy.organizations_led_by(request.user)
+    if request.method == "POST":
+        try:
+            organization = led.filter(pk=request.POST.get("organization", "")).first()
+        except ValidationError:  # not an id at all
+            organization = None
+        if organization is None:
+            raise Http404("No such organization among those you lead.")
+        required = request.POST.get("require_mfa") == "on"
+        tenancy.set_require_mfa(actor=request.user, organization=organization, required=required)
+        messages.success(
+            request,
+            f"{organization} {'now requires' if required else 'no longer requires'} "
+            "two-factor sign-in of its people.",
+        )
+        return redirect("organization-security")
+    return render(request, "tenancy/organization_security.html", {"organizations": led})
 
 
 @page

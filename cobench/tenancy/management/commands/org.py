@@ -1,6 +1,7 @@
-"""`cobench org create|list`: register organizations (sponsors and partners alike)."""
+"""`cobench org create|list|require-mfa`: register organizations (sponsors and partners alike),
+and require two-factor sign-in of an organization's people."""
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cobench.core.commands import run_service
 from cobench.tenancy import services
@@ -8,7 +9,10 @@ from cobench.tenancy.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Organizations: `org create NAME` registers one, `org list` shows them."
+    help = (
+        "Organizations: `org create NAME` registers one, `org list` shows them, "
+        "`org require-mfa NAME on|off` requires two-factor sign-in of its people or not."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -18,6 +22,9 @@ class Command(BaseCommand):
         create.add_argument("--country", default="")
         create.add_argument("--time-zone", default="UTC", help="e.g. America/New_York")
         sub.add_parser("list", help="every organization with its people count")
+        mfa = sub.add_parser("require-mfa", help="require two-factor sign-in of its people")
+        mfa.add_argument("name")
+        mfa.add_argument("state", choices=["on", "off"])
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "create":
@@ -31,6 +38,18 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(self.style.SUCCESS(f"Registered {org.name} ({org.id})."))
+            return
+        if action == "require-mfa":
+            found = Organization.objects.filter(name=options["name"]).first()
+            if found is None:
+                raise CommandError(f"No organization named {options['name']!r}.")
+            org = run_service(
+                lambda: services.set_require_mfa(
+                    actor=None, organization=found, required=options["state"] == "on"
+                )
+            )
+            state = "requires" if org.require_mfa else "does not require"
+            self.stdout.write(self.style.SUCCESS(f"{org.name} {state} two-factor sign-in."))
             return
         for org in Organization.objects.order_by("name"):
             self.stdout.write(
