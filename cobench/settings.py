@@ -264,6 +264,15 @@ MFA_RECOVERY_CODES_SHOW_ONCE = True
 # changing one's two-factor set-up asks for a recent sign-in (COBENCH_RECENT_SIGN_IN_MINUTES),
 # as creating an API token does, instead of allauth's own re-authentication pages
 MFA_REAUTHENTICATION_REQUIRED = False
+# Django's cache (allauth keeps its used-code marks and rate limits there) is a table of the
+# database, made by a migration: shared by every process, so a code is refused everywhere
+# once used
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cobench_cache",
+    }
+}
 
 # cobench's own settings
 COBENCH_API_TOKEN_DAYS = int(os.environ.get("COBENCH_API_TOKEN_DAYS", "90"))

@@ -7,6 +7,7 @@ import time
 import pytest
 from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
 from django.test import Client
 
 from cobench.audit.models import AuditEvent
@@ -42,6 +43,13 @@ def set_up(client: Client) -> tuple[str, list[str]]:
     recovery = re.findall(r"<li><code>(\w+)</code></li>", shown.content.decode())
     assert len(recovery) == app_settings.RECOVERY_CODE_COUNT
     return secret, recovery
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(db):
+    """Every test starts with allauth's rate limits unspent: the cache is a table that a
+    transactional test's flush leaves alone."""
+    cache.clear()
 
 
 def kinds(user) -> list[str]:
@@ -185,3 +193,14 @@ def test_administrator_requires_it_at_the_command_line(world):
     cobench("org", "require-mfa", "Helix Bio", "on")
     world.sponsor.refresh_from_db()
     assert world.sponsor.require_mfa
+
+
+def test_guessing_codes_is_paused_after_five_wrong_ones(world, alice):
+    secret, _ = alice
+    client = Client()
+    client.post("/login/", {"username": "alice", "password": world.password})
+    wrong = f"{(int(code(secret)) + 1) % 10**6:06d}"
+    for _ in range(5):
+        client.post("/login/code/", {"code": wrong})
+    assert client.post("/login/code/", {"code": code(secret)}).status_code == 200
+    assert client.get("/profile/").status_code == 302
