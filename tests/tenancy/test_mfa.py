@@ -204,3 +204,8 @@ def test_guessing_codes_is_paused_after_five_wrong_ones(world, alice):
         client.post("/login/code/", {"code": wrong})
     assert client.post("/login/code/", {"code": code(secret)}).status_code == 200
     assert client.get("/profile/").status_code == 302
+
+
+def test_the_admin_signs_in_through_the_sign_in_page(world):
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
