@@ -209,3 +209,19 @@ def test_guessing_codes_is_paused_after_five_wrong_ones(world, alice):
 def test_the_admin_signs_in_through_the_sign_in_page(world):
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+
+
+def test_api_tokens_are_unaffected(world, api):
+    world.sponsor.require_mfa = True
+    world.sponsor.save()
+    assert (
+        api(world.sponsor_scientist).get(f"/api/v1/projects/{world.project.id}").status_code == 200
+    )
+
+
+def test_the_api_by_session_waits_for_the_set_up(world):
+    world.sponsor.require_mfa = True
+    world.sponsor.save()
+    client = sign_in(world.sponsor_scientist, world.password)
+    response = client.get(f"/api/v1/projects/{world.project.id}")
+    assert response.status_code == 403 and "two-factor" in response.json()["detail"]
