@@ -3,6 +3,8 @@
 A session unused for COBENCH_IDLE_TIMEOUT_MINUTES, signed in longer than
 SESSION_COOKIE_AGE ago, or ended from another device is signed out on its next request:
 a page then redirects to the sign-in page with a message, an API call answers 401.
+A person whose organization requires two-factor sign-in is sent to set it up first, and
+setting it up ends their other sessions.
 """
 
 from typing import Any
