@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cobench.core.context import current_address, current_request_id
-from cobench.core.errors import Forbidden, TooManyFailures
+from cobench.core.errors import Forbidden, InvalidInput, TooManyFailures
 from cobench.core.text import neutralise
 
 from .models import READER_ROLES, Kind, SecurityEvent, SecurityEventQuerySet
@@ -83,6 +83,17 @@ def readable(user: Any) -> SecurityEventQuerySet:
     return SecurityEvent.objects.readable_by(user)
 
 
+def _utc(moment: datetime | None, field: str) -> datetime | None:
+    if moment is None:
+        return None
+    try:
+        aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError):  # beyond the calendar once in UTC, or a missing hour
+        message = "A time from year 1 to 9999."
+        raise InvalidInput(message, errors={field: [message]}) from None
+
+
 def filtered(
     rows: SecurityEventQuerySet,
     *,
@@ -92,10 +103,9 @@ def filtered(
     until: datetime | None = None,
 ) -> SecurityEventQuerySet:
     """`rows` of one person (by user name), one kind, from `since` and before `until` (a time
-    without an offset is in the current time zone)."""
-    since, until = (
-        t if t is None or timezone.is_aware(t) else timezone.make_aware(t) for t in (since, until)
-    )
+    without an offset is in the current time zone; any offset is read as UTC first, since
+    PostgreSQL refuses offsets beyond 16 hours)."""
+    since, until = (_utc(t, name) for t, name in ((since, "since"), (until, "until")))
     if username:
         rows = rows.filter(username=username)
     if kind:
