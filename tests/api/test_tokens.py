@@ -90,7 +90,7 @@ def test_creating_a_token_needs_a_recent_sign_in(world, web):
     assert r.status_code == 403
     assert r.json()["detail"] == (
         "Creating a token needs a sign-in within the last 15 minutes: sign in again, then "
-        "create it."
+        "try again."
     )
     assert not ApiToken.objects.filter(name="late").exists()
 
